@@ -1,0 +1,21 @@
+package dev.migrator.activities;
+
+import dev.migrator.model.LiveCopyResult;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.TableRef;
+import io.temporal.activity.ActivityInterface;
+import java.util.List;
+
+/** Step 6: the data copy. */
+@ActivityInterface
+public interface CopyActivities {
+  /**
+   * live-consistent: opens one consistent snapshot on the live source, records its binlog
+   * coordinates, copies every table chunk by chunk inside it and checksums the source inside the
+   * same snapshot. Not resumable: a retry starts over (each table is emptied first).
+   */
+  LiveCopyResult copyLiveConsistent(MigrationRequest request, List<TableRef> tables, String workflowId);
+
+  /** Empties the given tables on the target. Idempotent. */
+  void truncateTables(MigrationRequest request, List<TableRef> tables);
+}

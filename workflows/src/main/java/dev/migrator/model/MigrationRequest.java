@@ -1,0 +1,32 @@
+package dev.migrator.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one input of {@code MigrationWorkflow}: JSON-friendly, every optional field has a default.
+ * Holds no secret: passwords are references resolved by activities.
+ */
+public class MigrationRequest {
+  /** Free-form name used in logs and resource names; defaults to the workflow id. */
+  public String migrationId;
+
+  public Endpoint source;
+  public Endpoint target;
+  /** How to freeze the source: live-consistent, physical-backup, stopped-replica, aurora-snapshot. */
+  public String method = FreezeMethod.LIVE_CONSISTENT;
+  /** Databases (schemas) to migrate. Required. */
+  public List<String> schemas = new ArrayList<>();
+  /** Optional: only these tables ("schema.table"); empty means every table of the schemas. */
+  public List<String> tables = new ArrayList<>();
+
+  public CopyOptions copy = new CopyOptions();
+  public ReplicationOptions replication = new ReplicationOptions();
+  public CutoverOptions cutover = new CutoverOptions();
+  /** Hours of binlog retention the migration needs on the source. */
+  public int retentionHours = 24;
+  /** What a failed step does: "pause" (wait for an operator decision) or "rollback". */
+  public String onFailure = "pause";
+  /** A rehearsal approves itself and rolls back at the end. */
+  public boolean rehearsal = false;
+}

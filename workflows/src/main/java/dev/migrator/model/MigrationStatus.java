@@ -1,0 +1,27 @@
+package dev.migrator.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything the status query returns: checklist, shadow checklist, progress, lag, pauses. */
+public class MigrationStatus {
+  public String migrationId;
+  /** running, paused, rolling-back, completed, rolled-back, failed. */
+  public String phase = "running";
+  public String currentStep;
+  public boolean paused;
+  public String pausedReason;
+  /** Decisions an operator may take now (retry, skip, rollback, ...), when paused on an error. */
+  public List<String> allowedDecisions = new ArrayList<>();
+
+  public List<StepState> steps = new ArrayList<>();
+  public List<CompensationState> shadow = new ArrayList<>();
+  public PreflightReport preflight;
+  public FrozenCopy frozen;
+  public CopyProgress copy;
+  public VerifyResult verify;
+  public LagReading lag;
+  public CutoverResult cutover;
+  public List<String> warnings = new ArrayList<>();
+  public String error;
+}

@@ -1,0 +1,30 @@
+package dev.migrator.model;
+
+/**
+ * One reading of SHOW SLAVE STATUS / SHOW REPLICA STATUS, whatever the column naming of the
+ * server (MySQL 8 renamed Master to Source; MariaDB has both).
+ */
+public class ReplicationStatus {
+  /** False when the server has no replication configured at all. */
+  public boolean configured;
+
+  public boolean ioRunning;
+  public boolean sqlRunning;
+  public String ioState;
+  public String sqlState;
+  public Long secondsBehind;
+  /** Source binlog file/position the replica has executed up to. */
+  public String executedFile;
+
+  public long executedPosition;
+  public String retrievedGtidSet;
+  public String executedGtidSet;
+  public int lastIoErrno;
+  public String lastIoError;
+  public int lastSqlErrno;
+  public String lastSqlError;
+
+  public BinlogCoordinates executed() {
+    return executedFile == null ? null : new BinlogCoordinates(executedFile, executedPosition, executedGtidSet);
+  }
+}

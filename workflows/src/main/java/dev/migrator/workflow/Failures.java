@@ -1,0 +1,25 @@
+package dev.migrator.workflow;
+
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+
+/** Turns Temporal failure chains into the one message an operator needs. */
+final class Failures {
+  private Failures() {}
+
+  static String describe(Throwable t) {
+    Throwable c = t;
+    while (c instanceof ActivityFailure && c.getCause() != null) {
+      c = c.getCause();
+    }
+    if (c instanceof ApplicationFailure af) {
+      return af.getOriginalMessage();
+    }
+    if (c instanceof TemporalFailure tf) {
+      String m = tf.getOriginalMessage();
+      return c.getClass().getSimpleName() + (m == null || m.isEmpty() ? "" : ": " + m);
+    }
+    return String.valueOf(c.getMessage());
+  }
+}

@@ -1,0 +1,50 @@
+package dev.migrator.workflow;
+
+import dev.migrator.model.CopyProgress;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.MigrationResult;
+import dev.migrator.model.MigrationStatus;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * One migration = one workflow running the checklist of PRODUCT.md section 2. Workflow type
+ * {@value #WORKFLOW_TYPE}, task queue {@value #TASK_QUEUE} by default.
+ */
+@WorkflowInterface
+public interface MigrationWorkflow {
+  String WORKFLOW_TYPE = "MigrationWorkflow";
+  String TASK_QUEUE = "migrator";
+
+  @WorkflowMethod(name = WORKFLOW_TYPE)
+  MigrationResult run(MigrationRequest request);
+
+  /** The checklist, the shadow checklist, progress, lag and why it is paused. */
+  @QueryMethod
+  MigrationStatus status();
+
+  /** Approves the cutover (step 11). */
+  @SignalMethod
+  void approve();
+
+  /** Rolls back: runs the compensations of the completed steps in reverse order. */
+  @SignalMethod
+  void rollback(String reason);
+
+  /** Pauses at the next step boundary. */
+  @SignalMethod
+  void pause(String reason);
+
+  @SignalMethod
+  void resume();
+
+  /** Answers a pause on an error: retry, skip (where allowed) or rollback. */
+  @SignalMethod
+  void decide(String action);
+
+  /** Sent by long copy activities so that the status query shows live progress. */
+  @SignalMethod
+  void reportCopyProgress(CopyProgress progress);
+}

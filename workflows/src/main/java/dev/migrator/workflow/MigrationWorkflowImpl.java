@@ -1,0 +1,488 @@
+package dev.migrator.workflow;
+
+import dev.migrator.activities.CopyActivities;
+import dev.migrator.activities.CutoverActivities;
+import dev.migrator.activities.FreezeActivities;
+import dev.migrator.activities.PreflightActivities;
+import dev.migrator.activities.ReplicationActivities;
+import dev.migrator.activities.RetentionActivities;
+import dev.migrator.activities.SchemaActivities;
+import dev.migrator.activities.VerifyActivities;
+import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.model.CopyProgress;
+import dev.migrator.model.CutoverResult;
+import dev.migrator.model.FreezeMethod;
+import dev.migrator.model.FrozenCopy;
+import dev.migrator.model.LagReading;
+import dev.migrator.model.LiveCopyResult;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.MigrationResult;
+import dev.migrator.model.MigrationStatus;
+import dev.migrator.model.PreflightReport;
+import dev.migrator.model.RetentionChange;
+import dev.migrator.model.SchemaResult;
+import dev.migrator.model.Step;
+import dev.migrator.model.StepState;
+import dev.migrator.model.TableChecksum;
+import dev.migrator.model.TableRef;
+import dev.migrator.model.VerifyResult;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Functions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * The checklist. Deterministic orchestration only: every effect is an activity, every wait is a
+ * Temporal timer or condition. Each step records start, end and duration in the status; each step
+ * that changes something registers its undo on the shadow checklist before it runs.
+ */
+public class MigrationWorkflowImpl implements MigrationWorkflow {
+  private static final Logger log = Workflow.getLogger(MigrationWorkflowImpl.class);
+
+  /** Errors an activity marks as not worth retrying (bad input, missing objects, denied access). */
+  public static final String[] NON_RETRYABLE = {"InvalidRequest", "AccessDenied", "NotFound", "Incompatible"};
+
+  private static final RetryOptions RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .setMaximumAttempts(5)
+          .setDoNotRetry(NON_RETRYABLE)
+          .build();
+
+  private static final ActivityOptions SHORT =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(5))
+          .setRetryOptions(RETRY)
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+          .build();
+
+  /** Long steps heartbeat; a dead worker is noticed within the heartbeat timeout. */
+  private static final ActivityOptions LONG =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofHours(48))
+          .setHeartbeatTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RETRY)
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+          .build();
+
+  private final PreflightActivities preflight = Workflow.newActivityStub(PreflightActivities.class, SHORT);
+  private final RetentionActivities retention = Workflow.newActivityStub(RetentionActivities.class, SHORT);
+  private final FreezeActivities freeze = Workflow.newActivityStub(FreezeActivities.class, LONG);
+  private final SchemaActivities schema = Workflow.newActivityStub(SchemaActivities.class, LONG);
+  private final CopyActivities copy = Workflow.newActivityStub(CopyActivities.class, LONG);
+  private final VerifyActivities verify = Workflow.newActivityStub(VerifyActivities.class, LONG);
+  private final ReplicationActivities replication = Workflow.newActivityStub(ReplicationActivities.class, LONG);
+  private final CutoverActivities cutover = Workflow.newActivityStub(CutoverActivities.class, LONG);
+
+  private final MigrationStatus status = new MigrationStatus();
+  private final Map<Step, StepState> steps = new EnumMap<>(Step.class);
+  private final ShadowChecklist shadow = new ShadowChecklist(status.shadow);
+
+  private boolean approved;
+  private boolean rollbackRequested;
+  private String rollbackReason;
+  private boolean pauseRequested;
+  private String pendingDecision;
+  private CancellationScope currentScope;
+
+  /** Thrown inside the workflow to unwind to the rollback; never leaves the workflow. */
+  private static final class RollbackRequested extends RuntimeException {
+    RollbackRequested() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A step failed and the policy (or the operator) chose rollback. */
+  private static final class StepFailed extends RuntimeException {
+    StepFailed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  public MigrationWorkflowImpl() {
+    for (Step s : Step.values()) {
+      StepState st = new StepState(s);
+      steps.put(s, st);
+      status.steps.add(st);
+    }
+  }
+
+  @Override
+  public MigrationResult run(MigrationRequest request) {
+    String id = request != null && request.migrationId != null && !request.migrationId.isBlank()
+        ? request.migrationId
+        : Workflow.getInfo().getWorkflowId();
+    status.migrationId = id;
+
+    List<String> problems = RequestValidator.problems(request);
+    StepState v = steps.get(Step.VALIDATE);
+    v.startedAtMillis = Workflow.currentTimeMillis();
+    finishStep(v, problems.isEmpty() ? StepState.DONE : StepState.FAILED,
+        problems.isEmpty() ? "request is valid" : String.join("; ", problems));
+    if (!problems.isEmpty()) {
+      status.phase = "failed";
+      status.error = "invalid request: " + String.join("; ", problems);
+      throw ApplicationFailure.newNonRetryableFailure(status.error, "InvalidRequest");
+    }
+    request.migrationId = id;
+    onFailure = request.onFailure;
+
+    try {
+      runChecklist(request);
+      if (request.rehearsal) {
+        // A rehearsal proves the way back too: it rolls everything back once it has finished.
+        rollbackReason = "rehearsal: rolling back after a complete run";
+        rollBack();
+        status.phase = "rolled-back";
+        return new MigrationResult(MigrationResult.ROLLED_BACK, status);
+      }
+      status.phase = "completed";
+      status.currentStep = null;
+      return new MigrationResult(MigrationResult.COMPLETED, status);
+    } catch (RollbackRequested | CanceledFailure e) {
+      if (e instanceof CanceledFailure) rollbackReason = "workflow cancelled";
+      rollBack();
+      status.phase = "rolled-back";
+      return new MigrationResult(MigrationResult.ROLLED_BACK, status);
+    } catch (StepFailed e) {
+      status.error = e.getMessage();
+      rollbackReason = "step failed: " + e.getMessage();
+      rollBack();
+      status.phase = "failed";
+      throw ApplicationFailure.newNonRetryableFailure(
+          "migration failed and was rolled back: " + e.getMessage(), "MigrationFailed");
+    }
+  }
+
+  private void runChecklist(MigrationRequest r) {
+    PreflightReport report = step(Step.PREFLIGHT, () -> {
+      PreflightReport rep = preflight.preflight(r);
+      status.preflight = rep;
+      if (rep.hasBlocking()) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "blocking preflight findings: " + rep.blocking(), "PreflightBlocked");
+      }
+      return rep;
+    });
+    if (report != null) {
+      report.findings.stream()
+          .filter(f -> !"info".equals(f.severity) && !"blocking".equals(f.severity))
+          .forEach(f -> status.warnings.add(f.toString()));
+    }
+
+    RetentionChange before = step(Step.RETENTION, () -> {
+      RetentionChange b = retention.readRetention(r);
+      shadow.register(Step.RETENTION.label, "restore binlog retention", () -> retention.restoreRetention(r, b));
+      retention.ensureRetention(r, b);
+      return b;
+    });
+
+    String id = r.migrationId;
+    FrozenCopy frozen = step(Step.FREEZE, () -> {
+      shadow.register(Step.FREEZE.label, "release the frozen copy", () -> freeze.releaseFrozenCopy(r, id));
+      FrozenCopy f = freeze.freeze(r, id);
+      status.frozen = f;
+      return f;
+    });
+
+    SchemaResult created = step(Step.SCHEMA, () -> {
+      // Only schemas absent before the migration are ever dropped: preflight blocks on existing ones.
+      List<String> ours = new ArrayList<>(r.schemas);
+      shadow.register(Step.SCHEMA.label, "drop the schemas this migration created " + ours,
+          () -> schema.dropSchemas(r, ours));
+      return schema.createSchema(r, frozen);
+    });
+    List<TableRef> tables = created.tables;
+
+    skipStep(Step.ACCOUNTS, "not requested");
+
+    List<TableChecksum> sourceChecksums = step(Step.COPY, () -> {
+      shadow.register(Step.COPY.label, "empty the tables loaded by the copy", () -> copy.truncateTables(r, tables));
+      status.copy = new CopyProgress();
+      if (FreezeMethod.LIVE_CONSISTENT.equals(frozen.method)) {
+        LiveCopyResult res = copy.copyLiveConsistent(r, tables, Workflow.getInfo().getWorkflowId());
+        frozen.coordinates = res.coordinates;
+        status.copy = res.progress;
+        return res.sourceChecksums;
+      }
+      throw ApplicationFailure.newNonRetryableFailure(
+          "copy from a frozen copy made by '" + frozen.method + "' is not available in this build", "InvalidRequest");
+    });
+
+    step(Step.VERIFY, () -> {
+      VerifyResult res = verify.verify(r, frozen, tables, sourceChecksums);
+      status.verify = res;
+      if (!res.ok) {
+        throw ApplicationFailure.newNonRetryableFailure("verification failed: " + res.summary(), "VerifyFailed");
+      }
+      return res;
+    });
+
+    step(Step.RELEASE, () -> {
+      freeze.releaseFrozenCopy(r, id);
+      shadow.retire(Step.FREEZE.label);
+      return null;
+    });
+
+    BinlogCoordinates from = frozen.coordinates;
+    step(Step.REPLICATE, () -> {
+      if (r.replication.createUser) {
+        shadow.register(Step.REPLICATE.label, "drop the replication account", () -> replication.dropReplicationUser(r));
+      }
+      shadow.register(Step.REPLICATE.label, "stop and reset replication on the target",
+          () -> replication.stopAndResetReplication(r));
+      replication.ensureReplicationUser(r);
+      replication.startReplication(r, from);
+      return null;
+    });
+
+    step(Step.CATCH_UP, this::catchUp, r);
+
+    step(Step.APPROVE, () -> {
+      if (r.cutover.autoApprove || r.rehearsal) {
+        approved = true;
+        steps.get(Step.APPROVE).detail = r.rehearsal ? "rehearsal: approved itself" : "approved automatically";
+        return null;
+      }
+      status.pausedReason = "waiting for approval: run 'migrator approve " + status.migrationId + "'";
+      Workflow.await(() -> approved || rollbackRequested);
+      status.pausedReason = null;
+      checkRollback();
+      steps.get(Step.APPROVE).detail = "approved";
+      return null;
+    });
+
+    CutoverResult cut = step(Step.CUTOVER, () -> {
+      shadow.register(Step.CUTOVER.label, "switch back: target read-only, source writable", () -> {
+        cutover.setTargetReadOnly(r, true);
+        cutover.setSourceReadOnly(r, false);
+      });
+      CutoverResult c = new CutoverResult();
+      c.sourceReadOnlyAtMillis = cutover.setSourceReadOnly(r, true);
+      c.finalPosition = cutover.sourcePosition(r);
+      cutover.waitForTargetPosition(r, c.finalPosition);
+      replication.stopAndResetReplication(r);
+      c.targetWritableAtMillis = cutover.setTargetReadOnly(r, false);
+      c.writeDowntimeMillis = Math.max(0, c.targetWritableAtMillis - c.sourceReadOnlyAtMillis);
+      status.cutover = c;
+      steps.get(Step.CUTOVER).detail = "final position " + c.finalPosition + ", writes refused for "
+          + c.writeDowntimeMillis + " ms";
+      return c;
+    });
+
+    step(Step.FINISH, () -> {
+      retention.restoreRetention(r, before);
+      shadow.retire(Step.RETENTION.label);
+      return cut;
+    });
+  }
+
+  /** Step 10: poll until the target has executed the source's current position, stably. */
+  private Object catchUp(MigrationRequest r) {
+    while (true) {
+      LagReading reading = replication.awaitCatchUp(r, 60);
+      status.lag = reading;
+      if (reading.errorKind != null) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "replication error (" + reading.errorKind + "): " + reading.diagnosis, "ReplicationError");
+      }
+      if (reading.caughtUp && !pauseRequested) {
+        steps.get(Step.CATCH_UP).detail = "caught up at " + reading.sourcePosition;
+        return null;
+      }
+      // Paused or still behind: keep polling and reporting, but do not move on.
+      checkRollback();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Step runner: pause at boundaries, record timing, pause or roll back on failure.
+
+  private <T> T step(Step s, Functions.Func<T> body) {
+    return step(s, x -> body.apply(), null);
+  }
+
+  private <T, A> T step(Step s, Functions.Func1<A, T> body, A arg) {
+    checkRollback();
+    awaitUnpaused(s);
+    StepState st = steps.get(s);
+    status.currentStep = s.label;
+    st.state = StepState.RUNNING;
+    st.startedAtMillis = Workflow.currentTimeMillis();
+    while (true) {
+      st.attempts++;
+      try {
+        T result = runInScope(() -> body.apply(arg));
+        finishStep(st, StepState.DONE, st.detail);
+        return result;
+      } catch (RollbackRequested e) {
+        finishStep(st, StepState.FAILED, "interrupted by rollback");
+        throw e;
+      } catch (TemporalFailure e) {
+        if (rollbackRequested) {
+          finishStep(st, StepState.FAILED, "interrupted by rollback");
+          throw new RollbackRequested();
+        }
+        if (e instanceof CanceledFailure) {
+          finishStep(st, StepState.FAILED, "workflow cancelled");
+          throw e;
+        }
+        String msg = s.label + " failed: " + Failures.describe(e);
+        log.warn(msg);
+        if (!"pause".equals(onFailure)) {
+          finishStep(st, StepState.FAILED, msg);
+          throw new StepFailed(msg);
+        }
+        String decision = awaitDecision(s, st, msg);
+        if ("rollback".equals(decision)) {
+          finishStep(st, StepState.FAILED, msg);
+          throw new StepFailed(msg + " (operator chose rollback)");
+        }
+        if ("skip".equals(decision)) {
+          finishStep(st, StepState.SKIPPED, "skipped by operator after: " + msg);
+          status.warnings.add("step " + s.label + " was skipped by an operator after: " + msg);
+          return null;
+        }
+        st.state = StepState.RUNNING; // retry
+      }
+    }
+  }
+
+  private String onFailure = "pause";
+
+  /** Pauses the workflow on a failed step until an operator decides retry, skip or rollback. */
+  private String awaitDecision(Step s, StepState st, String msg) {
+    st.state = StepState.PAUSED;
+    st.detail = msg;
+    status.paused = true;
+    status.phase = "paused";
+    status.pausedReason = msg;
+    status.allowedDecisions = new ArrayList<>(List.of("retry", "rollback"));
+    if (skippable(s)) status.allowedDecisions.add("skip");
+    pendingDecision = null;
+    Workflow.await(() -> rollbackRequested
+        || (pendingDecision != null && status.allowedDecisions.contains(pendingDecision)));
+    String d = rollbackRequested ? "rollback" : pendingDecision;
+    pendingDecision = null;
+    status.paused = false;
+    status.phase = "running";
+    status.pausedReason = null;
+    status.allowedDecisions = new ArrayList<>();
+    return d;
+  }
+
+  private static boolean skippable(Step s) {
+    // Skipping these cannot lose data; skipping the others would leave the checklist inconsistent.
+    return s == Step.PREFLIGHT || s == Step.RETENTION || s == Step.VERIFY || s == Step.ACCOUNTS;
+  }
+
+  private <T> T runInScope(Functions.Func<T> body) {
+    List<T> out = new ArrayList<>(1);
+    currentScope = Workflow.newCancellationScope(() -> {
+      out.add(body.apply());
+    });
+    try {
+      currentScope.run();
+    } finally {
+      currentScope = null;
+    }
+    return out.get(0);
+  }
+
+  private void skipStep(Step s, String why) {
+    StepState st = steps.get(s);
+    st.startedAtMillis = Workflow.currentTimeMillis();
+    finishStep(st, StepState.SKIPPED, why);
+  }
+
+  private void finishStep(StepState st, String state, String detail) {
+    st.state = state;
+    st.detail = detail;
+    st.endedAtMillis = Workflow.currentTimeMillis();
+    st.durationMillis = st.startedAtMillis == null ? 0 : st.endedAtMillis - st.startedAtMillis;
+  }
+
+  private void awaitUnpaused(Step s) {
+    if (!pauseRequested) return;
+    status.paused = true;
+    status.phase = "paused";
+    status.currentStep = s.label;
+    Workflow.await(() -> !pauseRequested || rollbackRequested);
+    status.paused = false;
+    status.phase = "running";
+    status.pausedReason = null;
+    checkRollback();
+  }
+
+  private void checkRollback() {
+    if (rollbackRequested) throw new RollbackRequested();
+  }
+
+  /** Runs the shadow checklist in a scope that survives workflow cancellation. */
+  private void rollBack() {
+    status.phase = "rolling-back";
+    status.paused = false;
+    status.pausedReason = null;
+    log.info("rolling back: {}", rollbackReason);
+    CancellationScope detached = Workflow.newDetachedCancellationScope(() -> {
+      int failed = shadow.runAll();
+      if (failed > 0) {
+        status.warnings.add(failed + " compensation(s) failed; see the shadow checklist");
+      }
+    });
+    detached.run();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Signals and queries.
+
+  @Override
+  public MigrationStatus status() {
+    return status;
+  }
+
+  @Override
+  public void approve() {
+    approved = true;
+  }
+
+  @Override
+  public void rollback(String reason) {
+    rollbackRequested = true;
+    rollbackReason = reason == null ? "requested by operator" : reason;
+    if (currentScope != null) currentScope.cancel(rollbackReason);
+  }
+
+  @Override
+  public void pause(String reason) {
+    pauseRequested = true;
+    status.pausedReason = reason == null || reason.isBlank() ? "paused by operator" : reason;
+  }
+
+  @Override
+  public void resume() {
+    pauseRequested = false;
+  }
+
+  @Override
+  public void decide(String action) {
+    pendingDecision = action == null ? null : action.trim().toLowerCase();
+  }
+
+  @Override
+  public void reportCopyProgress(CopyProgress progress) {
+    if (progress != null) status.copy = progress;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.migrator.workflow;
+
+import dev.migrator.model.Endpoint;
+import dev.migrator.model.FreezeMethod;
+import dev.migrator.model.MigrationRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Step 0: checks a request without side effects. Pure and deterministic, so the CLI runs the same
+ * checks before it starts a workflow and the workflow runs them again.
+ */
+public final class RequestValidator {
+  private static final Pattern CREDENTIAL_REF = Pattern.compile("^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|secret:.+)$");
+  private static final Pattern IDENTIFIER = Pattern.compile("^[^\\x00/\\\\.]{1,64}$");
+  public static final List<String> FLAVORS = List.of("mysql", "rds-mysql", "aurora-mysql");
+
+  private RequestValidator() {}
+
+  /** Returns every problem found, each naming the field and how to fix it; empty when valid. */
+  public static List<String> problems(MigrationRequest r) {
+    List<String> p = new ArrayList<>();
+    if (r == null) {
+      p.add("the request is empty: send a MigrationRequest JSON object (see README, 'Start from the Web UI')");
+      return p;
+    }
+    endpoint(p, "source", r.source);
+    endpoint(p, "target", r.target);
+    if (r.source != null && r.target != null
+        && r.source.host != null && r.source.host.equals(r.target.host) && r.source.port == r.target.port) {
+      p.add("source and target are the same server (" + r.source.address() + "): point target at another server");
+    }
+    if (r.method == null || !FreezeMethod.ALL.contains(r.method)) {
+      p.add("method '" + r.method + "' is unknown: use one of " + FreezeMethod.ALL);
+    }
+    if (r.schemas == null || r.schemas.isEmpty()) {
+      p.add("schemas is empty: list the databases to migrate, e.g. \"schemas\": [\"shop\"]");
+    } else {
+      for (String s : r.schemas) {
+        if (s == null || !IDENTIFIER.matcher(s).matches()) {
+          p.add("schemas: '" + s + "' is not a valid database name");
+        } else if (List.of("mysql", "sys", "information_schema", "performance_schema").contains(s.toLowerCase())) {
+          p.add("schemas: '" + s + "' is a system schema and cannot be migrated as data");
+        }
+      }
+    }
+    if (r.tables != null) {
+      for (String t : r.tables) {
+        if (t == null || t.indexOf('.') <= 0 || t.endsWith(".")) {
+          p.add("tables: '" + t + "' must be written schema.table");
+        } else if (r.schemas != null && !r.schemas.contains(t.substring(0, t.indexOf('.')))) {
+          p.add("tables: '" + t + "' is not in one of the listed schemas " + r.schemas);
+        }
+      }
+    }
+    if (r.copy == null || r.copy.chunkRows <= 0) {
+      p.add("copy.chunkRows must be a positive number of rows");
+    } else if (r.copy.parallelism < 0) {
+      p.add("copy.parallelism must be 0 (automatic) or more");
+    }
+    if (r.replication == null) {
+      p.add("replication must be an object (or left out for the defaults)");
+    } else {
+      if (r.replication.user == null || r.replication.user.isBlank()) {
+        p.add("replication.user is empty: name the account the target uses to read the source's binlog");
+      }
+      credential(p, "replication.password", r.replication.password);
+      if (r.replication.pollSeconds <= 0) p.add("replication.pollSeconds must be positive");
+      if (r.replication.stablePolls <= 0) p.add("replication.stablePolls must be positive");
+    }
+    if (r.cutover == null) {
+      p.add("cutover must be an object (or left out for the defaults)");
+    }
+    if (r.retentionHours <= 0) {
+      p.add("retentionHours must be positive (hours of binlog the source must keep)");
+    }
+    if (!"pause".equals(r.onFailure) && !"rollback".equals(r.onFailure)) {
+      p.add("onFailure '" + r.onFailure + "' is unknown: use \"pause\" or \"rollback\"");
+    }
+    return p;
+  }
+
+  private static void endpoint(List<String> p, String name, Endpoint e) {
+    if (e == null) {
+      p.add(name + " is missing: give host, port, user and a password reference");
+      return;
+    }
+    if (e.host == null || e.host.isBlank()) p.add(name + ".host is empty");
+    if (e.port <= 0 || e.port > 65535) p.add(name + ".port " + e.port + " is not a TCP port (1-65535)");
+    if (e.user == null || e.user.isBlank()) p.add(name + ".user is empty");
+    if (e.flavor == null || !FLAVORS.contains(e.flavor)) {
+      p.add(name + ".flavor '" + e.flavor + "' is unknown: use one of " + FLAVORS);
+    }
+    credential(p, name + ".password", e.password);
+  }
+
+  private static void credential(List<String> p, String field, String ref) {
+    if (ref == null || ref.isEmpty()) return;
+    if (!CREDENTIAL_REF.matcher(ref).matches()) {
+      // Never echo the value: it may be a literal password pasted by mistake.
+      p.add(field + " must be a reference (env:VARIABLE, file:/path or secret:NAME), not a literal password;"
+          + " literal passwords would be stored in workflow history");
+    }
+  }
+}
