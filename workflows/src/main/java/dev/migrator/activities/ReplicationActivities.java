@@ -8,6 +8,9 @@ import io.temporal.activity.ActivityInterface;
 /** Steps 9 and 10: replication source -> target, and lag. */
 @ActivityInterface
 public interface ReplicationActivities {
+  /** True when the replication account already exists on the source (read before any change). */
+  boolean replicationUserExists(MigrationRequest request);
+
   /** Creates the replication account on the source if asked and missing; returns true if created. */
   boolean ensureReplicationUser(MigrationRequest request);
 

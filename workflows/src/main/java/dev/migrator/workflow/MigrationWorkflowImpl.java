@@ -238,7 +238,9 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
 
     BinlogCoordinates from = frozen.coordinates;
     step(Step.REPLICATE, () -> {
-      if (r.replication.createUser) {
+      // Read first, so that an account that existed before is never dropped by the rollback.
+      boolean existed = replication.replicationUserExists(r);
+      if (r.replication.createUser && !existed) {
         shadow.register(Step.REPLICATE.label, "drop the replication account", () -> replication.dropReplicationUser(r));
       }
       shadow.register(Step.REPLICATE.label, "stop and reset replication on the target",

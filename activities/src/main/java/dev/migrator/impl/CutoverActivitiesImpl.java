@@ -1,0 +1,85 @@
+package dev.migrator.impl;
+
+import dev.migrator.activities.CutoverActivities;
+import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.model.Endpoint;
+import dev.migrator.model.LagReading;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.mysql.Connector;
+import dev.migrator.mysql.Jdbc;
+import dev.migrator.mysql.MySqlErrors;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** Step 12 for self-managed endpoints: read_only switches and the exact-position drain. */
+public class CutoverActivitiesImpl implements CutoverActivities {
+  private final Connector connector;
+
+  public CutoverActivitiesImpl(Connector connector) {
+    this.connector = connector;
+  }
+
+  @Override
+  public long setSourceReadOnly(MigrationRequest r, boolean readOnly) {
+    return setReadOnly("source", r.source, readOnly);
+  }
+
+  @Override
+  public long setTargetReadOnly(MigrationRequest r, boolean readOnly) {
+    return setReadOnly("target", r.target, readOnly);
+  }
+
+  private long setReadOnly(String role, Endpoint e, boolean readOnly) {
+    if (e.isRdsFamily()) {
+      throw ApplicationFailure.newNonRetryableFailure(role + ": read_only on " + e.flavor
+          + " is set through the instance's parameter group, which this build does not manage yet", "Incompatible");
+    }
+    try (Connection c = connector.open(role, e)) {
+      if (!readOnly && Jdbc.variable(c, "super_read_only") != null) Jdbc.exec(c, "SET GLOBAL super_read_only = OFF");
+      // SET GLOBAL read_only waits for running commits, so no write lands after it returns.
+      Jdbc.exec(c, "SET GLOBAL read_only = " + (readOnly ? "ON" : "OFF"));
+      return System.currentTimeMillis();
+    } catch (SQLException ex) {
+      throw MySqlErrors.failure(role, e, ex);
+    }
+  }
+
+  @Override
+  public BinlogCoordinates sourcePosition(MigrationRequest r) {
+    try (Connection src = connector.open("source", r.source)) {
+      return ReplicationActivitiesImpl.sourcePosition(src);
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("source", r.source, e);
+    }
+  }
+
+  @Override
+  public void waitForTargetPosition(MigrationRequest r, BinlogCoordinates position) {
+    long deadline = System.currentTimeMillis() + r.cutover.drainTimeoutSeconds * 1000L;
+    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
+      while (true) {
+        LagReading l = ReplicationActivitiesImpl.read(src, dst);
+        BinlogCoordinates executed = l.replica.executed();
+        if (executed != null && executed.compareTo(position) >= 0) return;
+        if (l.errorKind != null && !"connect".equals(l.errorKind)) {
+          throw ApplicationFailure.newNonRetryableFailure("target stopped replicating before reaching " + position + ": "
+              + l.diagnosis, "ReplicationError");
+        }
+        if (System.currentTimeMillis() > deadline) {
+          throw ApplicationFailure.newFailure("target had not executed up to " + position + " after "
+              + r.cutover.drainTimeoutSeconds + " s (it is at " + executed + ")", "DrainTimeout");
+        }
+        Activity.getExecutionContext().heartbeat(executed == null ? null : executed.toString());
+        Thread.sleep(100);
+      }
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted while draining", "Interrupted");
+    }
+  }
+
+}

@@ -1,0 +1,56 @@
+package dev.migrator.replication;
+
+import dev.migrator.model.ReplicationStatus;
+
+/**
+ * Turns a replica's last IO/SQL error into the handbook's diagnosis ("Troubleshooting Binary Log
+ * Replication"). Returns null when neither thread reports an error.
+ */
+public final class ReplicationErrorClassifier {
+  private ReplicationErrorClassifier() {}
+
+  /** Kind and plain-language diagnosis of one replication error. */
+  public record Classified(String kind, String diagnosis) {}
+
+  public static Classified classify(ReplicationStatus s) {
+    if (s == null || !s.configured) return null;
+    if (s.lastIoErrno != 0) return classify(s.lastIoErrno, s.lastIoError, true);
+    if (s.lastSqlErrno != 0) return classify(s.lastSqlErrno, s.lastSqlError, false);
+    return null;
+  }
+
+  static Classified classify(int errno, String message, boolean io) {
+    String m = message == null ? "" : message;
+    String lower = m.toLowerCase();
+    switch (errno) {
+      case 1236:
+        if (lower.contains("could not find first log file") || lower.contains("purged")) {
+          return new Classified("log-purged", "ERROR 1236: the source already purged the binlog the target needs ("
+              + m + "). Replication cannot resume: binlog retention was too short. Rebuild the target (redo the copy)"
+              + " with longer retention.");
+        }
+        if (lower.contains("impossible position") || lower.contains("position")) {
+          return new Classified("impossible-position", "ERROR 1236: impossible position (" + m + "). The source's binlog"
+              + " ended before the recorded position, typically after a source crash; where safe, skip to the next"
+              + " binlog file (decision 'next-log').");
+        }
+        return new Classified("io-fatal", "ERROR 1236 from the source: " + m);
+      case 1062:
+        return new Classified("duplicate-key", "ERROR 1062 duplicate entry (" + m + "): a row already exists on the target,"
+            + " so something writes to the target. Skipping the event leaves the target drifted from the source;"
+            + " rebuilding is the safe choice.");
+      case 1032:
+        return new Classified("missing-row", "ERROR 1032 can't find record (" + m + "): the target lacks a row the source"
+            + " changed, so something wrote to or deleted on the target. Skipping causes drift; rebuilding is safe.");
+      case 2003:
+      case 2005:
+        return new Classified("connect", "ERROR " + errno + " connecting to the source (" + m + "): check the source is up,"
+            + " the replication host/port, firewalls and security groups. The IO thread keeps retrying.");
+      case 1045:
+        return new Classified("access-denied", "ERROR 1045 (" + m + "): the replication account's password or host is"
+            + " wrong; fix the account or replication.password and retry.");
+      default:
+        return new Classified("other", (io ? "IO" : "SQL") + " thread error " + errno + ": " + m);
+    }
+  }
+}

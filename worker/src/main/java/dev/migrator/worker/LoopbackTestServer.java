@@ -1,0 +1,34 @@
+package dev.migrator.worker;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.temporal.internal.testservice.GRPCServerHelper;
+import io.temporal.internal.testservice.TestServicesStarter;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The Java Temporal test server, bound to 127.0.0.1 only (the stock TestServer main listens on
+ * every interface). Run in its own process; prints "READY <port>" once it accepts gRPC calls.
+ * Usage: LoopbackTestServer [port]  (0 or nothing = a free port).
+ */
+public final class LoopbackTestServer {
+  private LoopbackTestServer() {}
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+    TestServicesStarter services = new TestServicesStarter(true, 0);
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
+    Server server = builder.build().start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.shutdownNow();
+      services.close();
+    }));
+    System.out.println("READY " + server.getPort());
+    System.out.flush();
+    server.awaitTermination();
+  }
+}

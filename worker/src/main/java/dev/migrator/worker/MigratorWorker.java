@@ -1,0 +1,97 @@
+package dev.migrator.worker;
+
+import dev.migrator.impl.CopyActivitiesImpl;
+import dev.migrator.impl.CutoverActivitiesImpl;
+import dev.migrator.impl.FreezeActivitiesImpl;
+import dev.migrator.impl.PreflightActivitiesImpl;
+import dev.migrator.impl.ProgressReporter;
+import dev.migrator.impl.ReplicationActivitiesImpl;
+import dev.migrator.impl.RetentionActivitiesImpl;
+import dev.migrator.impl.SchemaActivitiesImpl;
+import dev.migrator.impl.VerifyActivitiesImpl;
+import dev.migrator.mysql.Connector;
+import dev.migrator.mysql.CredentialResolver;
+import dev.migrator.workflow.MigrationWorkflow;
+import dev.migrator.workflow.MigrationWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+
+/**
+ * The composition root: connects to Temporal, registers the workflow and every activity on the
+ * task queue. Configuration comes from {@link WorkerConfig} (environment variables).
+ */
+public final class MigratorWorker implements AutoCloseable {
+  private final WorkflowServiceStubs service;
+  private final WorkflowClient client;
+  private final WorkerFactory factory;
+
+  private MigratorWorker(WorkflowServiceStubs service, WorkflowClient client, WorkerFactory factory) {
+    this.service = service;
+    this.client = client;
+    this.factory = factory;
+  }
+
+  /** Connects to Temporal at {@code target} (host:port). */
+  public static WorkflowClient client(String target, String namespace) {
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+  }
+
+  public static MigratorWorker start(WorkerConfig config) {
+    WorkflowClient client = client(config.temporalTarget, config.namespace);
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerOptions.Builder options = WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(config.maxConcurrentActivities);
+    if (config.disableSticky) {
+      // The Java test server can strand a SIGKILLed worker's next task on its sticky queue.
+      options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    Worker worker = factory.newWorker(config.taskQueue, options.build());
+    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class);
+    registerActivities(worker, client, new CredentialResolver());
+    factory.start();
+    return new MigratorWorker(client.getWorkflowServiceStubs(), client, factory);
+  }
+
+  static void registerActivities(Worker worker, WorkflowClient client, CredentialResolver credentials) {
+    Connector connector = new Connector(credentials);
+    ProgressReporter progress = (workflowId, p) ->
+        client.newWorkflowStub(MigrationWorkflow.class, workflowId).reportCopyProgress(p);
+    worker.registerActivitiesImplementations(
+        new PreflightActivitiesImpl(connector),
+        new RetentionActivitiesImpl(connector),
+        new FreezeActivitiesImpl(),
+        new SchemaActivitiesImpl(connector),
+        new CopyActivitiesImpl(connector, progress),
+        new VerifyActivitiesImpl(connector),
+        new ReplicationActivitiesImpl(connector),
+        new CutoverActivitiesImpl(connector));
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    factory.shutdownNow();
+    factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    service.shutdownNow();
+  }
+
+  /** Runs a worker until the process is stopped. */
+  public static void main(String[] args) throws InterruptedException {
+    WorkerConfig config = WorkerConfig.fromEnvironment();
+    MigratorWorker w = start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(w::close));
+    System.out.println("migrator worker polling task queue '" + config.taskQueue + "' at " + config.temporalTarget);
+    Thread.currentThread().join();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.migrator.worker;
+
+import dev.migrator.workflow.MigrationWorkflow;
+import java.util.Map;
+
+/** Worker settings, from environment variables (documented in the README and docker-compose.yml). */
+public final class WorkerConfig {
+  /** TEMPORAL_ADDRESS, host:port of the Temporal frontend. */
+  public String temporalTarget = "127.0.0.1:7233";
+  /** TEMPORAL_NAMESPACE. */
+  public String namespace = "default";
+  /** MIGRATOR_TASK_QUEUE. */
+  public String taskQueue = MigrationWorkflow.TASK_QUEUE;
+  /** MIGRATOR_DISABLE_STICKY=true for the Java test server (see MigratorWorker). */
+  public boolean disableSticky = false;
+  /** MIGRATOR_MAX_ACTIVITIES: activity slots of this worker. */
+  public int maxConcurrentActivities = 16;
+
+  public static WorkerConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static WorkerConfig from(Map<String, String> env) {
+    WorkerConfig c = new WorkerConfig();
+    c.temporalTarget = env.getOrDefault("TEMPORAL_ADDRESS", c.temporalTarget);
+    c.namespace = env.getOrDefault("TEMPORAL_NAMESPACE", c.namespace);
+    c.taskQueue = env.getOrDefault("MIGRATOR_TASK_QUEUE", c.taskQueue);
+    c.disableSticky = Boolean.parseBoolean(env.getOrDefault("MIGRATOR_DISABLE_STICKY", "false"));
+    c.maxConcurrentActivities = Integer.parseInt(env.getOrDefault("MIGRATOR_MAX_ACTIVITIES", "16"));
+    return c;
+  }
+
+  public WorkerConfig target(String t) {
+    temporalTarget = t;
+    return this;
+  }
+
+  public WorkerConfig noSticky() {
+    disableSticky = true;
+    return this;
+  }
+}
