@@ -90,6 +90,9 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private final Map<Step, StepState> steps = new EnumMap<>(Step.class);
   private final ShadowChecklist shadow = new ShadowChecklist(status.shadow);
 
+  /** The source's retention as read before the first change; what finish and the rollback restore. */
+  private RetentionChange retentionBefore;
+
   private boolean approved;
   private boolean rollbackRequested;
   private String rollbackReason;
@@ -182,11 +185,16 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
           .forEach(f -> status.warnings.add(f.toString()));
     }
 
-    RetentionChange before = step(Step.RETENTION, () -> {
-      RetentionChange b = retention.readRetention(r);
-      shadow.register(Step.RETENTION.label, "restore binlog retention", () -> retention.restoreRetention(r, b));
-      retention.ensureRetention(r, b);
-      return b;
+    step(Step.RETENTION, () -> {
+      // Read once, before any change: a retry after a partly applied change must not record the
+      // raised value as the one to put back (nor register a second undo).
+      if (retentionBefore == null) {
+        RetentionChange b = retention.readRetention(r);
+        retentionBefore = b;
+        shadow.register(Step.RETENTION.label, "restore binlog retention", () -> retention.restoreRetention(r, b));
+      }
+      retention.ensureRetention(r, retentionBefore);
+      return retentionBefore;
     });
 
     String id = r.migrationId;
@@ -285,7 +293,8 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     });
 
     step(Step.FINISH, () -> {
-      retention.restoreRetention(r, before);
+      // Also after a skipped retention step: put back what was read before any change, if anything.
+      if (retentionBefore != null) retention.restoreRetention(r, retentionBefore);
       shadow.retire(Step.RETENTION.label);
       return cut;
     });
