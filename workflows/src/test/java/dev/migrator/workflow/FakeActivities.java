@@ -1,0 +1,364 @@
+package dev.migrator.workflow;
+
+import dev.migrator.activities.CopyActivities;
+import dev.migrator.activities.CutoverActivities;
+import dev.migrator.activities.FreezeActivities;
+import dev.migrator.activities.PreflightActivities;
+import dev.migrator.activities.ReplicationActivities;
+import dev.migrator.activities.RetentionActivities;
+import dev.migrator.activities.SchemaActivities;
+import dev.migrator.activities.VerifyActivities;
+import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.model.CopyProgress;
+import dev.migrator.model.Finding;
+import dev.migrator.model.FrozenCopy;
+import dev.migrator.model.LagReading;
+import dev.migrator.model.LiveCopyResult;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.PreflightReport;
+import dev.migrator.model.ReplicationStatus;
+import dev.migrator.model.RetentionChange;
+import dev.migrator.model.SchemaResult;
+import dev.migrator.model.TableChecksum;
+import dev.migrator.model.TableRef;
+import dev.migrator.model.TableVerification;
+import dev.migrator.model.VerifyResult;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * In-memory fakes of every activity interface. Every call is appended, in order, to one shared
+ * thread-safe {@link Journal}; {@link #fail} makes an activity throw a non-retryable
+ * ApplicationFailure and {@link #block} makes it wait until {@link #release}d.
+ */
+final class FakeActivities {
+  /** Failure type thrown by activities told to fail. */
+  static final String FAKE_FAILURE = "FakeFailure";
+
+  static final BinlogCoordinates SNAPSHOT_POSITION = new BinlogCoordinates("mysql-bin.000003", 4711, null);
+  static final BinlogCoordinates FINAL_POSITION = new BinlogCoordinates("mysql-bin.000004", 900, null);
+  static final long SOURCE_READ_ONLY_AT = 1_000;
+  static final long TARGET_WRITABLE_AT = 1_250;
+
+  /** Ordered, thread-safe record of activity calls, e.g. "setSourceReadOnly(true)". */
+  static final class Journal {
+    private final List<String> calls = new ArrayList<>();
+
+    synchronized void add(String call) {
+      calls.add(call);
+      notifyAll();
+    }
+
+    synchronized List<String> calls() {
+      return List.copyOf(calls);
+    }
+
+    /** Calls whose method name (the part before '(') is {@code method}. */
+    synchronized long count(String method) {
+      return calls.stream().filter(c -> methodOf(c).equals(method)).count();
+    }
+
+    /** Method names only, in order. */
+    synchronized List<String> methods() {
+      return calls.stream().map(Journal::methodOf).toList();
+    }
+
+    /** Waits (up to a generous guard) until {@code method} has been called {@code times} times. */
+    synchronized void awaitCalls(String method, int times) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (count(method) < times) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("activity " + method + " was not called " + times + " time(s); journal: " + calls);
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    }
+
+    static String methodOf(String call) {
+      int p = call.indexOf('(');
+      return p < 0 ? call : call.substring(0, p);
+    }
+  }
+
+  final Journal journal = new Journal();
+  private final Set<String> failing = ConcurrentHashMap.newKeySet();
+  private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+  /** When true, verify returns ok=false (a mismatch) instead of throwing. */
+  volatile boolean verifyMismatch;
+  /** What replicationUserExists answers: whether the account existed before the migration. */
+  volatile boolean replicationUserExisted;
+  /** The source's binlog retention (hours) as the retention fakes read, change and restore it. */
+  volatile Integer sourceRetentionHours = 1;
+  /** How many more awaitCatchUp calls report a broken replication thread. */
+  final AtomicInteger lagErrorsLeft = new AtomicInteger();
+
+  /** From now on {@code method} throws a non-retryable ApplicationFailure. */
+  FakeActivities fail(String method) {
+    failing.add(method);
+    return this;
+  }
+
+  /** From now on {@code method} succeeds again. */
+  FakeActivities succeed(String method) {
+    failing.remove(method);
+    return this;
+  }
+
+  /** From now on {@code method} waits, after recording its call, until {@link #release}. */
+  FakeActivities block(String method) {
+    gates.put(method, new CountDownLatch(1));
+    return this;
+  }
+
+  /** Lets current and future calls of {@code method} through. */
+  FakeActivities release(String method) {
+    CountDownLatch gate = gates.remove(method);
+    if (gate != null) gate.countDown();
+    return this;
+  }
+
+  /** Records the call, then honours the block and fail knobs. */
+  private void call(String method, Object... args) {
+    StringBuilder sb = new StringBuilder(method).append('(');
+    for (int i = 0; i < args.length; i++) {
+      if (i > 0) sb.append(", ");
+      sb.append(args[i]);
+    }
+    journal.add(sb.append(')').toString());
+    CountDownLatch gate = gates.get(method);
+    if (gate != null) {
+      try {
+        // No heartbeats: a cancellation is never seen by the fake, so a blocked call always ends
+        // when the test releases it (WAIT_CANCELLATION_COMPLETED then lets the workflow go on).
+        if (!gate.await(20, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("test never released blocked activity " + method);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    if (failing.contains(method)) {
+      throw ApplicationFailure.newNonRetryableFailure("injected failure in " + method, FAKE_FAILURE);
+    }
+  }
+
+  static List<TableRef> tablesOf(MigrationRequest r) {
+    List<TableRef> t = new ArrayList<>();
+    for (String s : r.schemas) {
+      t.add(new TableRef(s, "customers"));
+      t.add(new TableRef(s, "orders"));
+    }
+    return t;
+  }
+
+  Object[] all() {
+    return new Object[] {
+      new Preflight(), new Retention(), new Freeze(), new Schema(), new Copy(), new Verify(), new Replication(),
+      new Cutover()
+    };
+  }
+
+  final class Preflight implements PreflightActivities {
+    @Override
+    public PreflightReport preflight(MigrationRequest request) {
+      call("preflight");
+      return new PreflightReport()
+          .add(new Finding("connect", Finding.INFO, "source", "connected", null))
+          .add(new Finding("binlog_row_image", Finding.WARNING, "source", "MINIMAL", "set it to FULL"));
+    }
+  }
+
+  final class Retention implements RetentionActivities {
+    @Override
+    public RetentionChange readRetention(MigrationRequest request) {
+      call("readRetention");
+      RetentionChange c = new RetentionChange();
+      c.previousHours = sourceRetentionHours;
+      return c;
+    }
+
+    /** Applies the change first, so that a failure knob models a change whose confirmation failed. */
+    @Override
+    public RetentionChange ensureRetention(MigrationRequest request, RetentionChange before) {
+      sourceRetentionHours = request.retentionHours;
+      call("ensureRetention", before.previousHours);
+      RetentionChange c = new RetentionChange();
+      c.changed = true;
+      c.previousHours = before.previousHours;
+      c.newHours = request.retentionHours;
+      return c;
+    }
+
+    @Override
+    public void restoreRetention(MigrationRequest request, RetentionChange before) {
+      call("restoreRetention", before == null ? null : before.previousHours);
+      if (before != null) sourceRetentionHours = before.previousHours; // null: nothing recorded, no-op
+    }
+  }
+
+  final class Freeze implements FreezeActivities {
+    @Override
+    public FrozenCopy freeze(MigrationRequest request, String migrationId) {
+      call("freeze", migrationId);
+      FrozenCopy f = new FrozenCopy();
+      f.method = request.method;
+      f.note = "fake";
+      return f;
+    }
+
+    @Override
+    public void releaseFrozenCopy(MigrationRequest request, String migrationId) {
+      call("releaseFrozenCopy", migrationId);
+    }
+  }
+
+  final class Schema implements SchemaActivities {
+    @Override
+    public List<TableRef> listTables(MigrationRequest request, FrozenCopy frozen) {
+      call("listTables");
+      return tablesOf(request);
+    }
+
+    @Override
+    public SchemaResult createSchema(MigrationRequest request, FrozenCopy frozen) {
+      call("createSchema", request.schemas);
+      SchemaResult res = new SchemaResult();
+      res.createdSchemas.addAll(request.schemas);
+      res.tables.addAll(tablesOf(request));
+      return res;
+    }
+
+    @Override
+    public void dropSchemas(MigrationRequest request, List<String> schemas) {
+      call("dropSchemas", schemas);
+    }
+  }
+
+  final class Copy implements CopyActivities {
+    @Override
+    public LiveCopyResult copyLiveConsistent(MigrationRequest request, List<TableRef> tables, String workflowId) {
+      call("copyLiveConsistent", tables);
+      LiveCopyResult res = new LiveCopyResult();
+      res.coordinates = SNAPSHOT_POSITION;
+      CopyProgress p = new CopyProgress();
+      p.tablesTotal = tables.size();
+      p.tablesDone = tables.size();
+      p.rows = 100L * tables.size();
+      res.progress = p;
+      for (TableRef t : tables) {
+        res.sourceChecksums.add(new TableChecksum(t.qualified(), 100, "c-" + t.qualified()));
+      }
+      return res;
+    }
+
+    @Override
+    public void truncateTables(MigrationRequest request, List<TableRef> tables) {
+      call("truncateTables", tables);
+    }
+  }
+
+  final class Verify implements VerifyActivities {
+    @Override
+    public VerifyResult verify(
+        MigrationRequest request, FrozenCopy frozen, List<TableRef> tables, List<TableChecksum> sourceChecksums) {
+      call("verify", sourceChecksums.size());
+      VerifyResult res = new VerifyResult();
+      res.ok = !verifyMismatch;
+      for (TableChecksum c : sourceChecksums) {
+        TableVerification v = new TableVerification();
+        v.table = c.table;
+        v.source = c;
+        v.target = verifyMismatch ? new TableChecksum(c.table, c.rows - 1, "other") : c;
+        v.match = !verifyMismatch;
+        res.tables.add(v);
+      }
+      return res;
+    }
+  }
+
+  final class Replication implements ReplicationActivities {
+    @Override
+    public boolean replicationUserExists(MigrationRequest request) {
+      call("replicationUserExists", request.replication.user);
+      return replicationUserExisted;
+    }
+
+    @Override
+    public boolean ensureReplicationUser(MigrationRequest request) {
+      call("ensureReplicationUser", request.replication.user);
+      return true;
+    }
+
+    @Override
+    public void dropReplicationUser(MigrationRequest request) {
+      call("dropReplicationUser", request.replication.user);
+    }
+
+    @Override
+    public void startReplication(MigrationRequest request, BinlogCoordinates from) {
+      call("startReplication", from);
+    }
+
+    @Override
+    public void stopAndResetReplication(MigrationRequest request) {
+      call("stopAndResetReplication");
+    }
+
+    @Override
+    public LagReading awaitCatchUp(MigrationRequest request, int maxSeconds) {
+      call("awaitCatchUp");
+      LagReading l = new LagReading();
+      if (lagErrorsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        l.caughtUp = false;
+        l.errorKind = "duplicate-key";
+        l.diagnosis = "the target already has row 42 of shop.orders";
+        return l;
+      }
+      l.caughtUp = true;
+      l.sourcePosition = FINAL_POSITION;
+      ReplicationStatus rs = new ReplicationStatus();
+      rs.configured = true;
+      rs.ioRunning = true;
+      rs.sqlRunning = true;
+      rs.secondsBehind = 0L;
+      rs.executedFile = FINAL_POSITION.file;
+      rs.executedPosition = FINAL_POSITION.position;
+      l.replica = rs;
+      return l;
+    }
+  }
+
+  final class Cutover implements CutoverActivities {
+    @Override
+    public long setSourceReadOnly(MigrationRequest request, boolean readOnly) {
+      call("setSourceReadOnly", readOnly);
+      return readOnly ? SOURCE_READ_ONLY_AT : 9_000;
+    }
+
+    @Override
+    public long setTargetReadOnly(MigrationRequest request, boolean readOnly) {
+      call("setTargetReadOnly", readOnly);
+      return readOnly ? 9_000 : TARGET_WRITABLE_AT;
+    }
+
+    @Override
+    public BinlogCoordinates sourcePosition(MigrationRequest request) {
+      call("sourcePosition");
+      return FINAL_POSITION;
+    }
+
+    @Override
+    public void waitForTargetPosition(MigrationRequest request, BinlogCoordinates position) {
+      call("waitForTargetPosition", position);
+    }
+  }
+}

@@ -1,0 +1,825 @@
+package dev.migrator.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.migrator.model.CompensationState;
+import dev.migrator.model.Endpoint;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.MigrationResult;
+import dev.migrator.model.MigrationStatus;
+import dev.migrator.model.Step;
+import dev.migrator.model.StepState;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * MigrationWorkflowImpl against fake activities in Temporal's in-memory test service. Every
+ * activity call lands in one ordered journal, which the tests compare with the checklist.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class MigrationWorkflowTest {
+  private static final String QUEUE = "migration-test";
+  private static final String ID = "mig-1";
+
+  /** Tables the fake schema step reports for schemas ["shop"]. */
+  private static final String TABLES = "[shop.customers, shop.orders]";
+
+  /** Every activity call of a complete migration, in checklist order, up to approval. */
+  private static final List<String> UP_TO_APPROVAL = List.of(
+      "preflight()",                                 // 1 preflight
+      "readRetention()",                             // 2 retention
+      "ensureRetention(1)",
+      "freeze(" + ID + ")",                          // 3 freeze
+      "createSchema([shop])",                        // 4 schema
+      "copyLiveConsistent(" + TABLES + ")",          // 6 copy
+      "verify(2)",                                   // 7 verify
+      "releaseFrozenCopy(" + ID + ")",               // 8 release
+      "replicationUserExists(migrator_repl)",        // 9 replicate
+      "ensureReplicationUser(migrator_repl)",
+      "startReplication(mysql-bin.000003:4711)",     //   from the copy's snapshot coordinates
+      "awaitCatchUp()");                             // 10 catch up
+
+  /** ... and after approval. */
+  private static final List<String> CUTOVER_AND_FINISH = List.of(
+      "setSourceReadOnly(true)",                     // 12 cutover
+      "sourcePosition()",
+      "waitForTargetPosition(mysql-bin.000004:900)",
+      "stopAndResetReplication()",
+      "setTargetReadOnly(false)",
+      "restoreRetention(1)");                        // 13 finish
+
+  private static final List<String> COMPLETE = concat(UP_TO_APPROVAL, CUTOVER_AND_FINISH);
+
+  /**
+   * The shadow checklist at approval time, undone last-registered-first: replication (stop/reset
+   * registered after drop-user), copy, schema; the frozen copy was already released by step 8
+   * (retired), and retention comes last.
+   */
+  private static final List<String> UNDO_AT_APPROVAL = List.of(
+      "stopAndResetReplication()",
+      "dropReplicationUser(migrator_repl)",
+      "truncateTables(" + TABLES + ")",
+      "dropSchemas([shop])",
+      "restoreRetention(1)");
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private FakeActivities fakes;
+
+  @BeforeEach
+  void setUp() {
+    env = TestWorkflowEnvironment.newInstance();
+    Worker worker = env.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class);
+    fakes = new FakeActivities();
+    worker.registerActivitiesImplementations(fakes.all());
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  @AfterEach
+  void tearDown() {
+    // Let any activity a failing test left blocked finish, then stop the test service.
+    for (String m : List.of("preflight", "copyLiveConsistent", "awaitCatchUp", "waitForTargetPosition")) {
+      fakes.release(m);
+    }
+    env.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 1. Happy path.
+
+  @Test
+  void autoApprovedMigrationRunsTheChecklistInOrderAndCompletes() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    MigrationWorkflow wf = start(r);
+
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(COMPLETE, fakes.journal.calls());
+
+    MigrationStatus s = result.status;
+    assertEquals("completed", s.phase);
+    assertEquals(ID, s.migrationId);
+    assertNull(s.currentStep);
+    assertFalse(s.paused);
+    assertNull(s.error);
+    assertEquals(Step.values().length, s.steps.size());
+    for (StepState st : s.steps) {
+      String expected = st.number == Step.ACCOUNTS.number ? StepState.SKIPPED : StepState.DONE;
+      assertEquals(expected, st.state, "state of step " + st.name);
+      assertNotNull(st.startedAtMillis, "start of step " + st.name);
+      assertNotNull(st.endedAtMillis, "end of step " + st.name);
+      assertNotNull(st.durationMillis, "duration of step " + st.name);
+      assertTrue(st.durationMillis >= 0, "duration of step " + st.name);
+    }
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13),
+        s.steps.stream().map(st -> st.number).toList(), "checklist order");
+    assertEquals("approved automatically", step(s, Step.APPROVE).detail);
+
+    // Cutover: source read-only at 1000, target writable at 1250 (fake worker clock).
+    assertNotNull(s.cutover);
+    assertEquals(FakeActivities.TARGET_WRITABLE_AT - FakeActivities.SOURCE_READ_ONLY_AT, s.cutover.writeDowntimeMillis);
+    assertEquals(250, s.cutover.writeDowntimeMillis);
+    assertEquals("mysql-bin.000004:900", s.cutover.finalPosition.toString());
+    assertTrue(step(s, Step.CUTOVER).detail.contains("250 ms"), step(s, Step.CUTOVER).detail);
+
+    // What the other steps reported.
+    assertEquals("mysql-bin.000003:4711", s.frozen.coordinates.toString(), "coordinates come from the copy");
+    assertEquals(2, s.copy.tablesDone);
+    assertTrue(s.verify.ok);
+    assertTrue(s.lag.caughtUp);
+    assertEquals(1, s.warnings.size(), "the preflight warning (not the info finding): " + s.warnings);
+    assertTrue(s.warnings.get(0).contains("binlog_row_image"));
+
+    // Nothing was undone; the retired undos (frozen copy released, retention restored) are done.
+    assertEquals(0, fakes.journal.count("truncateTables") + fakes.journal.count("dropSchemas"));
+    assertEquals(CompensationState.DONE, shadow(s, "freeze").state);
+    assertEquals(CompensationState.DONE, shadow(s, "retention").state);
+    assertEquals(CompensationState.PENDING, shadow(s, "copy").state);
+    assertEquals(1, fakes.sourceRetentionHours, "retention put back");
+
+    // The status query answers the same after completion.
+    assertEquals("completed", wf.status().phase);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 2. Approval by signal.
+
+  @Test
+  void waitsAtApproveUntilTheApproveSignal() {
+    MigrationWorkflow wf = start(request());
+
+    MigrationStatus s = awaitStatus(wf, st -> "approve".equals(st.currentStep), "waiting at approve");
+    assertEquals(StepState.RUNNING, step(s, Step.APPROVE).state);
+    assertTrue(s.pausedReason.startsWith("waiting for approval"), s.pausedReason);
+    assertTrue(s.pausedReason.contains("migrator approve " + ID), s.pausedReason);
+    assertEquals(StepState.PENDING, step(s, Step.CUTOVER).state);
+    assertEquals(UP_TO_APPROVAL, fakes.journal.calls(), "nothing after catch-up runs before approval");
+
+    wf.approve();
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(COMPLETE, fakes.journal.calls());
+    assertEquals("approved", step(result.status, Step.APPROVE).detail);
+    assertEquals(StepState.DONE, step(result.status, Step.FINISH).state);
+    assertNull(result.status.pausedReason);
+  }
+
+  @Test
+  void approvalSentEarlyIsKept() {
+    fakes.block("awaitCatchUp");
+    MigrationWorkflow wf = start(request());
+    awaitCall("awaitCatchUp");
+    wf.approve();
+    fakes.release("awaitCatchUp");
+
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(COMPLETE, fakes.journal.calls());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 3. Rollback while waiting for approval.
+
+  @Test
+  void rollbackWhileWaitingForApprovalUndoesInReverseOrder() {
+    MigrationWorkflow wf = start(request());
+    MigrationStatus waiting = awaitStatus(wf, st -> "approve".equals(st.currentStep), "waiting at approve");
+    assertEquals(List.of("retention", "freeze", "schema", "copy", "replicate", "replicate"),
+        waiting.shadow.stream().map(c -> c.step).toList(), "registration order");
+
+    wf.rollback("operator changed their mind");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+    assertEquals(concat(UP_TO_APPROVAL, UNDO_AT_APPROVAL), fakes.journal.calls());
+    MigrationStatus s = result.status;
+    assertEquals("rolled-back", s.phase);
+    assertEquals(6, s.shadow.size());
+    assertAllShadowDone(s);
+    assertEquals(StepState.FAILED, step(s, Step.APPROVE).state);
+    assertEquals("interrupted by rollback", step(s, Step.APPROVE).detail);
+    assertEquals(StepState.PENDING, step(s, Step.CUTOVER).state);
+    assertEquals(0, fakes.journal.count("setSourceReadOnly"), "the source was never made read-only");
+    assertNull(s.pausedReason);
+  }
+
+  @Test
+  void rollbackNeverDropsAReplicationAccountThatExistedBefore() {
+    fakes.replicationUserExisted = true;
+    MigrationWorkflow wf = start(request());
+    awaitStatus(wf, st -> "approve".equals(st.currentStep), "waiting at approve");
+
+    wf.rollback("no");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+    assertEquals(0, fakes.journal.count("dropReplicationUser"));
+    List<String> undo = new ArrayList<>(UNDO_AT_APPROVAL);
+    undo.remove("dropReplicationUser(migrator_repl)");
+    assertEquals(concat(UP_TO_APPROVAL, undo), fakes.journal.calls());
+    assertEquals(5, result.status.shadow.size());
+    assertAllShadowDone(result.status);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 4. A failing step whose policy is rollback.
+
+  @Test
+  void failingVerifyWithRollbackPolicyFailsTheWorkflowAfterUndoing() {
+    MigrationRequest r = request();
+    r.onFailure = "rollback";
+    fakes.fail("verify");
+    MigrationWorkflow wf = start(r);
+
+    ApplicationFailure af = failure(wf);
+
+    assertEquals("MigrationFailed", af.getType());
+    assertTrue(af.getOriginalMessage().contains("verify failed"), af.getOriginalMessage());
+    assertTrue(af.getOriginalMessage().contains("injected failure in verify"), af.getOriginalMessage());
+    assertTrue(af.isNonRetryable());
+    assertEquals(List.of(
+            "preflight()", "readRetention()", "ensureRetention(1)", "freeze(" + ID + ")", "createSchema([shop])",
+            "copyLiveConsistent(" + TABLES + ")", "verify(2)",
+            // undo, last registered first
+            "truncateTables(" + TABLES + ")", "dropSchemas([shop])", "releaseFrozenCopy(" + ID + ")",
+            "restoreRetention(1)"),
+        fakes.journal.calls());
+
+    MigrationStatus s = wf.status();
+    assertEquals("failed", s.phase);
+    assertTrue(s.error.contains("verify failed"), s.error);
+    assertEquals(StepState.FAILED, step(s, Step.VERIFY).state);
+    assertEquals(1, step(s, Step.VERIFY).attempts);
+    assertEquals(StepState.PENDING, step(s, Step.RELEASE).state);
+    assertEquals(4, s.shadow.size());
+    assertAllShadowDone(s);
+  }
+
+  @Test
+  void checksumMismatchWithRollbackPolicyFailsTheWorkflowAfterUndoing() {
+    MigrationRequest r = request();
+    r.onFailure = "rollback";
+    fakes.verifyMismatch = true;
+    MigrationWorkflow wf = start(r);
+
+    ApplicationFailure af = failure(wf);
+
+    assertEquals("MigrationFailed", af.getType());
+    assertTrue(af.getOriginalMessage().contains("verification failed: 2 of 2 tables differ"), af.getOriginalMessage());
+    List<String> calls = fakes.journal.calls();
+    assertEquals(List.of("truncateTables(" + TABLES + ")", "dropSchemas([shop])", "releaseFrozenCopy(" + ID + ")",
+        "restoreRetention(1)"), calls.subList(calls.indexOf("verify(2)") + 1, calls.size()));
+    assertFalse(wf.status().verify.ok);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 5. onFailure = pause (the default): operator decides.
+
+  @Test
+  void failingCopyPausesAndRetryCompletes() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    fakes.fail("copyLiveConsistent");
+    MigrationWorkflow wf = start(r);
+
+    MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the copy failure");
+    assertEquals("paused", s.phase);
+    assertEquals("copy", s.currentStep);
+    assertTrue(s.pausedReason.contains("copy"), s.pausedReason);
+    assertTrue(s.pausedReason.contains("injected failure in copyLiveConsistent"), s.pausedReason);
+    assertTrue(s.allowedDecisions.contains("retry"), s.allowedDecisions.toString());
+    assertTrue(s.allowedDecisions.contains("rollback"), s.allowedDecisions.toString());
+    assertFalse(s.allowedDecisions.contains("skip"), "skipping the copy would lose data");
+    assertEquals(StepState.PAUSED, step(s, Step.COPY).state);
+    assertEquals(1, fakes.journal.count("copyLiveConsistent"));
+    assertEquals(0, fakes.journal.count("verify"));
+
+    fakes.succeed("copyLiveConsistent");
+    wf.decide("retry");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    List<String> expected = new ArrayList<>(COMPLETE);
+    expected.add(expected.indexOf("verify(2)"), "copyLiveConsistent(" + TABLES + ")"); // the retry
+    assertEquals(expected, fakes.journal.calls());
+    assertEquals(2, step(result.status, Step.COPY).attempts);
+    assertEquals(StepState.DONE, step(result.status, Step.COPY).state);
+    assertFalse(result.status.paused);
+    assertTrue(result.status.allowedDecisions.isEmpty());
+    assertEquals(0, fakes.journal.count("truncateTables"));
+  }
+
+  @Test
+  void failingCopyPausesAndRollbackDecisionUndoes() {
+    fakes.fail("copyLiveConsistent");
+    MigrationWorkflow wf = start(request());
+    awaitStatus(wf, st -> st.paused, "paused on the copy failure");
+
+    wf.decide("rollback");
+    ApplicationFailure af = failure(wf);
+
+    assertEquals("MigrationFailed", af.getType());
+    assertTrue(af.getOriginalMessage().contains("operator chose rollback"), af.getOriginalMessage());
+    assertEquals(List.of(
+            "preflight()", "readRetention()", "ensureRetention(1)", "freeze(" + ID + ")", "createSchema([shop])",
+            "copyLiveConsistent(" + TABLES + ")",
+            "truncateTables(" + TABLES + ")", "dropSchemas([shop])", "releaseFrozenCopy(" + ID + ")",
+            "restoreRetention(1)"),
+        fakes.journal.calls());
+    MigrationStatus s = wf.status();
+    assertEquals("failed", s.phase);
+    assertFalse(s.paused);
+    assertEquals(StepState.FAILED, step(s, Step.COPY).state);
+    assertEquals(4, s.shadow.size());
+    assertAllShadowDone(s);
+  }
+
+  @Test
+  void rollbackSignalWhilePausedOnAFailureUndoes() {
+    fakes.fail("copyLiveConsistent");
+    MigrationWorkflow wf = start(request());
+    awaitStatus(wf, st -> st.paused, "paused on the copy failure");
+
+    wf.rollback("give up");
+    failure(wf);
+
+    List<String> calls = fakes.journal.calls();
+    assertEquals(List.of("truncateTables(" + TABLES + ")", "dropSchemas([shop])", "releaseFrozenCopy(" + ID + ")",
+        "restoreRetention(1)"), calls.subList(calls.indexOf("copyLiveConsistent(" + TABLES + ")") + 1, calls.size()));
+    assertAllShadowDone(wf.status());
+  }
+
+  @Test
+  void decisionNotAllowedForTheStepIsIgnored() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    fakes.fail("copyLiveConsistent");
+    MigrationWorkflow wf = start(r);
+    awaitStatus(wf, st -> st.paused, "paused on the copy failure");
+
+    wf.decide("skip"); // not allowed for the copy
+    wf.decide("frobnicate");
+    // A query after the signals sees them processed: still paused on the same attempt.
+    MigrationStatus s = wf.status();
+    assertTrue(s.paused);
+    assertEquals(1, fakes.journal.count("copyLiveConsistent"));
+    assertEquals(StepState.PAUSED, step(s, Step.COPY).state);
+
+    fakes.succeed("copyLiveConsistent");
+    wf.decide(" Retry ");
+    assertEquals(MigrationResult.COMPLETED, result(wf).outcome);
+  }
+
+  @Test
+  void failingVerifyMayBeSkipped() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    fakes.fail("verify");
+    MigrationWorkflow wf = start(r);
+    MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the verify failure");
+    assertEquals(List.of("retry", "rollback", "skip"), s.allowedDecisions);
+
+    wf.decide("skip");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(StepState.SKIPPED, step(result.status, Step.VERIFY).state);
+    assertTrue(result.status.warnings.stream().anyMatch(w -> w.contains("verify was skipped")),
+        result.status.warnings.toString());
+    assertEquals(COMPLETE, fakes.journal.calls());
+  }
+
+  @Test
+  void replicationErrorDuringCatchUpPausesWithTheDiagnosisAndRetryCompletes() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    fakes.lagErrorsLeft.set(1);
+    MigrationWorkflow wf = start(r);
+
+    MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the replication error");
+    assertEquals("catch-up", s.currentStep);
+    assertTrue(s.pausedReason.contains("duplicate-key"), s.pausedReason);
+    assertTrue(s.pausedReason.contains("row 42 of shop.orders"), s.pausedReason);
+    assertEquals(List.of("retry", "rollback"), s.allowedDecisions);
+    assertEquals("duplicate-key", s.lag.errorKind, "the status shows the failing reading");
+
+    wf.decide("retry");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(2, fakes.journal.count("awaitCatchUp"));
+    assertEquals(2, step(result.status, Step.CATCH_UP).attempts);
+    assertTrue(result.status.lag.caughtUp);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Retention: the value found before the migration is the one put back.
+
+  @Test
+  void completedMigrationPutsBackTheRetentionFoundBefore() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    r.retentionHours = 48;
+    fakes.sourceRetentionHours = 7;
+
+    MigrationResult result = result(start(r));
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(7, fakes.sourceRetentionHours);
+  }
+
+  @Test
+  void retryingRetentionAfterAPartialChangeStillPutsBackTheOriginalValue() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    r.retentionHours = 48;
+    fakes.sourceRetentionHours = 7;
+    fakes.fail("ensureRetention"); // the fake applies 48 hours, then fails
+    MigrationWorkflow wf = start(r);
+    MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the retention failure");
+    assertEquals("retention", s.currentStep);
+    assertEquals(48, fakes.sourceRetentionHours, "the failed attempt did change the source");
+
+    fakes.succeed("ensureRetention");
+    wf.decide("retry");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(7, fakes.sourceRetentionHours, "finish must restore the value found before the first attempt");
+    assertEquals(1, fakes.journal.count("readRetention"), "retention is read once, before any change");
+    assertEquals(1, result.status.shadow.stream().filter(c -> c.step.equals("retention")).count(),
+        "one undo for the retention step");
+  }
+
+  @Test
+  void retryingRetentionThenRollingBackPutsBackTheOriginalValue() {
+    fakes.sourceRetentionHours = 7;
+    fakes.fail("ensureRetention");
+    MigrationWorkflow wf = start(request());
+    awaitStatus(wf, st -> st.paused, "paused on the retention failure");
+    fakes.succeed("ensureRetention");
+    wf.decide("retry");
+    awaitStatus(wf, st -> "approve".equals(st.currentStep), "waiting at approve");
+
+    wf.rollback("no");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+    assertEquals(7, fakes.sourceRetentionHours);
+    assertAllShadowDone(result.status);
+  }
+
+  @Test
+  void skippingAFailedRetentionStepStillFinishes() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    fakes.fail("readRetention");
+    MigrationWorkflow wf = start(r);
+    MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the retention failure");
+    assertEquals("retention", s.currentStep);
+    assertTrue(s.allowedDecisions.contains("skip"), s.allowedDecisions.toString());
+
+    wf.decide("skip");
+    MigrationStatus end = awaitStatus(wf, st -> st.paused || "completed".equals(st.phase), "completed or paused");
+
+    assertEquals("completed", end.phase, "paused at " + end.currentStep + ": " + end.pausedReason);
+    assertEquals(StepState.SKIPPED, step(end, Step.RETENTION).state);
+    assertEquals(StepState.DONE, step(end, Step.FINISH).state);
+    assertEquals(0, fakes.journal.count("ensureRetention"));
+    assertEquals(1, fakes.sourceRetentionHours, "untouched");
+    assertTrue(end.warnings.stream().anyMatch(w -> w.contains("retention was skipped")), end.warnings.toString());
+    assertEquals(MigrationResult.COMPLETED, result(wf).outcome);
+  }
+
+  @Test
+  void skippingRetentionAfterAPartialChangeStillPutsBackTheOriginalValue() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    r.retentionHours = 48;
+    fakes.sourceRetentionHours = 7;
+    fakes.fail("ensureRetention"); // the fake applies 48 hours, then fails
+    MigrationWorkflow wf = start(r);
+    awaitStatus(wf, st -> st.paused, "paused on the retention failure");
+    assertEquals(48, fakes.sourceRetentionHours);
+
+    wf.decide("skip");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(StepState.SKIPPED, step(result.status, Step.RETENTION).state);
+    assertEquals(7, fakes.sourceRetentionHours, "finish must put back the value read before the change");
+    assertEquals("restoreRetention(7)", fakes.journal.calls().get(fakes.journal.calls().size() - 1));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rollback while a step is running.
+
+  @Test
+  void rollbackDuringTheCopyUndoesTheCopyToo() throws Exception {
+    fakes.block("copyLiveConsistent");
+    MigrationWorkflow wf = start(request());
+    fakes.journal.awaitCalls("copyLiveConsistent", 1);
+
+    wf.rollback("wrong target");
+    awaitHistory(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
+    fakes.release("copyLiveConsistent");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+    assertEquals(List.of(
+            "preflight()", "readRetention()", "ensureRetention(1)", "freeze(" + ID + ")", "createSchema([shop])",
+            "copyLiveConsistent(" + TABLES + ")",
+            "truncateTables(" + TABLES + ")", "dropSchemas([shop])", "releaseFrozenCopy(" + ID + ")",
+            "restoreRetention(1)"),
+        fakes.journal.calls());
+    assertEquals(StepState.PENDING, step(result.status, Step.VERIFY).state);
+    assertAllShadowDone(result.status);
+  }
+
+  @Test
+  void rollbackDuringTheCutoverSwitchesBackFirst() throws Exception {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    fakes.block("waitForTargetPosition");
+    MigrationWorkflow wf = start(r);
+    fakes.journal.awaitCalls("waitForTargetPosition", 1);
+
+    wf.rollback("drain too slow");
+    awaitHistory(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
+    fakes.release("waitForTargetPosition");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+    assertEquals(concat(UP_TO_APPROVAL, List.of(
+            "setSourceReadOnly(true)", "sourcePosition()", "waitForTargetPosition(mysql-bin.000004:900)",
+            // undo: switch back (source writable again) before anything else
+            "setTargetReadOnly(true)", "setSourceReadOnly(false)",
+            "stopAndResetReplication()", "dropReplicationUser(migrator_repl)", "truncateTables(" + TABLES + ")",
+            "dropSchemas([shop])", "restoreRetention(1)")),
+        fakes.journal.calls());
+    assertEquals(0, fakes.journal.count("setTargetReadOnly(false)"), "the target never became writable");
+    assertAllShadowDone(result.status);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 6. Invalid request.
+
+  @Test
+  void invalidRequestFailsAtOnceWithoutEchoingALiteralPassword() {
+    MigrationRequest r = request();
+    r.schemas.clear();
+    r.source.password = "hunter2";
+    MigrationWorkflow wf = start(r);
+
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> WorkflowStub.fromTyped(wf)
+        .getResult(MigrationResult.class));
+    ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
+
+    assertEquals("InvalidRequest", af.getType());
+    assertTrue(af.isNonRetryable());
+    assertTrue(af.getOriginalMessage().contains("schemas is empty"), af.getOriginalMessage());
+    assertTrue(af.getOriginalMessage().contains("source.password must be a reference"), af.getOriginalMessage());
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      assertFalse(String.valueOf(t.getMessage()).contains("hunter2"), "leaked in " + t);
+    }
+    assertTrue(fakes.journal.calls().isEmpty(), "no activity runs for an invalid request");
+
+    MigrationStatus s = wf.status();
+    assertEquals("failed", s.phase);
+    assertFalse(s.error.contains("hunter2"));
+    assertEquals(StepState.FAILED, step(s, Step.VALIDATE).state);
+    assertFalse(step(s, Step.VALIDATE).detail.contains("hunter2"));
+    assertEquals(StepState.PENDING, step(s, Step.PREFLIGHT).state);
+    assertTrue(s.shadow.isEmpty());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 7. Pause / resume at a step boundary.
+
+  @Test
+  void pauseHoldsAtTheNextStepBoundaryUntilResume() throws Exception {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    fakes.block("preflight");
+    MigrationWorkflow wf = start(r);
+    fakes.journal.awaitCalls("preflight", 1);
+
+    wf.pause("change freeze");
+    fakes.release("preflight");
+
+    MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused at a step boundary");
+    assertEquals("paused", s.phase);
+    assertEquals("retention", s.currentStep);
+    assertEquals("change freeze", s.pausedReason);
+    assertEquals(StepState.DONE, step(s, Step.PREFLIGHT).state);
+    assertEquals(StepState.PENDING, step(s, Step.RETENTION).state);
+    assertEquals(List.of("preflight()"), fakes.journal.calls(), "nothing runs while paused");
+    // Still held after the query round trip.
+    assertTrue(wf.status().paused);
+    assertEquals(List.of("preflight()"), fakes.journal.calls());
+
+    wf.resume();
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(COMPLETE, fakes.journal.calls());
+    assertFalse(result.status.paused);
+    assertNull(result.status.pausedReason);
+  }
+
+  @Test
+  void rollbackWhilePausedAtABoundaryUndoes() throws Exception {
+    fakes.block("copyLiveConsistent");
+    MigrationWorkflow wf = start(request());
+    fakes.journal.awaitCalls("copyLiveConsistent", 1);
+    wf.pause(null);
+    fakes.release("copyLiveConsistent");
+    MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused before verify");
+    assertEquals("verify", s.currentStep);
+    assertEquals("paused by operator", s.pausedReason);
+
+    wf.rollback(null);
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+    List<String> calls = fakes.journal.calls();
+    assertEquals(List.of("truncateTables(" + TABLES + ")", "dropSchemas([shop])", "releaseFrozenCopy(" + ID + ")",
+        "restoreRetention(1)"), calls.subList(calls.indexOf("copyLiveConsistent(" + TABLES + ")") + 1, calls.size()));
+    assertEquals(0, fakes.journal.count("verify"));
+    assertAllShadowDone(result.status);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 8. Rehearsal.
+
+  @Test
+  void rehearsalApprovesItselfAndRollsEverythingBack() {
+    MigrationRequest r = request();
+    r.rehearsal = true;
+    MigrationWorkflow wf = start(r);
+
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+    MigrationStatus s = result.status;
+    assertEquals("rolled-back", s.phase);
+    assertEquals("rehearsal: approved itself", step(s, Step.APPROVE).detail);
+    assertEquals(concat(COMPLETE, List.of(
+            // switch back first (cutover registered its undo last) ...
+            "setTargetReadOnly(true)", "setSourceReadOnly(false)",
+            // ... then replication, copy, schema; freeze and retention were already reverted forward
+            "stopAndResetReplication()", "dropReplicationUser(migrator_repl)", "truncateTables(" + TABLES + ")",
+            "dropSchemas([shop])")),
+        fakes.journal.calls());
+    assertEquals(List.of("retention", "freeze", "schema", "copy", "replicate", "replicate", "cutover"),
+        s.shadow.stream().map(c -> c.step).toList());
+    assertAllShadowDone(s);
+    for (StepState st : s.steps) {
+      assertEquals(st.number == Step.ACCOUNTS.number ? StepState.SKIPPED : StepState.DONE, st.state, st.name);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Cancellation is a rollback too.
+
+  @Test
+  void cancellingTheWorkflowWhileWaitingForApprovalRollsBack() {
+    MigrationWorkflow wf = start(request());
+    awaitStatus(wf, st -> "approve".equals(st.currentStep), "waiting at approve");
+
+    WorkflowStub stub = WorkflowStub.fromTyped(wf);
+    stub.cancel();
+    try {
+      stub.getResult(MigrationResult.class);
+    } catch (RuntimeException expected) {
+      // Either outcome is acceptable for the client; what matters is the undo below.
+    }
+
+    assertEquals(concat(UP_TO_APPROVAL, UNDO_AT_APPROVAL), fakes.journal.calls());
+    MigrationStatus s = wf.status();
+    assertEquals("rolled-back", s.phase);
+    assertAllShadowDone(s);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers.
+
+  private static MigrationRequest request() {
+    MigrationRequest r = new MigrationRequest();
+    r.migrationId = ID;
+    r.source = new Endpoint("source.example", 3306, "admin", "env:SOURCE_DB_PASSWORD");
+    r.target = new Endpoint("target.example", 3306, "admin", "env:TARGET_DB_PASSWORD");
+    r.schemas.add("shop");
+    r.replication.password = "env:REPL_PASSWORD";
+    return r;
+  }
+
+  private MigrationWorkflow start(MigrationRequest r) {
+    MigrationWorkflow wf = client.newWorkflowStub(MigrationWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId("wf-" + ID).build());
+    WorkflowClient.start(wf::run, r);
+    return wf;
+  }
+
+  private static MigrationResult result(MigrationWorkflow wf) {
+    return WorkflowStub.fromTyped(wf).getResult(MigrationResult.class);
+  }
+
+  /** The ApplicationFailure the workflow failed with. */
+  private static ApplicationFailure failure(MigrationWorkflow wf) {
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> result(wf));
+    return assertInstanceOf(ApplicationFailure.class, e.getCause());
+  }
+
+  /**
+   * Polls the status query until {@code condition} holds. Between polls the test service's clock
+   * moves (env.sleep); the wall-clock guard only turns a hang into a readable failure.
+   */
+  private MigrationStatus awaitStatus(MigrationWorkflow wf, Predicate<MigrationStatus> condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    MigrationStatus s;
+    while (!condition.test(s = wf.status())) {
+      if (System.nanoTime() > deadline) {
+        fail("never reached: " + what + "; phase=" + s.phase + " step=" + s.currentStep
+            + " journal=" + fakes.journal.calls());
+      }
+      env.sleep(Duration.ofMillis(10));
+    }
+    return s;
+  }
+
+  /**
+   * Waits until the workflow's history holds an event of this type. Used to release a blocked
+   * activity only after the workflow has requested its cancellation: releasing it earlier races the
+   * cancel command against the completion, which the in-memory test service does not resolve
+   * (it rejects the workflow task with ACTIVITY_UNKNOWN and the run stalls), unlike a real server.
+   */
+  private void awaitHistory(EventType type) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (client.fetchHistory("wf-" + ID).getEvents().stream().noneMatch(e -> e.getEventType() == type)) {
+      if (System.nanoTime() > deadline) {
+        fail("no " + type + " in the history; journal=" + fakes.journal.calls());
+      }
+      env.sleep(Duration.ofMillis(10));
+    }
+  }
+
+  private void awaitCall(String method) {
+    try {
+      fakes.journal.awaitCalls(method, 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static StepState step(MigrationStatus s, Step step) {
+    return s.steps.stream().filter(st -> st.number == step.number).findFirst().orElseThrow();
+  }
+
+  private static CompensationState shadow(MigrationStatus s, String step) {
+    return s.shadow.stream().filter(c -> c.step.equals(step)).findFirst().orElseThrow();
+  }
+
+  private static void assertAllShadowDone(MigrationStatus s) {
+    assertFalse(s.shadow.isEmpty(), "shadow checklist is empty");
+    for (CompensationState c : s.shadow) {
+      assertEquals(CompensationState.DONE, c.state, "undo '" + c.action + "' of step " + c.step + ": " + c.detail);
+    }
+    assertFalse(s.warnings.stream().anyMatch(w -> w.contains("compensation")), s.warnings.toString());
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    return Stream.concat(a.stream(), b.stream()).collect(Collectors.toUnmodifiableList());
+  }
+}
