@@ -31,7 +31,8 @@ public final class TableChecksummer {
         + (where == null ? "" : " WHERE " + where);
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
-      return new TableChecksum(m.ref().qualified(), rs.getLong(1), Long.toUnsignedString(rs.getLong(2), 16));
+      // BIT_XOR of unsigned 64-bit values: read as text, it does not fit a signed long.
+      return new TableChecksum(m.ref().qualified(), rs.getLong(1), new java.math.BigInteger(rs.getString(2)).toString(16));
     }
   }
 }

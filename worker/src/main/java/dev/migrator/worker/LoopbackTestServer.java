@@ -16,7 +16,17 @@ import java.net.InetSocketAddress;
 public final class LoopbackTestServer {
   private LoopbackTestServer() {}
 
-  public static void main(String[] args) throws IOException, InterruptedException {
+  public static void main(String[] args) {
+    try {
+      serve(args);
+    } catch (Throwable t) {
+      // Exit for real: the test service starts non-daemon threads that would keep a failed JVM alive.
+      t.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void serve(String[] args) throws IOException, InterruptedException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     TestServicesStarter services = new TestServicesStarter(true, 0);
     NettyServerBuilder builder =

@@ -1,0 +1,131 @@
+package dev.migrator.cli;
+
+import dev.migrator.local.Contents;
+import dev.migrator.local.LocalMariaDb;
+import dev.migrator.local.Sakila;
+import dev.migrator.local.WriteLoad;
+import dev.migrator.model.Endpoint;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.MigrationResult;
+import dev.migrator.model.MigrationStatus;
+import dev.migrator.worker.MigratorWorker;
+import dev.migrator.worker.TemporalTestServerProcess;
+import dev.migrator.worker.WorkerConfig;
+import dev.migrator.workflow.MigrationWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The embedded default: a local Temporal service, a worker, two local MariaDB servers, sakila in
+ * the source under a continuous write load, and a real migration with cutover. Exits 0 only when
+ * source and target contents are equal.
+ */
+@Command(name = "demo", description = "Run a real migration end to end on local servers (MariaDB + Temporal test server).")
+public class DemoCommand implements Callable<Integer> {
+  @Option(names = "--temporal", description = "use this Temporal service (host:port) instead of starting the Java test server")
+  String temporalTarget;
+
+  @Option(names = "--keep", description = "keep the servers running after the demo until Ctrl-C")
+  boolean keep;
+
+  @Override
+  public Integer call() throws Exception {
+    long t0 = System.currentTimeMillis();
+    TemporalTestServerProcess temporal = null;
+    MigratorWorker worker = null;
+    LocalMariaDb source = null;
+    LocalMariaDb target = null;
+    try {
+      say("starting two MariaDB servers and " + (temporalTarget == null ? "the Temporal test server" : temporalTarget));
+      CompletableFuture<LocalMariaDb> src = CompletableFuture.supplyAsync(() -> LocalMariaDb.start("demo-source"));
+      CompletableFuture<LocalMariaDb> dst = CompletableFuture.supplyAsync(() -> LocalMariaDb.start("demo-target"));
+      String tTarget = temporalTarget;
+      if (tTarget == null) {
+        temporal = TemporalTestServerProcess.start();
+        tTarget = temporal.target();
+      }
+      source = src.get(120, TimeUnit.SECONDS);
+      target = dst.get(120, TimeUnit.SECONDS);
+      say("source " + source.host() + ":" + source.port() + ", target " + target.host() + ":" + target.port()
+          + ", Temporal " + tTarget);
+      WorkerConfig wc = new WorkerConfig().target(tTarget);
+      if (temporal != null) wc.noSticky();
+      worker = MigratorWorker.start(wc);
+
+      say("loading sakila into the source");
+      Sakila.load(source);
+      try (WriteLoad load = WriteLoad.start(source, "sakila", "app_ledger", "demo_app", 10)) {
+        say("an application writes to sakila.app_ledger on the source throughout the migration");
+        MigrationRequest r = new MigrationRequest();
+        r.migrationId = "demo-" + System.currentTimeMillis();
+        r.source = new Endpoint(source.host(), source.port(), "root", source.rootPasswordRef());
+        r.target = new Endpoint(target.host(), target.port(), "root", target.rootPasswordRef());
+        r.schemas = List.of("sakila");
+        r.replication.password = source.rootPasswordRef();
+        r.replication.pollSeconds = 1;
+        r.copy.chunkRows = 2000;
+        r.cutover.autoApprove = true;
+        MigrationWorkflow wf = worker.client().newWorkflowStub(MigrationWorkflow.class, WorkflowOptions.newBuilder()
+            .setWorkflowId(r.migrationId).setTaskQueue(MigrationWorkflow.TASK_QUEUE)
+            .setWorkflowExecutionTimeout(Duration.ofMinutes(30)).build());
+        WorkflowClient.start(wf::run, r);
+        say("started workflow " + r.migrationId + " (type " + MigrationWorkflow.WORKFLOW_TYPE + ", task queue "
+            + MigrationWorkflow.TASK_QUEUE + ")");
+        CompletableFuture<MigrationResult> result = WorkflowStub.fromTyped(wf).getResultAsync(MigrationResult.class);
+        String lastStep = null;
+        while (!result.isDone()) {
+          try {
+            MigrationStatus s = wf.status();
+            if (s.currentStep != null && !s.currentStep.equals(lastStep)) {
+              lastStep = s.currentStep;
+              say("step " + s.currentStep + " (application writes so far: " + load.writes() + ")");
+            }
+          } catch (RuntimeException e) {
+            // not queryable yet
+          }
+          Thread.sleep(250);
+        }
+        MigrationResult res = result.get();
+        long writes = load.writes();
+        long refused = load.refused();
+        load.close();
+        System.out.println();
+        System.out.println(StatusPrinter.render(res.status));
+        say("application: " + writes + " writes accepted by the source, " + refused + " refused after cutover");
+        String a = Contents.of(source, "sakila");
+        String b = Contents.of(target, "sakila");
+        boolean equal = a.equals(b);
+        say("contents of every sakila table, source vs target (row count + CHECKSUM TABLE): "
+            + (equal ? "EQUAL" : "DIFFERENT"));
+        if (!equal) {
+          System.out.println("source:\n" + a + "\ntarget:\n" + b);
+        }
+        boolean ok = MigrationResult.COMPLETED.equals(res.outcome) && equal;
+        say((ok ? "demo succeeded" : "demo FAILED") + " in " + (System.currentTimeMillis() - t0) / 1000 + " s");
+        if (keep) {
+          say("servers kept: source 127.0.0.1:" + source.port() + ", target 127.0.0.1:" + target.port()
+              + " (root password files: " + source.rootPasswordRef() + ", " + target.rootPasswordRef() + "); Ctrl-C to stop");
+          Thread.currentThread().join();
+        }
+        return ok ? 0 : 1;
+      }
+    } finally {
+      if (worker != null) worker.close();
+      if (temporal != null) temporal.close();
+      if (source != null) source.close();
+      if (target != null) target.close();
+    }
+  }
+
+  private static void say(String s) {
+    System.out.println("[demo] " + s);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.migrator.cli;
+
+import dev.migrator.model.CompensationState;
+import dev.migrator.model.CopyProgress;
+import dev.migrator.model.MigrationStatus;
+import dev.migrator.model.StepState;
+import java.util.Locale;
+
+/** Renders a MigrationStatus as the checklist an operator reads. */
+public final class StatusPrinter {
+  private StatusPrinter() {}
+
+  public static String render(MigrationStatus s) {
+    StringBuilder b = new StringBuilder();
+    b.append("migration ").append(s.migrationId).append(": ").append(s.phase);
+    if (s.currentStep != null) b.append(" (step ").append(s.currentStep).append(')');
+    b.append('\n');
+    if (s.paused || s.pausedReason != null) {
+      b.append("  waiting: ").append(s.pausedReason).append('\n');
+      if (!s.allowedDecisions.isEmpty()) b.append("  decide with: migrator decide ").append(s.migrationId)
+          .append(' ').append(String.join("|", s.allowedDecisions)).append('\n');
+    }
+    b.append(String.format(Locale.ROOT, "%n  %-3s %-10s %-8s %10s  %s%n", "#", "step", "state", "duration", "detail"));
+    for (StepState st : s.steps) {
+      b.append(String.format(Locale.ROOT, "  %-3d %-10s %-8s %10s  %s%n", st.number, st.name, st.state,
+          duration(st.durationMillis, st.startedAtMillis, st.endedAtMillis), st.detail == null ? "" : clip(st.detail)));
+    }
+    if (!s.shadow.isEmpty()) {
+      b.append("\n  shadow checklist (undo, runs last-first on rollback):\n");
+      for (CompensationState c : s.shadow) {
+        b.append(String.format(Locale.ROOT, "    %-10s %-8s %s%s%n", c.step, c.state, c.action,
+            c.detail == null ? "" : " -- " + clip(c.detail)));
+      }
+    }
+    CopyProgress p = s.copy;
+    if (p != null) {
+      b.append(String.format(Locale.ROOT, "%n  copy: tables %d/%d, chunks %d/%s, %,d rows, %.1f MiB, %.0f rows/s%s%n",
+          p.tablesDone, p.tablesTotal, p.chunksDone, p.chunksTotal == 0 ? "?" : String.valueOf(p.chunksTotal),
+          p.rows, p.bytes / 1048576.0, p.rowsPerSecond, p.etaSeconds == null ? "" : ", ETA " + p.etaSeconds + " s"));
+    }
+    if (s.lag != null && s.lag.replica != null) {
+      b.append("  replication: lag ").append(s.lag.replica.secondsBehind == null ? "?" : s.lag.replica.secondsBehind + " s")
+          .append(", executed ").append(s.lag.replica.executed()).append(" / source ").append(s.lag.sourcePosition)
+          .append(s.lag.caughtUp ? " (caught up)" : "").append('\n');
+      if (s.lag.diagnosis != null) b.append("  diagnosis: ").append(s.lag.diagnosis).append('\n');
+    }
+    if (s.cutover != null) {
+      b.append("  cutover: final position ").append(s.cutover.finalPosition).append(", writes refused for ")
+          .append(s.cutover.writeDowntimeMillis).append(" ms\n");
+    }
+    for (String w : s.warnings) b.append("  warning: ").append(w).append('\n');
+    if (s.error != null) b.append("  error: ").append(s.error).append('\n');
+    return b.toString();
+  }
+
+  static String duration(Long ms, Long start, Long end) {
+    if (ms == null) return start != null && end == null ? "running" : "";
+    if (ms < 1000) return ms + " ms";
+    if (ms < 120_000) return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    return String.format(Locale.ROOT, "%dm%02ds", ms / 60000, (ms / 1000) % 60);
+  }
+
+  private static String clip(String s) {
+    return s.length() > 160 ? s.substring(0, 157) + "..." : s;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.migrator.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.migrator.local.Contents;
+import dev.migrator.local.LocalMariaDb;
+import dev.migrator.local.Sakila;
+import dev.migrator.local.WriteLoad;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.MigrationResult;
+import dev.migrator.model.MigrationStatus;
+import dev.migrator.workflow.MigrationWorkflow;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole checklist on real servers: two MariaDB servers, the Java Temporal test server in its
+ * own process, a worker talking gRPC to it, and an application writing to the source throughout.
+ */
+class MigrationEndToEndTest {
+  static TemporalTestServerProcess temporal;
+  static MigratorWorker worker;
+
+  @BeforeAll
+  static void startTemporal() {
+    temporal = TemporalTestServerProcess.start();
+    worker = MigratorWorker.start(new WorkerConfig().target(temporal.target()).noSticky());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (worker != null) worker.close();
+    if (temporal != null) temporal.close();
+  }
+
+  @Test
+  void migratesSakilaUnderWriteLoadAndCutsOver() throws Exception {
+    try (LocalMariaDb source = LocalMariaDb.start("e2e-src"); LocalMariaDb target = LocalMariaDb.start("e2e-dst")) {
+      Sakila.load(source);
+      try (WriteLoad load = WriteLoad.start(source, "sakila", "app_ledger", "app", 5)) {
+        MigrationRequest r = E2E.request(source, target, "sakila");
+        r.cutover.autoApprove = true;
+        MigrationWorkflow wf = E2E.start(worker.client(), "e2e-cutover", r);
+        MigrationResult result = E2E.result(wf, Duration.ofMinutes(10));
+        assertEquals(MigrationResult.COMPLETED, result.outcome, () -> String.valueOf(result.status.error));
+        // The application's writes are refused from the cutover on.
+        long before = load.writes();
+        Thread.sleep(300);
+        assertTrue(load.refused() > 0, "writes are refused on the source after cutover");
+        assertTrue(before > 50, "the load kept writing during the migration: " + before);
+        MigrationStatus s = result.status;
+        assertTrue(s.steps.stream().filter(x -> !x.name.equals("accounts")).allMatch(x -> "done".equals(x.state)),
+            () -> "every step done: " + s.steps.stream().map(x -> x.name + "=" + x.state).toList());
+        assertNotNull(s.cutover);
+        assertTrue(s.cutover.writeDowntimeMillis >= 0);
+        assertTrue(s.verify.ok);
+      }
+      assertEquals(Contents.of(source, "sakila"), Contents.of(target, "sakila"));
+      assertEquals("1", source.query("SELECT @@global.read_only"));
+      assertEquals("0", target.query("SELECT @@global.read_only"));
+      assertTrue(target.queryRows("SHOW SLAVE STATUS").isEmpty(), "no replication left on the target");
+    }
+  }
+
+  @Test
+  void rollbackAfterCopyLeavesSourceUnchangedAndWritable() throws Exception {
+    try (LocalMariaDb source = LocalMariaDb.start("rb-src"); LocalMariaDb target = LocalMariaDb.start("rb-dst")) {
+      Sakila.load(source);
+      String before = Contents.of(source, "sakila");
+      try (WriteLoad load = WriteLoad.start(source, "appdb", "ledger", "app", 5)) {
+        MigrationRequest r = E2E.request(source, target, "sakila");
+        MigrationWorkflow wf = E2E.start(worker.client(), "e2e-rollback", r);
+        E2E.await(wf, Duration.ofMinutes(5), st -> E2E.stepDone(st, "copy"));
+        wf.rollback("test: roll back after the copy");
+        MigrationResult result = E2E.result(wf, Duration.ofMinutes(10));
+        assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+        assertTrue(result.status.shadow.stream().allMatch(c -> "done".equals(c.state)),
+            () -> "shadow checklist: " + result.status.shadow.stream().map(c -> c.action + "=" + c.state).toList());
+        assertTrue(load.refused() == 0, "the source never refused a write");
+      }
+      assertEquals(before, Contents.of(source, "sakila"), "source contents unchanged");
+      assertEquals("0", source.query("SELECT @@global.read_only"));
+      assertNull(source.query("SELECT User FROM mysql.user WHERE User = 'migrator_repl'"), "replication account dropped");
+      assertTrue(target.queryRows("SHOW SLAVE STATUS").isEmpty(), "no replication on the target");
+      assertNull(target.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'sakila'"),
+          "the schema this migration created is gone");
+    }
+  }
+}
