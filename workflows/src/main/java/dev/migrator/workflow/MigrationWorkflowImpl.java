@@ -180,6 +180,8 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       return rep;
     });
     if (report != null) {
+      long warnings = report.findings.stream().filter(f -> "warning".equals(f.severity)).count();
+      steps.get(Step.PREFLIGHT).detail = report.findings.size() + " checks, " + warnings + " warning(s), none blocking";
       report.findings.stream()
           .filter(f -> !"info".equals(f.severity) && !"blocking".equals(f.severity))
           .forEach(f -> status.warnings.add(f.toString()));
@@ -193,7 +195,8 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         retentionBefore = b;
         shadow.register(Step.RETENTION.label, "restore binlog retention", () -> retention.restoreRetention(r, b));
       }
-      retention.ensureRetention(r, retentionBefore);
+      RetentionChange now = retention.ensureRetention(r, retentionBefore);
+      if (now != null) steps.get(Step.RETENTION).detail = now.note;
       return retentionBefore;
     });
 
@@ -202,6 +205,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       shadow.register(Step.FREEZE.label, "release the frozen copy", () -> freeze.releaseFrozenCopy(r, id));
       FrozenCopy f = freeze.freeze(r, id);
       status.frozen = f;
+      steps.get(Step.FREEZE).detail = f.note;
       return f;
     });
 

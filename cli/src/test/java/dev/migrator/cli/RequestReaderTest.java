@@ -1,0 +1,62 @@
+package dev.migrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.migrator.model.MigrationRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class RequestReaderTest {
+  static Path repo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("examples/request.json"))) p = p.getParent();
+    return p;
+  }
+
+  @Test
+  void theReadmeExamplePastesAsIs() throws Exception {
+    String readme = Files.readString(repo().resolve("README.md"));
+    int a = readme.indexOf("<!-- request-example:start -->");
+    int b = readme.indexOf("<!-- request-example:end -->");
+    String block = readme.substring(a, b);
+    String json = block.substring(block.indexOf("```json") + 7, block.lastIndexOf("```"));
+    MigrationRequest r = RequestReader.parse(json);
+    assertEquals("shop-to-aurora", r.migrationId);
+    assertEquals(json.strip(), Files.readString(repo().resolve("examples/request.json")).strip(),
+        "examples/request.json and the README example are the same");
+  }
+
+  @Test
+  void misspeltFieldIsNamedWithTheClosestValidOne() {
+    RequestReader.BadRequest e = assertThrows(RequestReader.BadRequest.class, () -> RequestReader.parse(
+        "{\"source\":{\"host\":\"a\",\"prot\":3306},\"target\":{\"host\":\"b\"},\"schemas\":[\"x\"]}"));
+    assertTrue(e.getMessage().contains("source.prot"), e.getMessage());
+    assertTrue(e.getMessage().contains("did you mean 'port'"), e.getMessage());
+  }
+
+  @Test
+  void malformedJsonSaysWhere() {
+    RequestReader.BadRequest e = assertThrows(RequestReader.BadRequest.class, () -> RequestReader.parse("{\"source\": "));
+    assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+  }
+
+  @Test
+  void literalPasswordIsRefusedWithoutEchoingIt() {
+    RequestReader.BadRequest e = assertThrows(RequestReader.BadRequest.class, () -> RequestReader.parse(
+        "{\"source\":{\"host\":\"a\",\"password\":\"hunter2\"},\"target\":{\"host\":\"b\"},\"schemas\":[\"x\"]}"));
+    assertTrue(e.getMessage().contains("source.password must be a reference"), e.getMessage());
+    assertFalse(e.getMessage().contains("hunter2"));
+  }
+
+  @Test
+  void cliExitsTwoOnBadInput() throws Exception {
+    Path f = Files.createTempFile("bad", ".json");
+    Files.writeString(f, "{\"schemas\": []}");
+    assertEquals(2, Main.run("start", "-f", f.toString(), "--temporal", "127.0.0.1:1"));
+    assertEquals(2, Main.run("start", "-f", "/no/such/file.json", "--temporal", "127.0.0.1:1"));
+  }
+}
