@@ -6,6 +6,10 @@ public class CutoverOptions {
   public boolean autoApprove = false;
   /** Approval is refused while replication lag is above this many seconds. */
   public int maxLagSecondsForApproval = 30;
+  /** Optional ISO-8601 instant (e.g. "2026-11-23T02:00:00Z"): the cutover does not start before it. */
+  public String notBefore;
+  /** Optional ISO-8601 instant: after it the cutover does not start (the migration pauses instead). */
+  public String notAfter;
   /** Longest wait, after the source is read-only, for the target to reach the final position. */
   public int drainTimeoutSeconds = 300;
 }

@@ -6,6 +6,8 @@ import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -25,9 +27,19 @@ public interface MigrationWorkflow {
   @QueryMethod
   MigrationStatus status();
 
-  /** Approves the cutover (step 11). */
+  /** Approves the cutover (step 11), for clients that cannot send Updates. */
   @SignalMethod
   void approve();
+
+  /**
+   * Approves the cutover as an Update: refused, with the reason, while replication is unhealthy
+   * or lag is above the request's cutover.maxLagSecondsForApproval.
+   */
+  @UpdateMethod
+  String approveCutover(String by);
+
+  @UpdateValidatorMethod(updateName = "approveCutover")
+  void validateApproveCutover(String by);
 
   /** Rolls back: runs the compensations of the completed steps in reverse order. */
   @SignalMethod

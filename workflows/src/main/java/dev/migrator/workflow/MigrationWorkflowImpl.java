@@ -36,6 +36,7 @@ import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Functions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -94,6 +95,8 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private RetentionChange retentionBefore;
 
   private boolean approved;
+  private String approvedBy;
+  private MigrationRequest currentRequest;
   private boolean rollbackRequested;
   private String rollbackReason;
   private boolean pauseRequested;
@@ -140,6 +143,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       throw ApplicationFailure.newNonRetryableFailure(status.error, "InvalidRequest");
     }
     request.migrationId = id;
+    currentRequest = request;
     onFailure = request.onFailure;
 
     try {
@@ -268,13 +272,20 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       if (r.cutover.autoApprove || r.rehearsal) {
         approved = true;
         steps.get(Step.APPROVE).detail = r.rehearsal ? "rehearsal: approved itself" : "approved automatically";
-        return null;
+      } else {
+        String waiting = "waiting for approval: run 'migrator approve " + status.migrationId + "'";
+        status.pausedReason = waiting;
+        // Replication keeps running while a human decides: keep the lag reading fresh for the
+        // approval validator and the status, at a slow pace to keep history small.
+        while (!approved && !rollbackRequested) {
+          if (Workflow.await(Duration.ofMinutes(5), () -> approved || rollbackRequested)) break;
+          status.lag = replication.awaitCatchUp(r, 1);
+        }
+        if (waiting.equals(status.pausedReason)) status.pausedReason = null;
+        checkRollback();
+        steps.get(Step.APPROVE).detail = "approved" + (approvedBy == null ? "" : " by " + approvedBy);
       }
-      status.pausedReason = "waiting for approval: run 'migrator approve " + status.migrationId + "'";
-      Workflow.await(() -> approved || rollbackRequested);
-      status.pausedReason = null;
-      checkRollback();
-      steps.get(Step.APPROVE).detail = "approved";
+      awaitCutoverWindow(r);
       return null;
     });
 
@@ -460,8 +471,43 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     detached.run();
   }
 
+  /** Holds the cutover until the window opens; fails the step if it has closed. */
+  private void awaitCutoverWindow(MigrationRequest r) {
+    if (r.cutover.notBefore != null && !r.cutover.notBefore.isBlank()) {
+      long opens = Instant.parse(r.cutover.notBefore).toEpochMilli();
+      long now = Workflow.currentTimeMillis();
+      if (now < opens) {
+        String waiting = "approved; waiting for the cutover window to open at " + r.cutover.notBefore;
+        status.pausedReason = waiting;
+        Workflow.await(Duration.ofMillis(opens - now), () -> rollbackRequested);
+        if (waiting.equals(status.pausedReason)) status.pausedReason = null;
+        checkRollback();
+      }
+    }
+    if (r.cutover.notAfter != null && !r.cutover.notAfter.isBlank()
+        && Workflow.currentTimeMillis() > Instant.parse(r.cutover.notAfter).toEpochMilli()) {
+      throw ApplicationFailure.newNonRetryableFailure("the cutover window closed at " + r.cutover.notAfter
+          + ": roll back, or retry to cut over anyway", "WindowClosed");
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
-  // Signals and queries.
+  // Signals, updates and queries.
+
+  @Override
+  public String approveCutover(String by) {
+    approved = true;
+    approvedBy = by;
+    return "approved" + (by == null ? "" : " by " + by) + "; the cutover starts "
+        + (Step.APPROVE.label.equals(status.currentStep) ? "now" : "when the checklist reaches it");
+  }
+
+  @Override
+  public void validateApproveCutover(String by) {
+    String why = ApprovalGate.refusal(status, currentRequest == null ? Integer.MAX_VALUE
+        : currentRequest.cutover.maxLagSecondsForApproval);
+    if (why != null) throw new IllegalStateException("approval refused: " + why);
+  }
 
   @Override
   public MigrationStatus status() {

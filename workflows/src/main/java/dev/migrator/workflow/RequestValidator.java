@@ -71,6 +71,9 @@ public final class RequestValidator {
     }
     if (r.cutover == null) {
       p.add("cutover must be an object (or left out for the defaults)");
+    } else {
+      instant(p, "cutover.notBefore", r.cutover.notBefore);
+      instant(p, "cutover.notAfter", r.cutover.notAfter);
     }
     if (r.retentionHours <= 0) {
       p.add("retentionHours must be positive (hours of binlog the source must keep)");
@@ -93,6 +96,15 @@ public final class RequestValidator {
       p.add(name + ".flavor '" + e.flavor + "' is unknown: use one of " + FLAVORS);
     }
     credential(p, name + ".password", e.password);
+  }
+
+  private static void instant(List<String> p, String field, String v) {
+    if (v == null || v.isBlank()) return;
+    try {
+      java.time.Instant.parse(v);
+    } catch (java.time.format.DateTimeParseException e) {
+      p.add(field + " '" + v + "' is not an ISO-8601 instant such as 2026-11-23T02:00:00Z");
+    }
   }
 
   private static void credential(List<String> p, String field, String ref) {

@@ -25,6 +25,15 @@ final class ShadowChecklist {
   }
 
   void register(String step, String action, Functions.Proc undo) {
+    // A retried step registers again: keep one entry (the newest undo), not a duplicate row.
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      if (e.state.step.equals(step) && e.state.action.equals(action)
+          && CompensationState.PENDING.equals(e.state.state)) {
+        entries.set(i, new Entry(e.state, undo));
+        return;
+      }
+    }
     CompensationState s = new CompensationState(step, action);
     entries.add(new Entry(s, undo));
     view.add(s);

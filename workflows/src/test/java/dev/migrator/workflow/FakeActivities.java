@@ -97,6 +97,9 @@ final class FakeActivities {
   volatile boolean replicationUserExisted;
   /** The source's binlog retention (hours) as the retention fakes read, change and restore it. */
   volatile Integer sourceRetentionHours = 1;
+  /** Seconds_Behind_Master that awaitCatchUp reports (positions still say caught up). */
+  final java.util.concurrent.atomic.AtomicLong lagSeconds = new java.util.concurrent.atomic.AtomicLong();
+
   /** How many more awaitCatchUp calls report a broken replication thread. */
   final AtomicInteger lagErrorsLeft = new AtomicInteger();
 
@@ -329,7 +332,7 @@ final class FakeActivities {
       rs.configured = true;
       rs.ioRunning = true;
       rs.sqlRunning = true;
-      rs.secondsBehind = 0L;
+      rs.secondsBehind = lagSeconds.get();
       rs.executedFile = FINAL_POSITION.file;
       rs.executedPosition = FINAL_POSITION.position;
       l.replica = rs;

@@ -25,6 +25,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -191,6 +192,40 @@ class MigrationWorkflowTest {
     assertEquals("approved", step(result.status, Step.APPROVE).detail);
     assertEquals(StepState.DONE, step(result.status, Step.FINISH).state);
     assertNull(result.status.pausedReason);
+  }
+
+  @Test
+  void approvalUpdateIsRefusedWhileLagIsAboveTheThresholdAndAcceptedOnceItFalls() {
+    fakes.lagSeconds.set(120);
+    MigrationWorkflow wf = start(request());
+    awaitStatus(wf, st -> "approve".equals(st.currentStep), "waiting at approve");
+
+    io.temporal.client.WorkflowUpdateException refused = assertThrows(io.temporal.client.WorkflowUpdateException.class,
+        () -> wf.approveCutover("alice"));
+    String why = String.valueOf(refused.getCause().getMessage());
+    assertTrue(why.contains("lag is 120 s") && why.contains("maxLagSecondsForApproval"), why);
+    assertEquals(StepState.RUNNING, step(wf.status(), Step.APPROVE).state, "a refused approval changes nothing");
+
+    fakes.lagSeconds.set(0);
+    env.sleep(Duration.ofMinutes(6)); // the approve step refreshes lag while it waits
+    assertTrue(wf.approveCutover("alice").startsWith("approved by alice"));
+    MigrationResult result = result(wf);
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals("approved by alice", step(result.status, Step.APPROVE).detail);
+  }
+
+  @Test
+  void cutoverWaitsForTheWindowToOpen() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    r.cutover.notBefore = java.time.Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofHours(3)).toString();
+    MigrationWorkflow wf = start(r);
+    MigrationStatus s = awaitStatus(wf, st -> st.pausedReason != null && st.pausedReason.contains("cutover window"),
+        "waiting for the window");
+    assertEquals(StepState.PENDING, step(s, Step.CUTOVER).state);
+    MigrationResult result = result(wf);
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertTrue(step(result.status, Step.CUTOVER).startedAtMillis >= Instant.parse(r.cutover.notBefore).toEpochMilli());
   }
 
   @Test
