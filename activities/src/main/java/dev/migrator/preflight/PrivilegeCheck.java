@@ -1,0 +1,66 @@
+package dev.migrator.preflight;
+
+import dev.migrator.model.Finding;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compares each account's SHOW GRANTS with what the steps of this request will do with it
+ * ({@link PrivilegeRequirement#forRequest}). A missing privilege blocks: the step would fail later
+ * with ERROR 1044/1142/1227 after earlier steps changed things. Gaps that table-level grants or
+ * roles might fill are warnings, because preflight does not resolve those.
+ */
+public final class PrivilegeCheck implements PreflightCheck {
+  @Override
+  public String name() {
+    return "privileges";
+  }
+
+  @Override
+  public void run(PreflightContext ctx) throws SQLException {
+    boolean maria = ctx.source != null ? ctx.source.info.mariadb() : false;
+    List<PrivilegeRequirement> reqs = PrivilegeRequirement.forRequest(ctx.request, maria);
+    for (Side side : new Side[] {ctx.source, ctx.target}) {
+      if (side == null) continue;
+      check(ctx, side, reqs);
+    }
+    if (ctx.target != null && ctx.target.endpoint.isRdsFamily()) {
+      ctx.add("target-replication-procedures", Finding.INFO, "target",
+          ctx.target.where() + " is " + ctx.target.endpoint.flavor + ": there is no SUPER; replication and read_only"
+              + " are managed with the mysql.rds_* procedures and the parameter group, available to the master user",
+          "use the master user (or an account with EXECUTE on the mysql schema's rds_* procedures) for the target");
+    }
+  }
+
+  private void check(PreflightContext ctx, Side side, List<PrivilegeRequirement> reqs) throws SQLException {
+    Grants g = side.grants();
+    List<String> missing = new ArrayList<>();
+    boolean uncertain = g.usesRoles();
+    for (PrivilegeRequirement req : reqs) {
+      if (!req.role().equals(side.role)) continue;
+      if (req.perSchema()) {
+        List<String> lacking = new ArrayList<>();
+        for (String schema : ctx.schemas()) {
+          if (req.anyOf().stream().noneMatch(p -> g.hasOnSchema(p, schema))) {
+            lacking.add(schema);
+            if (g.hasTableLevelGrants(schema)) uncertain = true;
+          }
+        }
+        if (!lacking.isEmpty()) {
+          missing.add(String.join(" or ", req.anyOf()) + " on " + String.join(", ", lacking) + " (" + req.step()
+              + ": " + req.why() + ")");
+        }
+      } else if (req.anyOf().stream().noneMatch(g::hasGlobal)) {
+        missing.add(req.label() + " (" + req.step() + ": " + req.why() + ")");
+      }
+    }
+    if (missing.isEmpty()) return;
+    String user = side.endpoint.user;
+    ctx.add(side.role + "-privileges", uncertain ? Finding.WARNING : Finding.BLOCKING, side.role,
+        side.where() + ": account '" + user + "' lacks " + String.join("; ", missing)
+            + (uncertain ? " (the account also has table-level grants or roles, which preflight does not resolve)" : ""),
+        "grant what is listed, e.g. GRANT <privilege> ON `schema`.* TO '" + user + "'@'<host>' (global ones ON *.*),"
+            + " or use another account; docs/preflight.md lists the least privileges per step");
+  }
+}
