@@ -23,8 +23,9 @@ public final class PrimaryKeyCheck implements PreflightCheck {
     List<String> keyless = new ArrayList<>();
     for (Map<String, String> row : ctx.source.rows("SELECT t.TABLE_SCHEMA, t.TABLE_NAME FROM information_schema.TABLES t"
         + " WHERE t.TABLE_TYPE = 'BASE TABLE' AND t.TABLE_SCHEMA IN (" + ctx.schemaPlaceholders() + ")"
-        + " AND NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS c WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA"
-        + " AND c.TABLE_NAME = t.TABLE_NAME AND c.CONSTRAINT_TYPE = 'PRIMARY KEY')"
+        // STATISTICS, not TABLE_CONSTRAINTS: MariaDB hides the latter from accounts with only SELECT.
+        + " AND NOT EXISTS (SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = t.TABLE_SCHEMA"
+        + " AND s.TABLE_NAME = t.TABLE_NAME AND s.INDEX_NAME = 'PRIMARY')"
         + " ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME", ctx.schemaParams())) {
       if (ctx.wanted(row.get("TABLE_SCHEMA"), row.get("TABLE_NAME"))) {
         keyless.add(row.get("TABLE_SCHEMA") + "." + row.get("TABLE_NAME"));

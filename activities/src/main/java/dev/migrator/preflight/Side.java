@@ -31,6 +31,16 @@ public final class Side {
     this.variables.putAll(Jdbc.variables(connection, "%"));
   }
 
+  /** A side without a connection, for judging variables in tests. */
+  Side(String role, Endpoint endpoint, ServerInfo info, Map<String, String> variables) {
+    this.role = role;
+    this.endpoint = endpoint;
+    this.connection = null;
+    this.info = info;
+    this.variables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    this.variables.putAll(variables);
+  }
+
   /** A global variable, or null when the server has no such variable. */
   public String var(String name) {
     return variables.get(name);
