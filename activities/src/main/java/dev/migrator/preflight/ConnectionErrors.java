@@ -30,7 +30,7 @@ public final class ConnectionErrors {
     }
     if (tls != null || mentionsTls(ex)) {
       return new Finding("connect-tls", Finding.BLOCKING, role,
-          where + ": the TLS handshake failed (" + firstLine(tls != null ? tls.getMessage() : ex.getMessage()) + ")",
+          where + ": TLS could not be set up (" + firstLine(tls != null ? tls.getMessage() : ex.getMessage()) + ")",
           (e.tlsCaFile == null || e.tlsCaFile.isBlank()
               ? "the server and the client could not agree on TLS: check the server's TLS configuration"
               : "check that tlsCaFile (" + e.tlsCaFile + ") is the CA that signed the server's certificate"

@@ -87,8 +87,8 @@ public final class RowSizeCheck implements PreflightCheck {
     long dstMax = ctx.target == null ? Long.MAX_VALUE : ctx.target.longVar("max_allowed_packet", Long.MAX_VALUE);
     long limit = Math.min(srcMax, dstMax);
     if (largest < limit) return;
-    String side = dstMax <= srcMax ? "target" : "source";
-    ctx.add("max-allowed-packet", Finding.BLOCKING, side, "the largest row, in " + largestTable + ", is about "
+    Side tight = dstMax <= srcMax ? ctx.target : ctx.source;
+    ctx.add("max-allowed-packet", Finding.BLOCKING, tight.role, tight.where() + ": the largest row, in " + largestTable + ", is about "
             + mib(largest) + (sampled ? " (measured over the first " + maxRowsScanned + " rows of large tables)" : "")
             + "; max_allowed_packet is " + mib(srcMax) + " on the source and "
             + (dstMax == Long.MAX_VALUE ? "unknown" : mib(dstMax)) + " on the target: copying or replicating it would"

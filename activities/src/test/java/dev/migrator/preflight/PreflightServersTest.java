@@ -210,6 +210,39 @@ class PreflightServersTest {
   }
 
   @Test
+  void leastPrivilegeAccountsAsDocumentedPass() throws IOException {
+    // docs/preflight.md's lists, in MariaDB 10.11 spelling.
+    src.sql("CREATE USER IF NOT EXISTS 'mig_src'@'%' IDENTIFIED BY '" + LIMITED_PASSWORD + "'",
+        "GRANT SELECT, SHOW VIEW, TRIGGER, EVENT ON shop.* TO 'mig_src'@'%'",
+        "GRANT REPLICATION CLIENT, REPLICATION SLAVE, CREATE USER, READ_ONLY ADMIN ON *.* TO 'mig_src'@'%'"
+            + " WITH GRANT OPTION");
+    dst.sql("CREATE USER IF NOT EXISTS 'mig_dst'@'%' IDENTIFIED BY '" + LIMITED_PASSWORD + "'",
+        "GRANT CREATE, INSERT, SELECT, ALTER, INDEX, DROP, CREATE VIEW, TRIGGER, CREATE ROUTINE ON shop.*"
+            + " TO 'mig_dst'@'%'",
+        "GRANT REPLICATION SLAVE ADMIN, SLAVE MONITOR, READ_ONLY ADMIN ON *.* TO 'mig_dst'@'%'");
+    MigrationRequest r = request(src, dst, "shop");
+    r.source.user = "mig_src";
+    r.source.password = secretFile("mig.pw", LIMITED_PASSWORD);
+    r.target.user = "mig_dst";
+    r.target.password = r.source.password;
+    PreflightReport report = preflight(r);
+    assertEquals(List.of(), notInfo(report), () -> PreflightReportFormatter.text(report));
+  }
+
+  @Test
+  void restrictedTargetAccount() throws IOException {
+    dst.sql("CREATE USER IF NOT EXISTS 'loader'@'%' IDENTIFIED BY '" + LIMITED_PASSWORD + "'",
+        "GRANT CREATE, INSERT, SELECT ON shop.* TO 'loader'@'%'");
+    MigrationRequest r = request(src, dst, "shop");
+    r.target.user = "loader";
+    r.target.password = secretFile("loader.pw", LIMITED_PASSWORD);
+    Finding f = assertOnly(preflight(r), "target-privileges", Finding.BLOCKING, "target");
+    for (String p : List.of("ALTER", "DROP", "CREATE VIEW", "CREATE ROUTINE", "SUPER or REPLICATION SLAVE ADMIN")) {
+      assertTrue(f.evidence.contains(p), p + " missing from: " + f.evidence);
+    }
+  }
+
+  @Test
   void myIsamTableWarnsForMySqlTargetAndBlocksForAurora() {
     Finding f = assertOnly(preflight(request(src, dst, "legacy")), "storage-engine", Finding.WARNING, "source");
     assertTrue(f.evidence.contains("legacy.log (MyISAM)"), f.evidence);
