@@ -27,6 +27,7 @@ public final class Grants {
   private final Set<String> global = new HashSet<>();
   private final Map<String, Set<String>> schemas = new LinkedHashMap<>();
   private final Set<String> tableLevelSchemas = new HashSet<>();
+  private final Map<String, Set<String>> tables = new LinkedHashMap<>();
   private boolean roles;
 
   private Grants() {}
@@ -60,6 +61,7 @@ public final class Grants {
       schemas.computeIfAbsent(dbTable[0], k -> new HashSet<>()).addAll(set);
     } else {
       tableLevelSchemas.add(dbTable[0]);
+      tables.computeIfAbsent((dbTable[0] + "." + dbTable[1]).toLowerCase(Locale.ROOT), k -> new HashSet<>()).addAll(set);
     }
   }
 
@@ -145,6 +147,14 @@ public final class Grants {
       if (s.contains(p) || (!p.equals("GRANT OPTION") && s.contains("ALL PRIVILEGES"))) return true;
     }
     return false;
+  }
+
+  /** Whether the privilege is held on the table, its schema or *.*. */
+  public boolean hasOnTable(String privilege, String schema, String table) {
+    if (hasOnSchema(privilege, schema)) return true;
+    Set<String> t = tables.get((schema + "." + table).toLowerCase(Locale.ROOT));
+    String p = normalize(privilege);
+    return t != null && (t.contains(p) || (!p.equals("GRANT OPTION") && t.contains("ALL PRIVILEGES")));
   }
 
   /** Whether some of the schema's privileges are granted per table (then a schema-level gap may be fine). */

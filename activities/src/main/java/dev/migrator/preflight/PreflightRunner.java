@@ -38,6 +38,7 @@ public final class PreflightRunner {
         new ServerIdCheck(),
         new GtidCheck(),
         new PrivilegeCheck(),
+        new ReplicationAccountCheck(),
         new StorageEngineCheck(),
         new DefinerCheck(),
         new PrimaryKeyCheck(),

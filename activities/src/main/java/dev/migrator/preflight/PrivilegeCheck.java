@@ -51,6 +51,11 @@ public final class PrivilegeCheck implements PreflightCheck {
           missing.add(String.join(" or ", req.anyOf()) + " on " + String.join(", ", lacking) + " (" + req.step()
               + ": " + req.why() + ")");
         }
+      } else if (req.onTable() != null) {
+        String[] st = req.onTable().split("\\.", 2);
+        if (req.anyOf().stream().noneMatch(p -> g.hasOnTable(p, st[0], st[1]))) {
+          missing.add(req.label() + " (" + req.step() + ": " + req.why() + ")");
+        }
       } else if (req.anyOf().stream().noneMatch(g::hasGlobal)) {
         missing.add(req.label() + " (" + req.step() + ": " + req.why() + ")");
       }

@@ -10,18 +10,24 @@ import java.util.List;
  * migrated schema; any of {@link #anyOf} will do (SUPER or its MySQL 8 / MariaDB 10.5+ split-off).
  * {@link #forRequest} is the least-privilege list documented in docs/preflight.md.
  */
-public record PrivilegeRequirement(String role, String step, boolean perSchema, List<String> anyOf, String why) {
+public record PrivilegeRequirement(String role, String step, boolean perSchema, String onTable, List<String> anyOf,
+    String why) {
 
   static PrivilegeRequirement global(String role, String step, String why, String... anyOf) {
-    return new PrivilegeRequirement(role, step, false, List.of(anyOf), why);
+    return new PrivilegeRequirement(role, step, false, null, List.of(anyOf), why);
   }
 
   static PrivilegeRequirement schema(String role, String step, String why, String... anyOf) {
-    return new PrivilegeRequirement(role, step, true, List.of(anyOf), why);
+    return new PrivilegeRequirement(role, step, true, null, List.of(anyOf), why);
+  }
+
+  /** On one table ("mysql.user"), its schema or *.*. */
+  static PrivilegeRequirement table(String role, String step, String table, String why, String... anyOf) {
+    return new PrivilegeRequirement(role, step, false, table, List.of(anyOf), why);
   }
 
   public String label() {
-    return String.join(" or ", anyOf) + (perSchema ? " on the schemas" : " on *.*");
+    return String.join(" or ", anyOf) + (onTable != null ? " on " + onTable : perSchema ? " on the schemas" : " on *.*");
   }
 
   /** What the steps of this request do with each account. */
@@ -38,6 +44,7 @@ public record PrivilegeRequirement(String role, String step, boolean perSchema, 
       out.add(global("source", "freeze", "take the brief global read lock that pins the snapshot's binlog position"
           + " (FLUSH TABLES WITH READ LOCK)", "RELOAD"));
     }
+    out.add(table("source", "replicate", "mysql.user", "see whether the replication account exists", "SELECT"));
     if (r.replication != null && r.replication.createUser) {
       out.add(global("source", "replicate", "create the replication account (replication.createUser)", "CREATE USER"));
       out.add(global("source", "replicate", "grant REPLICATION SLAVE to the replication account", "REPLICATION SLAVE"));

@@ -214,6 +214,7 @@ class PreflightServersTest {
     // docs/preflight.md's lists, in MariaDB 10.11 spelling.
     src.sql("CREATE USER IF NOT EXISTS 'mig_src'@'%' IDENTIFIED BY '" + LIMITED_PASSWORD + "'",
         "GRANT SELECT, SHOW VIEW, TRIGGER, EVENT ON shop.* TO 'mig_src'@'%'",
+        "GRANT SELECT ON mysql.user TO 'mig_src'@'%'",
         "GRANT REPLICATION CLIENT, REPLICATION SLAVE, CREATE USER, READ_ONLY ADMIN ON *.* TO 'mig_src'@'%'"
             + " WITH GRANT OPTION");
     dst.sql("CREATE USER IF NOT EXISTS 'mig_dst'@'%' IDENTIFIED BY '" + LIMITED_PASSWORD + "'",
@@ -240,6 +241,17 @@ class PreflightServersTest {
     for (String p : List.of("ALTER", "DROP", "CREATE VIEW", "CREATE ROUTINE", "SUPER or REPLICATION SLAVE ADMIN")) {
       assertTrue(f.evidence.contains(p), p + " missing from: " + f.evidence);
     }
+  }
+
+  @Test
+  void replicationAccountMustExistWhenMigratorMayNotCreateIt() {
+    MigrationRequest r = request(src, dst, "shop");
+    r.replication.createUser = false;
+    r.replication.user = "no_such_repl";
+    assertOnly(preflight(r), "replication-account", Finding.BLOCKING, "source");
+    src.sql("CREATE USER IF NOT EXISTS 'repl_ok'@'%' IDENTIFIED BY 'x'", "GRANT REPLICATION SLAVE ON *.* TO 'repl_ok'@'%'");
+    r.replication.user = "repl_ok";
+    assertEquals(List.of(), notInfo(preflight(r)));
   }
 
   @Test
