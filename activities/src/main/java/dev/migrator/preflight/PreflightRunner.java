@@ -70,6 +70,10 @@ public final class PreflightRunner {
               + " check: " + ConnectionErrors.firstLine(e.getMessage()) + (e.getErrorCode() > 0 ? " (ERROR "
               + e.getErrorCode() + ")" : ""), "the check's result is unknown: grant the account read access to"
               + " information_schema and SHOW GRANTS/SHOW VARIABLES, or check this item by hand"));
+        } catch (RuntimeException e) {
+          // A value this build did not expect must not hide the other checks' findings.
+          report.add(new Finding("check-failed", Finding.WARNING, "replication", "the " + check.name()
+              + " check failed: " + e, "check this item by hand, and report it as a migrator bug"));
         }
       }
     } finally {

@@ -4,6 +4,7 @@ import dev.migrator.model.Finding;
 import dev.migrator.mysql.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,20 +17,23 @@ import java.util.Map;
  * ("Got packet bigger than 'max_allowed_packet'") and replicating it stops the target's I/O thread.
  * A row's size is estimated as the declared maximum of its fixed-size columns plus the measured
  * MAX(LENGTH(...)) of its variable-size ones (BLOB, TEXT, JSON, long VARCHAR/VARBINARY), measured
- * over at most {@link #maxRowsScanned} rows per table so a huge table does not stall preflight.
+ * over at most {@link #maxRowsScanned} rows per table and within a total time budget, so that
+ * huge tables do not stall preflight (the activity has 5 minutes); tables left unmeasured are named.
  */
 public final class RowSizeCheck implements PreflightCheck {
   /** Columns declared longer than this many bytes are measured; shorter ones count at full width. */
   static final long MEASURE_ABOVE = 1024;
 
   private final long maxRowsScanned;
+  private final long budgetMillis;
 
   public RowSizeCheck() {
-    this(1_000_000);
+    this(1_000_000, 120_000);
   }
 
-  public RowSizeCheck(long maxRowsScanned) {
+  public RowSizeCheck(long maxRowsScanned, long budgetMillis) {
     this.maxRowsScanned = maxRowsScanned;
+    this.budgetMillis = budgetMillis;
   }
 
   @Override
@@ -70,12 +74,20 @@ public final class RowSizeCheck implements PreflightCheck {
     long largest = 0;
     String largestTable = null;
     boolean sampled = false;
+    List<String> unmeasured = new ArrayList<>();
+    long deadline = System.currentTimeMillis() + budgetMillis;
     for (Map.Entry<String, TableSize> e : tables.entrySet()) {
       TableSize t = e.getValue();
       long size = t.fixed;
       if (!t.measured.isEmpty()) {
-        size += measure(ctx.source, e.getKey(), t.measured);
-        if (t.rows > maxRowsScanned) sampled = true;
+        long left = deadline - System.currentTimeMillis();
+        Long measured = left < 1000 ? null : measure(ctx.source, e.getKey(), t.measured, (int) Math.min(60, left / 1000));
+        if (measured == null) {
+          unmeasured.add(e.getKey());
+        } else {
+          size += measured;
+          if (t.rows > maxRowsScanned) sampled = true;
+        }
       }
       if (size > largest) {
         largest = size;
@@ -86,7 +98,16 @@ public final class RowSizeCheck implements PreflightCheck {
     long srcMax = ctx.source.longVar("max_allowed_packet", Long.MAX_VALUE);
     long dstMax = ctx.target == null ? Long.MAX_VALUE : ctx.target.longVar("max_allowed_packet", Long.MAX_VALUE);
     long limit = Math.min(srcMax, dstMax);
-    if (largest < limit) return;
+    if (largest < limit) {
+      if (!unmeasured.isEmpty()) {
+        ctx.add("max-allowed-packet", Finding.INFO, "source", ctx.source.where() + ": the largest measured row is about "
+                + mib(largest) + " (below max_allowed_packet " + mib(limit) + "); not measured within the time budget: "
+                + PreflightContext.list(unmeasured),
+            "measure them by hand: SELECT MAX(LENGTH(col1) + LENGTH(col2) ...) FROM the table, and compare with"
+                + " max_allowed_packet on both sides");
+      }
+      return;
+    }
     Side tight = dstMax <= srcMax ? ctx.target : ctx.source;
     ctx.add("max-allowed-packet", Finding.BLOCKING, tight.role, tight.where() + ": the largest row, in " + largestTable + ", is about "
             + mib(largest) + (sampled ? " (measured over the first " + maxRowsScanned + " rows of large tables)" : "")
@@ -98,7 +119,8 @@ public final class RowSizeCheck implements PreflightCheck {
             + " slave_max_allowed_packet)");
   }
 
-  private long measure(Side s, String table, List<String> columns) throws SQLException {
+  /** MAX of the measured columns' summed lengths, or null when the query ran out of time. */
+  private Long measure(Side s, String table, List<String> columns, int timeoutSeconds) throws SQLException {
     StringBuilder sum = new StringBuilder();
     for (String c : columns) {
       if (sum.length() > 0) sum.append(" + ");
@@ -106,10 +128,12 @@ public final class RowSizeCheck implements PreflightCheck {
     }
     String sql = "SELECT MAX(x) FROM (SELECT " + sum + " AS x FROM " + table + " LIMIT " + maxRowsScanned + ") m";
     try (Statement st = s.connection.createStatement()) {
-      st.setQueryTimeout(60);
+      st.setQueryTimeout(timeoutSeconds);
       try (ResultSet rs = st.executeQuery(sql)) {
-        return rs.next() ? rs.getLong(1) : 0;
+        return rs.next() ? rs.getLong(1) : 0L;
       }
+    } catch (SQLTimeoutException e) {
+      return null;
     }
   }
 
