@@ -44,6 +44,7 @@ class PreflightServersTest {
   static LocalMariaDb srcNoBinlog;
   static LocalMariaDb srcStatement;
   static LocalMariaDb srcSameId;
+  static LocalMariaDb dstFoldsCase;
   static Path secrets;
 
   final PreflightRunner runner = new PreflightRunner(new Connector(new CredentialResolver()));
@@ -67,6 +68,8 @@ class PreflightServersTest {
       dstSmallPacket = c.get();
       srcNoBinlog = d.get();
       srcStatement = e.get();
+      dstFoldsCase = LocalMariaDb.start(new LocalMariaDb.Options().name("pf-dst-lctn1")
+          .config("lower_case_table_names=1"));
       // A later server-id line wins over the harness's own.
       srcSameId = LocalMariaDb.start(new LocalMariaDb.Options().name("pf-same-id").config("server-id=" + dst.serverId()));
     } finally {
@@ -93,6 +96,8 @@ class PreflightServersTest {
         "CREATE DATABASE big",
         "CREATE TABLE big.files (id INT PRIMARY KEY, body LONGBLOB) ENGINE=InnoDB",
         "INSERT INTO big.files VALUES (1, REPEAT('x', 2 * 1024 * 1024)), (2, 'small')",
+        "CREATE DATABASE mixed",
+        "CREATE TABLE mixed.Orders (id INT PRIMARY KEY) ENGINE=InnoDB",
         "CREATE DATABASE existing",
         "CREATE TABLE existing.t (id INT PRIMARY KEY) ENGINE=InnoDB",
         "CREATE USER 'limited'@'%' IDENTIFIED BY '" + LIMITED_PASSWORD + "'",
@@ -102,7 +107,7 @@ class PreflightServersTest {
 
   @AfterAll
   static void stopServers() {
-    for (LocalMariaDb s : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId}) {
+    for (LocalMariaDb s : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId, dstFoldsCase}) {
       if (s != null) s.close();
     }
   }
@@ -133,7 +138,7 @@ class PreflightServersTest {
     String json = PreflightReportFormatter.json(report);
     String text = PreflightReportFormatter.text(report);
     System.out.println(text); // lands in target/surefire-reports/*-output.txt, for reading the advice
-    for (LocalMariaDb db : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId}) {
+    for (LocalMariaDb db : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId, dstFoldsCase}) {
       assertFalse(json.contains(db.rootPassword()) || text.contains(db.rootPassword()), "a password leaked: " + text);
     }
     assertFalse(json.contains(LIMITED_PASSWORD) || json.contains(WRONG_PASSWORD), "a password leaked: " + json);
@@ -252,6 +257,14 @@ class PreflightServersTest {
     src.sql("CREATE USER IF NOT EXISTS 'repl_ok'@'%' IDENTIFIED BY 'x'", "GRANT REPLICATION SLAVE ON *.* TO 'repl_ok'@'%'");
     r.replication.user = "repl_ok";
     assertEquals(List.of(), notInfo(preflight(r)));
+  }
+
+  @Test
+  void lowerCaseTableNamesDiffer() {
+    Finding f = assertOnly(preflight(request(src, dstFoldsCase, "mixed")), "lower-case-table-names", Finding.BLOCKING,
+        "target");
+    assertTrue(f.evidence.contains("mixed.Orders"), f.evidence);
+    assertOnly(preflight(request(src, dstFoldsCase, "shop")), "lower-case-table-names", Finding.WARNING, "target");
   }
 
   @Test
