@@ -87,7 +87,10 @@ public final class ConnectionErrors {
   private static boolean mentionsTls(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       String m = String.valueOf(c.getMessage());
-      if (m.contains("SSL") || m.contains("TLS") || m.contains("certificate")) return true;
+      if (m.contains("SSL") || m.contains("TLS") || m.toLowerCase().contains("certificate")
+          || m.toLowerCase().contains("keystore")) {
+        return true;
+      }
     }
     return false;
   }

@@ -3,6 +3,7 @@ package dev.migrator.preflight;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.migrator.local.LocalMariaDb;
 import dev.migrator.model.Endpoint;
@@ -45,6 +46,9 @@ class PreflightServersTest {
   static LocalMariaDb srcStatement;
   static LocalMariaDb srcSameId;
   static LocalMariaDb dstFoldsCase;
+  /** A target with TLS on (null when openssl is missing). */
+  static LocalMariaDb dstTls;
+  static TestCertificates certs;
   static Path secrets;
 
   final PreflightRunner runner = new PreflightRunner(new Connector(new CredentialResolver()));
@@ -52,7 +56,9 @@ class PreflightServersTest {
   @BeforeAll
   static void startServers(@TempDir Path tmp) throws Exception {
     secrets = tmp;
-    ExecutorService pool = Executors.newFixedThreadPool(3);
+    Path certDir = Files.createDirectories(tmp.resolve("certs"));
+    certs = TestCertificates.make(certDir);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       Future<LocalMariaDb> a = pool.submit(() -> LocalMariaDb.start(new LocalMariaDb.Options().name("pf-src")
           .config("binlog_expire_logs_seconds=172800")));
@@ -63,15 +69,22 @@ class PreflightServersTest {
           .binlog(false)));
       Future<LocalMariaDb> e = pool.submit(() -> LocalMariaDb.start(new LocalMariaDb.Options().name("pf-statement")
           .binlogFormat("STATEMENT")));
+      Future<LocalMariaDb> f = pool.submit(() -> LocalMariaDb.start(new LocalMariaDb.Options().name("pf-dst-lctn1")
+          .config("lower_case_table_names=1")));
+      Future<LocalMariaDb> g = certs == null ? null : pool.submit(() -> LocalMariaDb.start(new LocalMariaDb.Options()
+          .name("pf-dst-tls").config("ssl-ca=" + certs.ca).config("ssl-cert=" + certs.serverCert)
+          .config("ssl-key=" + certs.serverKey)));
+      // A later server-id line wins over the harness's own.
+      Future<LocalMariaDb> h = pool.submit(() -> LocalMariaDb.start(new LocalMariaDb.Options().name("pf-same-id")
+          .config("server-id=" + b.get().serverId())));
       src = a.get();
       dst = b.get();
       dstSmallPacket = c.get();
       srcNoBinlog = d.get();
       srcStatement = e.get();
-      dstFoldsCase = LocalMariaDb.start(new LocalMariaDb.Options().name("pf-dst-lctn1")
-          .config("lower_case_table_names=1"));
-      // A later server-id line wins over the harness's own.
-      srcSameId = LocalMariaDb.start(new LocalMariaDb.Options().name("pf-same-id").config("server-id=" + dst.serverId()));
+      dstFoldsCase = f.get();
+      dstTls = g == null ? null : g.get();
+      srcSameId = h.get();
     } finally {
       pool.shutdown();
     }
@@ -107,7 +120,7 @@ class PreflightServersTest {
 
   @AfterAll
   static void stopServers() {
-    for (LocalMariaDb s : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId, dstFoldsCase}) {
+    for (LocalMariaDb s : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId, dstFoldsCase, dstTls}) {
       if (s != null) s.close();
     }
   }
@@ -138,7 +151,7 @@ class PreflightServersTest {
     String json = PreflightReportFormatter.json(report);
     String text = PreflightReportFormatter.text(report);
     System.out.println(text); // lands in target/surefire-reports/*-output.txt, for reading the advice
-    for (LocalMariaDb db : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId, dstFoldsCase}) {
+    for (LocalMariaDb db : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId, dstFoldsCase, dstTls}) {
       assertFalse(json.contains(db.rootPassword()) || text.contains(db.rootPassword()), "a password leaked: " + text);
     }
     assertFalse(json.contains(LIMITED_PASSWORD) || json.contains(WRONG_PASSWORD), "a password leaked: " + json);
@@ -345,11 +358,37 @@ class PreflightServersTest {
   }
 
   @Test
-  void tlsHandshakeFailure() throws IOException {
+  void tlsCaFileThatIsNotACertificate() throws IOException {
     MigrationRequest r = request(src, dst, "shop");
     r.target.tlsCaFile = secrets.resolve("not-a-ca.pem").toString();
     Files.writeString(Path.of(r.target.tlsCaFile), "-----BEGIN CERTIFICATE-----\nnot a certificate\n");
     assertOnly(preflight(r), "connect-tls", Finding.BLOCKING, "target");
+  }
+
+  @Test
+  void tlsRequiredButServerHasNone() {
+    assumeTrue(certs != null, "openssl is not installed");
+    MigrationRequest r = request(src, dst, "shop");
+    r.target.tlsCaFile = certs.ca.toString();
+    assertOnly(preflight(r), "connect-tls", Finding.BLOCKING, "target");
+  }
+
+  @Test
+  void tlsWithThePemCaOfTheServerConnects() {
+    assumeTrue(certs != null, "openssl is not installed");
+    MigrationRequest r = request(src, dstTls, "shop");
+    r.target.tlsCaFile = certs.ca.toString();
+    PreflightReport report = preflight(r);
+    assertEquals(List.of(), notInfo(report), () -> PreflightReportFormatter.text(report));
+  }
+
+  @Test
+  void tlsHandshakeFailsAgainstAnotherCa() {
+    assumeTrue(certs != null, "openssl is not installed");
+    MigrationRequest r = request(src, dstTls, "shop");
+    r.target.tlsCaFile = certs.otherCa.toString();
+    Finding f = assertOnly(preflight(r), "connect-tls", Finding.BLOCKING, "target");
+    assertTrue(f.advice.contains(certs.otherCa.toString()), f.advice);
   }
 
   @Test
