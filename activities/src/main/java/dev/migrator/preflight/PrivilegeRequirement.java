@@ -2,8 +2,10 @@ package dev.migrator.preflight;
 
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.MigrationRequest;
+import dev.migrator.mysql.ServerInfo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One privilege a step of the migration needs on one side: held globally (*.*) or on every
@@ -24,6 +26,26 @@ public record PrivilegeRequirement(String role, String step, boolean perSchema, 
   /** On one table ("mysql.user"), its schema or *.*. */
   static PrivilegeRequirement table(String role, String step, String table, String why, String... anyOf) {
     return new PrivilegeRequirement(role, step, false, table, List.of(anyOf), why);
+  }
+
+  /** How MariaDB 10.5+ and MySQL 8 spell the privileges that SUPER was split into. */
+  private static final Map<String, String> MARIADB_SPLIT = Map.of(
+      "READ ONLY ADMIN", "READ_ONLY ADMIN", "REPLICATION SLAVE ADMIN", "REPLICATION SLAVE ADMIN",
+      "SLAVE MONITOR", "SLAVE MONITOR");
+  private static final Map<String, String> MYSQL8_SPLIT = Map.of(
+      "SYSTEM VARIABLES ADMIN", "SYSTEM_VARIABLES_ADMIN", "REPLICATION SLAVE ADMIN", "REPLICATION_SLAVE_ADMIN",
+      "REPLICATION CLIENT", "REPLICATION CLIENT");
+
+  /** The least of {@link #anyOf} to grant on this server, spelled the way it accepts it. */
+  public String suggestion(ServerInfo server) {
+    if (!anyOf.get(0).equals("SUPER") || anyOf.size() == 1) return anyOf.get(0);
+    boolean mariaSplit = server.mariadb() && (server.major() > 10 || (server.major() == 10 && server.minor() >= 5));
+    boolean mysqlSplit = !server.mariadb() && server.major() >= 8;
+    for (String p : anyOf) {
+      if (mariaSplit && MARIADB_SPLIT.containsKey(p)) return MARIADB_SPLIT.get(p);
+      if (mysqlSplit && MYSQL8_SPLIT.containsKey(p)) return MYSQL8_SPLIT.get(p);
+    }
+    return "SUPER";
   }
 
   public String label() {
@@ -68,7 +90,7 @@ public record PrivilegeRequirement(String role, String step, boolean perSchema, 
       out.add(global("target", "replicate", "configure and start replication (CHANGE MASTER, START SLAVE,"
           + " replication filter)", "SUPER", "REPLICATION SLAVE ADMIN"));
       out.add(global("target", "replicate", "watch replication (SHOW SLAVE STATUS)",
-          "SUPER", "REPLICATION CLIENT", "REPLICATION SLAVE ADMIN", "SLAVE MONITOR", "REPLICA MONITOR"));
+          "SUPER", "REPLICATION CLIENT", "SLAVE MONITOR", "REPLICA MONITOR", "REPLICATION SLAVE ADMIN"));
       out.add(global("target", "cutover", "switch read_only (SET GLOBAL read_only)",
           "SUPER", "READ ONLY ADMIN", "SYSTEM VARIABLES ADMIN"));
     }

@@ -129,6 +129,24 @@ class PreflightLogicTest {
   }
 
   @Test
+  void suggestsTheLeastPrivilegeInTheServersSpelling() {
+    dev.migrator.model.MigrationRequest r = new dev.migrator.model.MigrationRequest();
+    r.source = new Endpoint();
+    r.target = new Endpoint();
+    PrivilegeRequirement readOnly = PrivilegeRequirement.forRequest(r, false).stream()
+        .filter(q -> q.role().equals("target") && q.step().equals("cutover")).findFirst().orElseThrow();
+    assertEquals("SYSTEM_VARIABLES_ADMIN", readOnly.suggestion(mysql(8, 0)));
+    assertEquals("READ_ONLY ADMIN", readOnly.suggestion(mariadb(10, 11)));
+    assertEquals("SUPER", readOnly.suggestion(mysql(5, 7)));
+    assertEquals("SUPER", readOnly.suggestion(mariadb(10, 4)));
+    Map<String, java.util.Set<String>> grant = new java.util.LinkedHashMap<>();
+    grant.put("`mysql`.`user`", new java.util.LinkedHashSet<>(List.of("SELECT")));
+    grant.put("*.*", new java.util.LinkedHashSet<>(List.of("CREATE USER", "GRANT OPTION")));
+    assertEquals("GRANT SELECT ON `mysql`.`user` TO 'u'@'%'; GRANT CREATE USER ON *.* TO 'u'@'%' WITH GRANT OPTION;",
+        PrivilegeCheck.statements(grant, "'u'@'%'"));
+  }
+
+  @Test
   void credentialReferencesAreNamedButLiteralPasswordsAreNot() {
     assertEquals("'env:SRC_PW'", ConnectionErrors.describeRef("env:SRC_PW"));
     assertEquals("(not a reference)", ConnectionErrors.describeRef("hunter2"));

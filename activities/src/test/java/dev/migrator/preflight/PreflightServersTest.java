@@ -225,6 +225,8 @@ class PreflightServersTest {
       assertTrue(f.evidence.contains(p), p + " missing from: " + f.evidence);
     }
     assertFalse(f.evidence.contains("SELECT on shop"), "SELECT is granted: " + f.evidence);
+    assertTrue(f.advice.contains("GRANT SHOW VIEW, TRIGGER, EVENT ON `shop`.* TO 'limited'@'%';"), f.advice);
+    assertTrue(f.advice.contains("READ_ONLY ADMIN ON *.* TO 'limited'@'%' WITH GRANT OPTION;"), f.advice);
   }
 
   @Test
