@@ -344,6 +344,14 @@ class PreflightServersTest {
   }
 
   @Test
+  void passwordReferenceThatCannotBeResolved() {
+    MigrationRequest r = request(src, dst, "shop");
+    r.target.password = "env:MIGRATOR_PREFLIGHT_TEST_SURELY_UNSET";
+    Finding f = assertOnly(preflight(r), "connect-credential", Finding.BLOCKING, "target");
+    assertTrue(f.evidence.contains("MIGRATOR_PREFLIGHT_TEST_SURELY_UNSET"), f.evidence);
+  }
+
+  @Test
   void portWithNothingListening() throws IOException {
     MigrationRequest r = request(src, dst, "shop");
     r.target.port = closedPort();
