@@ -45,6 +45,7 @@ public final class PreflightRunner {
         new RowSizeCheck(),
         new LowerCaseTableNamesCheck(),
         new TargetReplicationCheck(),
+        new TargetWritableCheck(),
         new DataSizeCheck());
   }
 

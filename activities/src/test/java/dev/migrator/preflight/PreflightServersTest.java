@@ -46,6 +46,7 @@ class PreflightServersTest {
   static LocalMariaDb srcStatement;
   static LocalMariaDb srcSameId;
   static LocalMariaDb dstFoldsCase;
+  static LocalMariaDb dstReadOnly;
   /** A target with TLS on (null when openssl is missing). */
   static LocalMariaDb dstTls;
   static TestCertificates certs;
@@ -74,6 +75,8 @@ class PreflightServersTest {
       Future<LocalMariaDb> g = certs == null ? null : pool.submit(() -> LocalMariaDb.start(new LocalMariaDb.Options()
           .name("pf-dst-tls").config("ssl-ca=" + certs.ca).config("ssl-cert=" + certs.serverCert)
           .config("ssl-key=" + certs.serverKey)));
+      Future<LocalMariaDb> ro = pool.submit(() -> LocalMariaDb.start(new LocalMariaDb.Options().name("pf-dst-ro")
+          .config("read_only=1")));
       // A later server-id line wins over the harness's own.
       Future<LocalMariaDb> h = pool.submit(() -> LocalMariaDb.start(new LocalMariaDb.Options().name("pf-same-id")
           .config("server-id=" + b.get().serverId())));
@@ -85,6 +88,7 @@ class PreflightServersTest {
       dstFoldsCase = f.get();
       dstTls = g == null ? null : g.get();
       srcSameId = h.get();
+      dstReadOnly = ro.get();
     } finally {
       pool.shutdown();
     }
@@ -120,7 +124,7 @@ class PreflightServersTest {
 
   @AfterAll
   static void stopServers() {
-    for (LocalMariaDb s : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId, dstFoldsCase, dstTls}) {
+    for (LocalMariaDb s : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId, dstFoldsCase, dstTls, dstReadOnly}) {
       if (s != null) s.close();
     }
   }
@@ -151,7 +155,7 @@ class PreflightServersTest {
     String json = PreflightReportFormatter.json(report);
     String text = PreflightReportFormatter.text(report);
     System.out.println(text); // lands in target/surefire-reports/*-output.txt, for reading the advice
-    for (LocalMariaDb db : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId, dstFoldsCase, dstTls}) {
+    for (LocalMariaDb db : new LocalMariaDb[] {src, dst, dstSmallPacket, srcNoBinlog, srcStatement, srcSameId, dstFoldsCase, dstTls, dstReadOnly}) {
       assertFalse(json.contains(db.rootPassword()) || text.contains(db.rootPassword()), "a password leaked: " + text);
     }
     assertFalse(json.contains(LIMITED_PASSWORD) || json.contains(WRONG_PASSWORD), "a password leaked: " + json);
@@ -280,6 +284,12 @@ class PreflightServersTest {
         "target");
     assertTrue(f.evidence.contains("mixed.Orders"), f.evidence);
     assertOnly(preflight(request(src, dstFoldsCase, "shop")), "lower-case-table-names", Finding.WARNING, "target");
+  }
+
+  @Test
+  void readOnlyTarget() {
+    // root has ALL PRIVILEGES (READ_ONLY ADMIN included), so it could still write: a warning.
+    assertOnly(preflight(request(src, dstReadOnly, "shop")), "target-read-only", Finding.WARNING, "target");
   }
 
   @Test
