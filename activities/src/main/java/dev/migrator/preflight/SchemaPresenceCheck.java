@@ -27,7 +27,7 @@ public final class SchemaPresenceCheck implements PreflightCheck {
       return;
     }
     if (ctx.source != null) {
-      Set<String> present = schemata(ctx.source, ctx);
+      Set<String> present = schemata(ctx.source);
       List<String> missing = new ArrayList<>();
       for (String s : ctx.schemas()) if (!present.contains(s)) missing.add(s);
       if (!missing.isEmpty()) {
@@ -54,7 +54,7 @@ public final class SchemaPresenceCheck implements PreflightCheck {
     }
     if (ctx.target != null) {
       boolean foldCase = !"0".equals(ctx.target.var("lower_case_table_names"));
-      Set<String> present = schemata(ctx.target, ctx);
+      Set<String> present = schemata(ctx.target);
       List<String> existing = new ArrayList<>();
       for (String s : ctx.schemas()) {
         boolean there = foldCase ? present.stream().anyMatch(p -> p.equalsIgnoreCase(s)) : present.contains(s);
@@ -70,7 +70,7 @@ public final class SchemaPresenceCheck implements PreflightCheck {
     }
   }
 
-  private static Set<String> schemata(Side s, PreflightContext ctx) throws SQLException {
+  private static Set<String> schemata(Side s) throws SQLException {
     Set<String> out = new HashSet<>();
     for (Map<String, String> row : s.rows("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")) {
       out.add(row.get("SCHEMA_NAME"));
