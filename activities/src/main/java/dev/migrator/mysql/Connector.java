@@ -29,7 +29,7 @@ public class Connector {
         .append("&tinyInt1isBit=false&yearIsDateType=false")
         .append("&allowLoadLocalInfile=true&useCursorFetch=false");
     if (e.tlsCaFile != null && !e.tlsCaFile.isBlank()) {
-      u.append("&sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=file:").append(e.tlsCaFile);
+      u.append(TlsTrustStore.urlParameters(e.tlsCaFile));
     } else {
       u.append("&sslMode=PREFERRED");
     }
@@ -51,7 +51,13 @@ public class Connector {
     p.setProperty("user", e.user);
     String pw = credentials.resolve(e.password, role + ".password");
     if (pw != null) p.setProperty("password", pw);
-    Connection c = DriverManager.getConnection(url(e), p);
+    String url;
+    try {
+      url = url(e);
+    } catch (RuntimeException ex) { // an unreadable or malformed tlsCaFile
+      throw new SQLException("TLS cannot be set up: " + ex.getMessage(), "08000", ex);
+    }
+    Connection c = DriverManager.getConnection(url, p);
     try (Statement s = c.createStatement()) {
       s.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
     }

@@ -46,7 +46,7 @@ public final class MySqlErrors {
       case 1142:
       case 1227:
         return new Diagnosis("privilege", code, where + ": " + safe(ex) + " (ERROR " + code
-            + "): the account lacks a privilege this step needs; see the README's account requirements", false);
+            + "): the account lacks a privilege this step needs; docs/preflight.md lists the account requirements per step", false);
       case 1049:
         return new Diagnosis("unknown-database", 1049, where + ": " + safe(ex)
             + " (ERROR 1049): check the schema name and lower_case_table_names on both sides", false);
