@@ -10,7 +10,9 @@ import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.MySqlErrors;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
+import dev.migrator.mysql.Sql;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /** Step 12 for self-managed endpoints: read_only switches and the exact-position drain. */
@@ -82,4 +84,86 @@ public class CutoverActivitiesImpl implements CutoverActivities {
     }
   }
 
+
+  @Override
+  public BinlogCoordinates targetPosition(MigrationRequest r) {
+    try (Connection dst = connector.open("target", r.target)) {
+      return ReplicationActivitiesImpl.sourcePosition(dst);
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  @Override
+  public void startReverseReplication(MigrationRequest r, BinlogCoordinates fromTarget) {
+    String pw = connector.credentials().resolve(r.replication.password, "replication.password");
+    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
+      // The source connects to the target with the replication account; create it there, unlogged.
+      try {
+        Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
+      } catch (SQLException ignored) {
+        // RDS/Aurora: the account statement is binlogged, harmless
+      }
+      try (PreparedStatement ps = dst.prepareStatement("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?")) {
+        ps.setString(1, r.replication.user);
+        ps.setString(2, pw == null ? "" : pw);
+        ps.execute();
+      }
+      Jdbc.exec(dst, "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO " + Sql.literal(r.replication.user) + "@'%'");
+      // Odd ids on the source, even ids on the target: inserts on either side never collide.
+      Jdbc.exec(src, "SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 1");
+      Jdbc.exec(dst, "SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
+      ReplicationActivitiesImpl.pointReplicaAt(src, r.target, r, fromTarget, pw);
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("reverse replication", r.source, e);
+    }
+  }
+
+  @Override
+  public void stopReverseReplication(MigrationRequest r) {
+    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
+      ReplicationActivitiesImpl.resetReplica(src);
+      Jdbc.exec(src, "SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
+      Jdbc.exec(dst, "SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
+      try {
+        Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
+      } catch (SQLException ignored) {
+        // see startReverseReplication
+      }
+      Jdbc.exec(dst, "DROP USER IF EXISTS " + Sql.literal(r.replication.user) + "@'%'");
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("reverse replication", r.source, e);
+    }
+  }
+
+  @Override
+  public void waitForSourcePosition(MigrationRequest r, BinlogCoordinates position) {
+    long deadline = System.currentTimeMillis() + r.cutover.drainTimeoutSeconds * 1000L;
+    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
+      while (true) {
+        // Reverse direction: the target is the primary, the source the replica.
+        LagReading l = ReplicationActivitiesImpl.read(dst, src);
+        BinlogCoordinates executed = l.replica.executed();
+        if (executed != null && executed.compareTo(position) >= 0) return;
+        if (!l.replica.configured) {
+          throw ApplicationFailure.newNonRetryableFailure("the source has no reverse replication to drain", "NotFound");
+        }
+        if (l.errorKind != null && !"connect".equals(l.errorKind)) {
+          throw ApplicationFailure.newNonRetryableFailure("reverse replication stopped before reaching " + position
+              + ": " + l.diagnosis, "ReplicationError");
+        }
+        if (System.currentTimeMillis() > deadline) {
+          throw ApplicationFailure.newFailure("the source had not executed the target's " + position + " after "
+              + r.cutover.drainTimeoutSeconds + " s (it is at " + executed + ")", "DrainTimeout");
+        }
+        Activity.getExecutionContext().heartbeat(executed == null ? null : executed.toString());
+        Thread.sleep(100);
+      }
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("source", r.source, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted while draining", "Interrupted");
+    }
+  }
 }

@@ -97,49 +97,64 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     }
     String pw = connector.credentials().resolve(r.replication.password, "replication.password");
     try (Connection dst = connector.open("target", r.target)) {
-      ServerInfo info = ServerInfo.of(dst);
-      Jdbc.exec(dst, info.stopReplica(), info.resetReplicaAll());
-      String filter = r.schemas.stream().map(s -> s.replace("%", "\\%").replace("_", "\\_") + ".%")
-          .collect(Collectors.joining(","));
-      if (info.mariadb()) {
-        Jdbc.exec(dst, "SET GLOBAL replicate_wild_do_table = " + Sql.literal(filter));
-      } else {
-        Jdbc.exec(dst, "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ("
-            + r.schemas.stream().map(s -> Sql.literal(s + ".%")).collect(Collectors.joining(",")) + ")");
-      }
-      String sql = info.mysqlReplicaSyntax()
-          ? "CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, SOURCE_PASSWORD = ?,"
-              + " SOURCE_LOG_FILE = ?, SOURCE_LOG_POS = ?, SOURCE_CONNECT_RETRY = 5"
-              + (r.replication.ssl ? ", SOURCE_SSL = 1" : "")
-          : "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?,"
-              + " MASTER_LOG_FILE = ?, MASTER_LOG_POS = ?, MASTER_CONNECT_RETRY = 5"
-              + (info.mariadb() ? ", MASTER_USE_GTID = no" : "")
-              + (r.replication.ssl ? ", MASTER_SSL = 1" : "");
-      try (PreparedStatement ps = dst.prepareStatement(sql)) {
-        ps.setString(1, r.source.replicationHostOrHost());
-        ps.setInt(2, r.source.replicationPortOrPort());
-        ps.setString(3, r.replication.user);
-        ps.setString(4, pw == null ? "" : pw);
-        ps.setString(5, from.file);
-        ps.setLong(6, from.position);
-        ps.execute();
-      }
-      Jdbc.exec(dst, info.startReplica());
+      pointReplicaAt(dst, r.source, r, from, pw);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  /**
+   * Makes the server behind {@code replica} replicate from {@code primary} at {@code from},
+   * filtered to the migrated schemas. Used both ways: forward (target follows source) and reverse
+   * (source follows target after cutover).
+   */
+  static void pointReplicaAt(Connection replica, dev.migrator.model.Endpoint primary, MigrationRequest r,
+      BinlogCoordinates from, String password) throws SQLException {
+    ServerInfo info = ServerInfo.of(replica);
+    Jdbc.exec(replica, info.stopReplica(), info.resetReplicaAll());
+    String filter = r.schemas.stream().map(s -> s.replace("%", "\\%").replace("_", "\\_") + ".%")
+        .collect(Collectors.joining(","));
+    if (info.mariadb()) {
+      Jdbc.exec(replica, "SET GLOBAL replicate_wild_do_table = " + Sql.literal(filter));
+    } else {
+      Jdbc.exec(replica, "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ("
+          + r.schemas.stream().map(s -> Sql.literal(s + ".%")).collect(Collectors.joining(",")) + ")");
+    }
+    String sql = info.mysqlReplicaSyntax()
+        ? "CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, SOURCE_PASSWORD = ?,"
+            + " SOURCE_LOG_FILE = ?, SOURCE_LOG_POS = ?, SOURCE_CONNECT_RETRY = 5"
+            + (r.replication.ssl ? ", SOURCE_SSL = 1" : "")
+        : "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?,"
+            + " MASTER_LOG_FILE = ?, MASTER_LOG_POS = ?, MASTER_CONNECT_RETRY = 5"
+            + (info.mariadb() ? ", MASTER_USE_GTID = no" : "")
+            + (r.replication.ssl ? ", MASTER_SSL = 1" : "");
+    try (PreparedStatement ps = replica.prepareStatement(sql)) {
+      ps.setString(1, primary.replicationHostOrHost());
+      ps.setInt(2, primary.replicationPortOrPort());
+      ps.setString(3, r.replication.user);
+      ps.setString(4, password == null ? "" : password);
+      ps.setString(5, from.file);
+      ps.setLong(6, from.position);
+      ps.execute();
+    }
+    Jdbc.exec(replica, info.startReplica());
+  }
+
+  /** Stops replication on this server and forgets its configuration and filter. Idempotent. */
+  static void resetReplica(Connection replica) throws SQLException {
+    ServerInfo info = ServerInfo.of(replica);
+    Jdbc.exec(replica, info.stopReplica(), info.resetReplicaAll());
+    if (info.mariadb()) {
+      Jdbc.exec(replica, "SET GLOBAL replicate_wild_do_table = ''");
+    } else {
+      Jdbc.exec(replica, "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ()");
     }
   }
 
   @Override
   public void stopAndResetReplication(MigrationRequest r) {
     try (Connection dst = connector.open("target", r.target)) {
-      ServerInfo info = ServerInfo.of(dst);
-      Jdbc.exec(dst, info.stopReplica(), info.resetReplicaAll());
-      if (info.mariadb()) {
-        Jdbc.exec(dst, "SET GLOBAL replicate_wild_do_table = ''");
-      } else {
-        Jdbc.exec(dst, "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ()");
-      }
+      resetReplica(dst);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }

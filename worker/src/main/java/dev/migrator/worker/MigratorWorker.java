@@ -8,6 +8,7 @@ import dev.migrator.impl.ProgressReporter;
 import dev.migrator.impl.ReplicationActivitiesImpl;
 import dev.migrator.impl.RetentionActivitiesImpl;
 import dev.migrator.impl.SchemaActivitiesImpl;
+import dev.migrator.impl.TrafficActivitiesImpl;
 import dev.migrator.impl.VerifyActivitiesImpl;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.CredentialResolver;
@@ -72,7 +73,9 @@ public final class MigratorWorker implements AutoCloseable {
         new CopyActivitiesImpl(connector, progress),
         new VerifyActivitiesImpl(connector),
         new ReplicationActivitiesImpl(connector),
-        new CutoverActivitiesImpl(connector));
+        new CutoverActivitiesImpl(connector),
+        // Created on first use only: most migrations never touch Route 53.
+        new TrafficActivitiesImpl(software.amazon.awssdk.services.route53.Route53Client::create));
   }
 
   public WorkflowClient client() {

@@ -69,6 +69,39 @@ class MigrationEndToEndTest {
   }
 
   @Test
+  void rollbackInTheGracePeriodLosesNoWriteMadeOnTheTarget() throws Exception {
+    try (LocalMariaDb source = LocalMariaDb.start("rev-src"); LocalMariaDb target = LocalMariaDb.start("rev-dst")) {
+      Sakila.load(source);
+      MigrationWorkflow wf;
+      try (WriteLoad load = WriteLoad.start(source, "sakila", "app_ledger", "app", 5)) {
+        MigrationRequest r = E2E.request(source, target, "sakila");
+        r.cutover.autoApprove = true;
+        r.cutover.reverseReplication = true;
+        r.cutover.gracePeriodSeconds = 600;
+        wf = E2E.start(worker.client(), "e2e-reverse", r);
+        E2E.await(wf, Duration.ofMinutes(5), st -> st.pausedReason != null && st.pausedReason.startsWith("grace period"));
+        assertTrue(load.refused() > 0, "the source refuses writes after cutover");
+      }
+      // The application now writes to the new primary; its inserts get even ids (seed 001).
+      try (WriteLoad onTarget = WriteLoad.start(target, "sakila", "app_ledger", "app_on_target", 5)) {
+        long until = System.currentTimeMillis() + 2000;
+        while (onTarget.writes() < 50 && System.currentTimeMillis() < until + 10_000) Thread.sleep(50);
+        assertTrue(onTarget.writes() > 0, "writes reached the target: " + onTarget.lastError());
+      }
+      String targetContents = Contents.of(target, "sakila");
+      wf.rollback("test: roll back during the grace period");
+      MigrationResult result = E2E.result(wf, Duration.ofMinutes(5));
+      assertEquals(MigrationResult.ROLLED_BACK, result.outcome, () -> String.valueOf(result.status.error));
+      assertTrue(result.status.shadow.stream().allMatch(c -> "done".equals(c.state)),
+          () -> "shadow checklist: " + result.status.shadow.stream().map(c -> c.action + "=" + c.state).toList());
+      assertEquals(targetContents, Contents.of(source, "sakila"), "every write made on the target reached the source");
+      assertEquals("0", source.query("SELECT @@global.read_only"));
+      assertTrue(source.queryRows("SHOW SLAVE STATUS").isEmpty(), "no reverse replication left on the source");
+      assertEquals("1", source.query("SELECT @@global.auto_increment_increment"));
+    }
+  }
+
+  @Test
   void rollbackAfterCopyLeavesSourceUnchangedAndWritable() throws Exception {
     try (LocalMariaDb source = LocalMariaDb.start("rb-src"); LocalMariaDb target = LocalMariaDb.start("rb-dst")) {
       Sakila.load(source);

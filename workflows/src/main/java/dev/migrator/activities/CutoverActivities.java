@@ -18,4 +18,20 @@ public interface CutoverActivities {
 
   /** Waits (heartbeating) until the target has executed exactly {@code position}. */
   void waitForTargetPosition(MigrationRequest request, BinlogCoordinates position);
+
+  /** The target's current binlog position (where reverse replication starts). */
+  BinlogCoordinates targetPosition(MigrationRequest request);
+
+  /**
+   * Reverse replication target -> source for fallback (seed 001): an account on the target for
+   * the source to connect with, auto_increment_increment/offset on both sides so inserts on
+   * either never collide, and the source replicating from {@code fromTarget}.
+   */
+  void startReverseReplication(MigrationRequest request, BinlogCoordinates fromTarget);
+
+  /** Stops reverse replication on the source and puts auto_increment settings back. Idempotent. */
+  void stopReverseReplication(MigrationRequest request);
+
+  /** Waits (heartbeating) until the source has executed the target's {@code position}. */
+  void waitForSourcePosition(MigrationRequest request, BinlogCoordinates position);
 }

@@ -12,4 +12,14 @@ public class CutoverOptions {
   public String notAfter;
   /** Longest wait, after the source is read-only, for the target to reach the final position. */
   public int drainTimeoutSeconds = 300;
+
+  /**
+   * After cutover, replicate target -> source so that a rollback loses no write made on the
+   * target (seed 001). Needs the binary log on the target and the replication account there.
+   */
+  public boolean reverseReplication = false;
+  /** Seconds to wait after cutover, with reverse replication running, before finishing. */
+  public int gracePeriodSeconds = 0;
+  /** Optional hook that moves application traffic to the target (and back on rollback). */
+  public TrafficSwitch trafficSwitch;
 }

@@ -11,4 +11,9 @@ public class CutoverResult {
   public long targetWritableAtMillis;
   /** Writes were refused for this long: source read-only until target writable. */
   public long writeDowntimeMillis;
+
+  /** Target position reverse replication started from, when it was requested. */
+  public BinlogCoordinates reverseFrom;
+  /** What the traffic switch did (its own description), when one is configured. */
+  public String trafficSwitch;
 }

@@ -7,6 +7,7 @@ import dev.migrator.activities.PreflightActivities;
 import dev.migrator.activities.ReplicationActivities;
 import dev.migrator.activities.RetentionActivities;
 import dev.migrator.activities.SchemaActivities;
+import dev.migrator.activities.TrafficActivities;
 import dev.migrator.activities.VerifyActivities;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.CopyProgress;
@@ -86,6 +87,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private final VerifyActivities verify = Workflow.newActivityStub(VerifyActivities.class, LONG);
   private final ReplicationActivities replication = Workflow.newActivityStub(ReplicationActivities.class, LONG);
   private final CutoverActivities cutover = Workflow.newActivityStub(CutoverActivities.class, LONG);
+  private final TrafficActivities traffic = Workflow.newActivityStub(TrafficActivities.class, SHORT);
 
   private final MigrationStatus status = new MigrationStatus();
   private final Map<Step, StepState> steps = new EnumMap<>(Step.class);
@@ -95,6 +97,8 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private RetentionChange retentionBefore;
 
   private boolean approved;
+  private boolean reverseStarted;
+  private boolean trafficSwitched;
   private String approvedBy;
   private MigrationRequest currentRequest;
   private boolean rollbackRequested;
@@ -290,29 +294,61 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     });
 
     CutoverResult cut = step(Step.CUTOVER, () -> {
-      shadow.register(Step.CUTOVER.label, "switch back: target read-only, source writable", () -> {
-        cutover.setTargetReadOnly(r, true);
-        cutover.setSourceReadOnly(r, false);
-      });
+      // Registered first, so a rollback at any point of the cutover switches back completely.
+      shadow.register(Step.CUTOVER.label, "switch back: target read-only, drain reverse replication, source writable,"
+          + " traffic back", () -> switchBack(r));
       CutoverResult c = new CutoverResult();
       c.sourceReadOnlyAtMillis = cutover.setSourceReadOnly(r, true);
       c.finalPosition = cutover.sourcePosition(r);
       cutover.waitForTargetPosition(r, c.finalPosition);
       replication.stopAndResetReplication(r);
+      if (r.cutover.reverseReplication) {
+        // Seed 001: the old source follows the new primary, so a rollback loses nothing.
+        reverseStarted = true;
+        c.reverseFrom = cutover.targetPosition(r);
+        cutover.startReverseReplication(r, c.reverseFrom);
+      }
       c.targetWritableAtMillis = cutover.setTargetReadOnly(r, false);
       c.writeDowntimeMillis = Math.max(0, c.targetWritableAtMillis - c.sourceReadOnlyAtMillis);
+      if (r.cutover.trafficSwitch != null) {
+        trafficSwitched = true;
+        c.trafficSwitch = traffic.switchTraffic(r);
+      }
       status.cutover = c;
       steps.get(Step.CUTOVER).detail = "final position " + c.finalPosition + ", writes refused for "
-          + c.writeDowntimeMillis + " ms";
+          + c.writeDowntimeMillis + " ms" + (c.reverseFrom == null ? "" : ", reverse replication from " + c.reverseFrom);
       return c;
     });
 
     step(Step.FINISH, () -> {
+      if (r.cutover.gracePeriodSeconds > 0) {
+        String waiting = "grace period: " + (reverseStarted ? "reverse replication runs; " : "")
+            + "'migrator rollback " + status.migrationId + "' switches back without losing writes";
+        status.pausedReason = waiting;
+        Workflow.await(Duration.ofSeconds(r.cutover.gracePeriodSeconds), () -> rollbackRequested);
+        if (waiting.equals(status.pausedReason)) status.pausedReason = null;
+        checkRollback();
+      }
+      if (reverseStarted) cutover.stopReverseReplication(r);
       // Also after a skipped retention step: put back what was read before any change, if anything.
       if (retentionBefore != null) retention.restoreRetention(r, retentionBefore);
       shadow.retire(Step.RETENTION.label);
       return cut;
     });
+  }
+
+  /**
+   * The cutover's undo: stop writes on the target, let reverse replication bring every write made
+   * there back to the source, stop it, make the source writable, switch traffic back.
+   */
+  private void switchBack(MigrationRequest r) {
+    cutover.setTargetReadOnly(r, true);
+    if (reverseStarted) {
+      cutover.waitForSourcePosition(r, cutover.targetPosition(r));
+      cutover.stopReverseReplication(r);
+    }
+    if (trafficSwitched) traffic.switchTrafficBack(r);
+    cutover.setSourceReadOnly(r, false);
   }
 
   /** Step 10: poll until the target has executed the source's current position, stably. */

@@ -97,6 +97,8 @@ final class FakeActivities {
   volatile boolean replicationUserExisted;
   /** The source's binlog retention (hours) as the retention fakes read, change and restore it. */
   volatile Integer sourceRetentionHours = 1;
+  static final BinlogCoordinates TARGET_POSITION = new BinlogCoordinates("target-bin.000002", 1234, null);
+
   /** Seconds_Behind_Master that awaitCatchUp reports (positions still say caught up). */
   final java.util.concurrent.atomic.AtomicLong lagSeconds = new java.util.concurrent.atomic.AtomicLong();
 
@@ -166,7 +168,7 @@ final class FakeActivities {
   Object[] all() {
     return new Object[] {
       new Preflight(), new Retention(), new Freeze(), new Schema(), new Copy(), new Verify(), new Replication(),
-      new Cutover()
+      new Cutover(), new Traffic()
     };
   }
 
@@ -362,6 +364,40 @@ final class FakeActivities {
     @Override
     public void waitForTargetPosition(MigrationRequest request, BinlogCoordinates position) {
       call("waitForTargetPosition", position);
+    }
+
+    @Override
+    public BinlogCoordinates targetPosition(MigrationRequest request) {
+      call("targetPosition");
+      return TARGET_POSITION;
+    }
+
+    @Override
+    public void startReverseReplication(MigrationRequest request, BinlogCoordinates fromTarget) {
+      call("startReverseReplication", fromTarget);
+    }
+
+    @Override
+    public void stopReverseReplication(MigrationRequest request) {
+      call("stopReverseReplication");
+    }
+
+    @Override
+    public void waitForSourcePosition(MigrationRequest request, BinlogCoordinates position) {
+      call("waitForSourcePosition", position);
+    }
+  }
+
+  final class Traffic implements dev.migrator.activities.TrafficActivities {
+    @Override
+    public String switchTraffic(MigrationRequest request) {
+      call("switchTraffic");
+      return "switched";
+    }
+
+    @Override
+    public void switchTrafficBack(MigrationRequest request) {
+      call("switchTrafficBack");
     }
   }
 }

@@ -229,6 +229,54 @@ class MigrationWorkflowTest {
   }
 
   @Test
+  void reverseReplicationRunsThroughTheGracePeriodAndStopsBeforeFinishing() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    r.cutover.reverseReplication = true;
+    r.cutover.gracePeriodSeconds = 3600;
+    MigrationWorkflow wf = start(r);
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(concat(UP_TO_APPROVAL, List.of(
+            "setSourceReadOnly(true)", "sourcePosition()", "waitForTargetPosition(mysql-bin.000004:900)",
+            "stopAndResetReplication()", "targetPosition()", "startReverseReplication(target-bin.000002:1234)",
+            "setTargetReadOnly(false)",
+            "stopReverseReplication()", "restoreRetention(1)")),
+        fakes.journal.calls());
+    assertEquals("target-bin.000002", result.status.cutover.reverseFrom.file);
+  }
+
+  @Test
+  void rollbackInTheGracePeriodDrainsReverseReplicationThenSwitchesBack() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    r.cutover.reverseReplication = true;
+    r.cutover.gracePeriodSeconds = 3600;
+    r.cutover.trafficSwitch = new dev.migrator.model.TrafficSwitch();
+    r.cutover.trafficSwitch.type = "command";
+    MigrationWorkflow wf = start(r);
+    MigrationStatus s = awaitStatus(wf, st -> st.pausedReason != null && st.pausedReason.startsWith("grace period"),
+        "in the grace period");
+    assertEquals(StepState.DONE, step(s, Step.CUTOVER).state);
+
+    wf.rollback("bad latency on the new primary");
+    MigrationResult result = result(wf);
+
+    assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+    List<String> calls = fakes.journal.calls();
+    List<String> undo = calls.subList(calls.indexOf("switchTraffic()") + 1, calls.size());
+    assertEquals(List.of(
+            // stop writes on the target, bring its writes home, stop, traffic back, source writable
+            "setTargetReadOnly(true)", "targetPosition()", "waitForSourcePosition(target-bin.000002:1234)",
+            "stopReverseReplication()", "switchTrafficBack()", "setSourceReadOnly(false)",
+            "stopAndResetReplication()", "dropReplicationUser(migrator_repl)", "truncateTables(" + TABLES + ")",
+            "dropSchemas([shop])", "restoreRetention(1)"),
+        undo);
+    assertAllShadowDone(result.status);
+  }
+
+  @Test
   void approvalSentEarlyIsKept() {
     fakes.block("awaitCatchUp");
     MigrationWorkflow wf = start(request());
