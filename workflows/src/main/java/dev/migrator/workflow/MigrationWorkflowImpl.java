@@ -74,7 +74,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private static final ActivityOptions LONG =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofHours(48))
-          .setHeartbeatTimeout(Duration.ofSeconds(30))
+          .setHeartbeatTimeout(Duration.ofSeconds(15))
           .setRetryOptions(RETRY)
           .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
           .build();
