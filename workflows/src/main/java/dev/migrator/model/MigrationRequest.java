@@ -27,6 +27,12 @@ public class MigrationRequest {
   public int retentionHours = 24;
   /** What a failed step does: "pause" (wait for an operator decision) or "rollback". */
   public String onFailure = "pause";
+  /**
+   * Steps to pause before (their labels, e.g. "replicate", "cutover"): the migration stops there
+   * and waits for 'resume' (or 'rollback'), for staged migrations and inspection.
+   */
+  public List<String> pauseBefore = new ArrayList<>();
+
   /** A rehearsal approves itself and rolls back at the end. */
   public boolean rehearsal = false;
 }

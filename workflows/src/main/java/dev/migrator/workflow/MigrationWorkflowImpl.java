@@ -97,6 +97,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private RetentionChange retentionBefore;
 
   private boolean approved;
+  private final java.util.Set<String> breakpointsHit = new java.util.HashSet<>();
   private boolean reverseStarted;
   private boolean trafficSwitched;
   private String approvedBy;
@@ -477,6 +478,12 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   }
 
   private void awaitUnpaused(Step s) {
+    if (currentRequest != null && currentRequest.pauseBefore != null && currentRequest.pauseBefore.contains(s.label)
+        && breakpointsHit.add(s.label)) {
+      pauseRequested = true;
+      status.pausedReason = "breakpoint: paused before step " + s.label + " (request.pauseBefore);"
+          + " 'migrator resume " + status.migrationId + "' continues";
+    }
     if (!pauseRequested) return;
     status.paused = true;
     status.phase = "paused";

@@ -75,6 +75,14 @@ public final class RequestValidator {
       instant(p, "cutover.notBefore", r.cutover.notBefore);
       instant(p, "cutover.notAfter", r.cutover.notAfter);
     }
+    if (r.pauseBefore != null) {
+      for (String b : r.pauseBefore) {
+        if (java.util.Arrays.stream(dev.migrator.model.Step.values()).noneMatch(x -> x.label.equals(b))) {
+          p.add("pauseBefore: '" + b + "' is not a step; use one of "
+              + java.util.Arrays.stream(dev.migrator.model.Step.values()).map(x -> x.label).toList());
+        }
+      }
+    }
     if (r.retentionHours <= 0) {
       p.add("retentionHours must be positive (hours of binlog the source must keep)");
     }
