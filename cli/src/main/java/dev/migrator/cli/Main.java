@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "migrator", mixinStandardHelpOptions = true, version = "migrator 0.1.0",
     description = "Durable, resumable MySQL -> Aurora migrations as Temporal workflows.",
     subcommands = {Main.Start.class, Main.Status.class, Main.Approve.class, Main.Rollback.class, Main.Pause.class,
-        Main.Resume.class, Main.Decide.class, Main.Worker.class, PreflightCommand.class, DemoCommand.class})
+        Main.Resume.class, Main.Decide.class, Main.Worker.class, PreflightCommand.class, DemoCommand.class, BenchCopyCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

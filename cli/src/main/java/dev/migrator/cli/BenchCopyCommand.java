@@ -1,0 +1,200 @@
+package dev.migrator.cli;
+
+import dev.migrator.local.Contents;
+import dev.migrator.local.LocalMariaDb;
+import dev.migrator.model.Endpoint;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.MigrationResult;
+import dev.migrator.model.StepState;
+import dev.migrator.worker.MigratorWorker;
+import dev.migrator.worker.TemporalTestServerProcess;
+import dev.migrator.worker.WorkerConfig;
+import dev.migrator.workflow.MigrationWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The copy benchmark: one sysbench data set in a local MariaDB source, copied to a local MariaDB
+ * target by migrator (the real workflow; the copy step's own duration), mydumper + myloader with
+ * the same thread count, and mysqldump --single-transaction | mariadb. Every result is verified
+ * against the source; the table is written as Markdown.
+ */
+@Command(name = "bench-copy", description = "Benchmark the copy against mydumper/myloader and mysqldump (needs sysbench, mydumper).")
+public class BenchCopyCommand implements Callable<Integer> {
+  @Option(names = "--tables", defaultValue = "8")
+  int tables;
+
+  @Option(names = "--rows", defaultValue = "500000", description = "rows per table")
+  int rows;
+
+  @Option(names = "--threads", defaultValue = "2")
+  int threads;
+
+  @Option(names = "--chunk-rows", defaultValue = "50000")
+  long chunkRows;
+
+  @Option(names = "--method", defaultValue = "live-consistent", description = "freeze method for migrator's run")
+  String method;
+
+  @Option(names = "--out", description = "append the Markdown result table to this file")
+  Path out;
+
+  record Result(String tool, double seconds, String detail, boolean verified) {}
+
+  @Override
+  public Integer call() throws Exception {
+    try (LocalMariaDb source = LocalMariaDb.start("bench-src"); LocalMariaDb target = LocalMariaDb.start("bench-dst")) {
+      say("sysbench prepare: " + tables + " tables x " + rows + " rows");
+      run(source.withClientPassword(new ProcessBuilder("sysbench", "oltp_read_write", "--db-driver=mysql",
+          "--mysql-host=127.0.0.1", "--mysql-port=" + source.port(), "--mysql-user=root",
+          "--mysql-password=" + source.rootPassword(), "--mysql-db=sbtest", "--tables=" + tables,
+          "--table-size=" + rows, "--threads=" + threads, "prepare")), "sysbench", () -> source.sql("CREATE DATABASE sbtest"));
+      long totalRows = Long.parseLong(source.query("SELECT SUM(TABLE_ROWS) FROM information_schema.TABLES WHERE TABLE_SCHEMA='sbtest'"));
+      long exactRows = (long) tables * rows;
+      double mib = Double.parseDouble(source.query(
+          "SELECT SUM(DATA_LENGTH) FROM information_schema.TABLES WHERE TABLE_SCHEMA='sbtest'")) / 1048576.0;
+      String expected = Contents.of(source, "sbtest");
+      say(String.format(Locale.ROOT, "data: %d rows, %.0f MiB (InnoDB data length; estimate %d rows)", exactRows, mib, totalRows));
+      List<Result> results = new ArrayList<>();
+
+      results.add(migrator(source, target, expected));
+      reset(target);
+      results.add(mydumper(source, target, expected));
+      reset(target);
+      results.add(mysqldump(source, target, expected));
+
+      double base = results.get(1).seconds();
+      StringBuilder md = new StringBuilder();
+      md.append(String.format(Locale.ROOT, "%n### %s: sysbench %d tables x %d rows (%.0f MiB), %d threads, %s%n%n",
+          java.time.LocalDate.now(), tables, rows, mib, threads, machine()));
+      md.append("| tool | wall time (s) | rows/s | MiB/s | speed vs mydumper+myloader | verified | notes |\n");
+      md.append("|---|---:|---:|---:|---:|---|---|\n");
+      for (Result r : results) {
+        md.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %.1f | %.2f | %s | %s |%n", r.tool(), r.seconds(),
+            exactRows / r.seconds(), mib / r.seconds(), base / r.seconds(), r.verified() ? "yes" : "NO", r.detail()));
+      }
+      md.append(String.format(Locale.ROOT, "%nCommand: `bench/copy/run --tables %d --rows %d --threads %d --chunk-rows %d --method %s`%n",
+          tables, rows, threads, chunkRows, method));
+      System.out.println(md);
+      if (out != null) Files.writeString(out, md.toString(), java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      return results.stream().allMatch(Result::verified) ? 0 : 1;
+    }
+  }
+
+  private Result migrator(LocalMariaDb source, LocalMariaDb target, String expected) throws Exception {
+    say("migrator: copy step of a real migration (method " + method + ")");
+    try (TemporalTestServerProcess temporal = TemporalTestServerProcess.start();
+        MigratorWorker worker = MigratorWorker.start(new WorkerConfig().target(temporal.target()).noSticky())) {
+      MigrationRequest r = new MigrationRequest();
+      r.migrationId = "bench-" + System.currentTimeMillis();
+      r.source = new Endpoint(source.host(), source.port(), "root", source.rootPasswordRef());
+      r.target = new Endpoint(target.host(), target.port(), "root", target.rootPasswordRef());
+      r.schemas = List.of("sbtest");
+      r.method = method;
+      r.copy.chunkRows = chunkRows;
+      r.copy.parallelism = threads;
+      r.replication.password = source.rootPasswordRef();
+      r.pauseBefore = List.of("replicate"); // the copy and verify are what is measured
+      MigrationWorkflow wf = worker.client().newWorkflowStub(MigrationWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId(r.migrationId).setTaskQueue(MigrationWorkflow.TASK_QUEUE).build());
+      WorkflowClient.start(wf::run, r);
+      while (true) {
+        var s = wf.status();
+        if (s.pausedReason != null && s.pausedReason.startsWith("breakpoint")) break;
+        if (s.paused && !s.allowedDecisions.isEmpty()) throw new IllegalStateException("migration paused: " + s.pausedReason);
+        Thread.sleep(200);
+      }
+      var s = wf.status();
+      StepState copy = s.steps.stream().filter(x -> x.name.equals("copy")).findFirst().orElseThrow();
+      StepState verify = s.steps.stream().filter(x -> x.name.equals("verify")).findFirst().orElseThrow();
+      boolean ok = Contents.of(target, "sbtest").equals(expected) && s.verify != null && s.verify.ok;
+      wf.rollback("benchmark done");
+      WorkflowStub.fromTyped(wf).getResult(MigrationResult.class);
+      return new Result("migrator (" + method + ")", copy.durationMillis / 1000.0,
+          String.format(Locale.ROOT, "copy step; verify step %.2f s more", verify.durationMillis / 1000.0), ok);
+    }
+  }
+
+  private Result mydumper(LocalMariaDb source, LocalMariaDb target, String expected) throws Exception {
+    say("mydumper + myloader, " + threads + " threads");
+    Path dir = Files.createTempDirectory("bench-mydumper-");
+    try {
+      long t0 = System.nanoTime();
+      run(new ProcessBuilder("mydumper", "-h", "127.0.0.1", "-P", String.valueOf(source.port()), "-u", "root", "-p",
+          source.rootPassword(), "-B", "sbtest", "-t", String.valueOf(threads), "-r", String.valueOf(chunkRows),
+          "-o", dir.toString()), "mydumper", null);
+      long t1 = System.nanoTime();
+      run(new ProcessBuilder("myloader", "-h", "127.0.0.1", "-P", String.valueOf(target.port()), "-u", "root", "-p",
+          target.rootPassword(), "-d", dir.toString(), "-t", String.valueOf(threads), "-o"), "myloader", null);
+      long t2 = System.nanoTime();
+      boolean ok = Contents.of(target, "sbtest").equals(expected);
+      return new Result("mydumper + myloader", (t2 - t0) / 1e9,
+          String.format(Locale.ROOT, "dump %.2f s, load %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9), ok);
+    } finally {
+      try (var w = Files.walk(dir)) {
+        w.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      }
+    }
+  }
+
+  private Result mysqldump(LocalMariaDb source, LocalMariaDb target, String expected) throws Exception {
+    say("mysqldump --single-transaction | mariadb");
+    target.sql("CREATE DATABASE sbtest");
+    String cmd = "mysqldump -h 127.0.0.1 -P " + source.port() + " -u root --password=\"$SRC_PW\" --single-transaction"
+        + " sbtest | mariadb -h 127.0.0.1 -P " + target.port() + " -u root --password=\"$DST_PW\" sbtest";
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-o", "pipefail", "-c", cmd);
+    pb.environment().put("SRC_PW", source.rootPassword());
+    pb.environment().put("DST_PW", target.rootPassword());
+    long t0 = System.nanoTime();
+    run(pb, "mysqldump | mariadb", null);
+    long t1 = System.nanoTime();
+    return new Result("mysqldump \\| mariadb", (t1 - t0) / 1e9, "single stream", Contents.of(target, "sbtest").equals(expected));
+  }
+
+  private static void reset(LocalMariaDb target) {
+    target.sql("DROP DATABASE IF EXISTS sbtest");
+  }
+
+  private interface Before {
+    void run() throws Exception;
+  }
+
+  private static void run(ProcessBuilder pb, String what, Before before) throws Exception {
+    if (before != null) before.run();
+    Path log = Files.createTempFile("bench-", ".log");
+    Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(60, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException(what + " failed: " + Files.readString(log));
+    }
+  }
+
+  private static String machine() {
+    String cpu = "?";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+    } catch (IOException ignored) {
+      // not Linux
+    }
+    return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), MariaDB "
+        + System.getProperty("bench.mariadb.version", "10.11") + " -> same, loopback";
+  }
+
+  private static void say(String s) {
+    System.out.println("[bench] " + s);
+  }
+}
