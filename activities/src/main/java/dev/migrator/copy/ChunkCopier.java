@@ -33,7 +33,7 @@ public final class ChunkCopier {
   public static ChunkResult copy(Connection source, Connection target, TableMeta meta, Object[] after, long limit)
       throws SQLException {
     List<Column> cols = meta.writable();
-    StringBuilder select = new StringBuilder("SELECT ").append(meta.columnList()).append(" FROM ").append(meta.qualified());
+    StringBuilder select = new StringBuilder("SELECT ").append(meta.selectList()).append(" FROM ").append(meta.qualified());
     if (meta.hasKey()) {
       String keyCols = meta.key().stream().map(dev.migrator.mysql.Sql::id).collect(Collectors.joining(", "));
       if (after != null) {

@@ -77,6 +77,22 @@ public record TableMeta(TableRef ref, List<Column> columns, List<String> key, St
     return Sql.table(ref.schema, ref.table);
   }
 
+  /** A column by name (generated ones included), or null. */
+  public Column column(String name) {
+    for (Column x : columns) if (x.name().equalsIgnoreCase(name)) return x;
+    return null;
+  }
+
+  /** The key's columns, in index order. */
+  public List<Column> keyColumns() {
+    return key.stream().map(this::column).collect(Collectors.toList());
+  }
+
+  /** The writable columns as read for copying (see {@link Column#selectExpression()}). */
+  public String selectList() {
+    return writable().stream().map(Column::selectExpression).collect(Collectors.joining(", "));
+  }
+
   public String columnList() {
     return writable().stream().map(x -> Sql.id(x.name())).collect(Collectors.joining(", "));
   }

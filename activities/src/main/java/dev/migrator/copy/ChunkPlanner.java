@@ -1,0 +1,193 @@
+package dev.migrator.copy;
+
+import dev.migrator.model.Chunk;
+import dev.migrator.model.ChunkPlan;
+import dev.migrator.model.KeyValue;
+import dev.migrator.mysql.Sql;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Splits a table into key ranges ({@link Chunk}s) of about {@code rowsPerChunk} rows, where
+ * rowsPerChunk = min(chunkRows, chunkBytes / AVG_ROW_LENGTH).
+ *
+ * <ul>
+ *   <li>A single integer key whose values are dense (max - min + 1 at most twice the estimated row
+ *       count) is split arithmetically from MIN/MAX: two queries, chunks of roughly equal size.
+ *   <li>Any other key (sparse or negative integers with huge gaps, composite, strings in any
+ *       collation, binary, temporal) is walked along its index:
+ *       {@code SELECT key FROM t WHERE key > :prev ORDER BY key LIMIT 1 OFFSET rowsPerChunk-1}
+ *       gives the exact inclusive upper bound of each chunk. Boundaries are read from the server and
+ *       compared by the server, so collations and PAD SPACE rules apply as in the index.
+ *   <li>A table without a primary key or unique NOT NULL key is one whole-table chunk, with a
+ *       warning in the plan.
+ * </ul>
+ * The first chunk has no lower bound and the last no upper bound, so the chunks cover every
+ * possible key, including rows inserted after planning.
+ */
+public final class ChunkPlanner {
+  /** Dense enough for arithmetic ranges: key span at most this many times the row estimate. */
+  static final int DENSITY_FACTOR = 2;
+
+  private ChunkPlanner() {}
+
+  public static ChunkPlan plan(Connection source, TableMeta meta, long chunkRows, long chunkBytes) throws SQLException {
+    ChunkPlan p = new ChunkPlan();
+    p.table = meta.ref();
+    long avgRow = 0;
+    try (PreparedStatement ps = source.prepareStatement(
+        "SELECT TABLE_ROWS, AVG_ROW_LENGTH, DATA_LENGTH FROM information_schema.TABLES"
+            + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+      ps.setString(1, meta.ref().schema);
+      ps.setString(2, meta.ref().table);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          p.estimatedRows = rs.getLong(1);
+          avgRow = rs.getLong(2);
+          p.estimatedBytes = rs.getLong(3);
+        }
+      }
+    }
+    long rows = chunkRows > 0 ? chunkRows : Long.MAX_VALUE;
+    if (chunkBytes > 0 && avgRow > 0) rows = Math.min(rows, Math.max(1, chunkBytes / avgRow));
+    p.rowsPerChunk = rows;
+
+    if (!meta.hasKey()) {
+      p.method = "whole-table";
+      Chunk c = newChunk(p, meta);
+      c.wholeTable = true;
+      c.estimatedRows = p.estimatedRows;
+      p.chunks.add(c);
+      p.warnings.add("table " + meta.ref().qualified() + " has no primary key and no unique NOT NULL key:"
+          + " copied as one chunk in one transaction (no parallelism within the table; the chunk write"
+          + " deletes all rows of the target table first, and a retry copies the whole table again)");
+      return p;
+    }
+    p.index = meta.keyName();
+    p.keyColumns = new ArrayList<>(meta.key());
+    List<Column> keyCols = meta.keyColumns();
+    if (rows == Long.MAX_VALUE) {
+      p.method = "index-walk";
+      Chunk c = newChunk(p, meta);
+      c.estimatedRows = p.estimatedRows;
+      p.chunks.add(c);
+      return p;
+    }
+    if (keyCols.size() == 1 && keyCols.get(0).isInteger() && planIntegerRange(source, meta, p, rows)) {
+      return p;
+    }
+    walk(source, meta, p, rows);
+    return p;
+  }
+
+  /** Arithmetic split of a dense integer key; false (nothing planned) when the key is sparse. */
+  static boolean planIntegerRange(Connection source, TableMeta meta, ChunkPlan p, long rows) throws SQLException {
+    if (p.estimatedRows <= 0) return false;
+    String k = Sql.id(meta.key().get(0));
+    BigInteger min;
+    BigInteger max;
+    try (PreparedStatement ps = source.prepareStatement("SELECT MIN(" + k + "), MAX(" + k + ") FROM " + meta.qualified());
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      if (rs.getString(1) == null) return false; // empty: the walk plans one open chunk
+      min = new BigInteger(rs.getString(1));
+      max = new BigInteger(rs.getString(2));
+    }
+    BigInteger span = max.subtract(min).add(BigInteger.ONE);
+    BigInteger est = BigInteger.valueOf(p.estimatedRows);
+    if (span.compareTo(est.multiply(BigInteger.valueOf(DENSITY_FACTOR))) > 0) return false;
+    // step = ceil(rows * span / est), at least 1
+    BigInteger step = BigInteger.valueOf(rows).multiply(span).add(est).subtract(BigInteger.ONE).divide(est).max(BigInteger.ONE);
+    p.method = "int-range";
+    List<KeyValue> lower = null;
+    BigInteger upper = min.subtract(BigInteger.ONE).add(step);
+    while (upper.compareTo(max) < 0) {
+      Chunk c = newChunk(p, meta);
+      c.lower = lower;
+      c.upper = List.of(KeyValue.number(upper.toString()));
+      c.estimatedRows = Math.min(rows, p.estimatedRows);
+      p.chunks.add(c);
+      lower = c.upper;
+      upper = upper.add(step);
+    }
+    Chunk last = newChunk(p, meta);
+    last.lower = lower;
+    last.estimatedRows = Math.min(rows, p.estimatedRows);
+    p.chunks.add(last);
+    return true;
+  }
+
+  /** Exact boundaries from the index: every chunk but the last has exactly {@code rows} rows. */
+  static void walk(Connection source, TableMeta meta, ChunkPlan p, long rows) throws SQLException {
+    p.method = "index-walk";
+    List<Column> keyCols = meta.keyColumns();
+    String select = keyCols.stream().map(Column::keyExpression).collect(Collectors.joining(", "));
+    String order = meta.key().stream().map(Sql::id).collect(Collectors.joining(", "));
+    String from = " FROM " + meta.qualified() + " FORCE INDEX (" + Sql.id(meta.keyName()) + ")";
+    List<KeyValue> lower = null;
+    while (true) {
+      Chunk probe = newChunk(p, meta);
+      probe.lower = lower;
+      KeyRange r = KeyRange.of(meta, probe);
+      String sql = "SELECT " + select + from + " WHERE " + r.where + " ORDER BY " + order
+          + " LIMIT 1 OFFSET " + (rows - 1);
+      List<KeyValue> upper = null;
+      try (PreparedStatement ps = source.prepareStatement(sql)) {
+        r.bind(ps, 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            upper = new ArrayList<>();
+            for (int i = 0; i < keyCols.size(); i++) upper.add(readKey(rs, i + 1, keyCols.get(i)));
+          }
+        }
+      }
+      if (upper == null) {
+        probe.estimatedRows = count(source, meta, r);
+        p.chunks.add(probe);
+        return;
+      }
+      probe.upper = upper;
+      probe.estimatedRows = rows;
+      p.chunks.add(probe);
+      lower = upper;
+    }
+  }
+
+  static long count(Connection c, TableMeta meta, KeyRange r) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + meta.qualified() + " WHERE " + r.where)) {
+      r.bind(ps, 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  static KeyValue readKey(ResultSet rs, int i, Column c) throws SQLException {
+    switch (c.keyKind()) {
+      case BYTES:
+        return KeyValue.bytes(rs.getBytes(i));
+      case NUMBER:
+        return KeyValue.number(new String(rs.getBytes(i), StandardCharsets.US_ASCII));
+      default:
+        return KeyValue.text(c.transfer() == Column.Transfer.TEXT ? rs.getString(i)
+            : new String(rs.getBytes(i), StandardCharsets.US_ASCII));
+    }
+  }
+
+  private static Chunk newChunk(ChunkPlan p, TableMeta meta) {
+    Chunk c = new Chunk();
+    c.table = meta.ref();
+    c.ordinal = p.chunks.size();
+    c.index = meta.keyName();
+    c.keyColumns = new ArrayList<>(meta.key());
+    return c;
+  }
+}
