@@ -20,6 +20,11 @@ import java.util.stream.Collectors;
 public final class TableChecksummer {
   private TableChecksummer() {}
 
+  /** BIT_XOR is BIGINT UNSIGNED: read as text (getLong throws for values >= 2^63). */
+  static String hex(String unsignedDecimal) {
+    return new java.math.BigInteger(unsignedDecimal).toString(16);
+  }
+
   public static String rowHashExpression(TableMeta m) {
     String cols = m.writable().stream().map(c -> {
       String col = Sql.id(c.name());
@@ -34,7 +39,7 @@ public final class TableChecksummer {
         + (where == null ? "" : " WHERE " + where);
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
-      return new TableChecksum(m.ref().qualified(), rs.getLong(1), Long.toUnsignedString(rs.getLong(2), 16));
+      return new TableChecksum(m.ref().qualified(), rs.getLong(1), hex(rs.getString(2)));
     }
   }
 
@@ -50,7 +55,7 @@ public final class TableChecksummer {
       if (!chunk.wholeTable) r.bind(ps, 1);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return new ChunkResult(m.ref(), chunk.ordinal, rs.getLong(1), 0, Long.toUnsignedString(rs.getLong(2), 16));
+        return new ChunkResult(m.ref(), chunk.ordinal, rs.getLong(1), 0, hex(rs.getString(2)));
       }
     }
   }
