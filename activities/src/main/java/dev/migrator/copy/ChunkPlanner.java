@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
  *       count) is split arithmetically from MIN/MAX: two queries, chunks of roughly equal size.
  *   <li>Any other key (sparse or negative integers with huge gaps, composite, strings in any
  *       collation, binary, temporal) is walked along its index:
- *       {@code SELECT key FROM t WHERE key > :prev ORDER BY key LIMIT 1 OFFSET rowsPerChunk-1}
- *       gives the exact inclusive upper bound of each chunk. Boundaries are read from the server and
+ *       {@code SELECT key FROM t WHERE key > :prev ORDER BY key LIMIT 2 OFFSET rowsPerChunk-1}
+ *       gives the exact inclusive upper bound of each chunk (the second row only tells whether
+ *       another chunk follows, so a table of exactly n * rowsPerChunk rows has n chunks). Boundaries are read from the server and
  *       compared by the server, so collations and PAD SPACE rules apply as in the index.
  *   <li>A table without a primary key or unique NOT NULL key is one whole-table chunk, with a
  *       warning in the plan.
@@ -136,20 +137,23 @@ public final class ChunkPlanner {
       Chunk probe = newChunk(p, meta);
       probe.lower = lower;
       KeyRange r = KeyRange.of(meta, probe);
+      // the chunk's last row, and whether any row follows it (if none, this chunk is the last)
       String sql = "SELECT " + select + from + " WHERE " + r.where + " ORDER BY " + order
-          + " LIMIT 1 OFFSET " + (rows - 1);
+          + " LIMIT 2 OFFSET " + (rows - 1);
       List<KeyValue> upper = null;
+      boolean more = false;
       try (PreparedStatement ps = source.prepareStatement(sql)) {
         r.bind(ps, 1);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
             upper = new ArrayList<>();
             for (int i = 0; i < keyCols.size(); i++) upper.add(readKey(rs, i + 1, keyCols.get(i)));
+            more = rs.next();
           }
         }
       }
-      if (upper == null) {
-        probe.estimatedRows = count(source, meta, r);
+      if (upper == null || !more) {
+        probe.estimatedRows = upper == null ? count(source, meta, r) : rows;
         p.chunks.add(probe);
         return;
       }

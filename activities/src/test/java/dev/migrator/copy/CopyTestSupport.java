@@ -97,8 +97,9 @@ final class CopyTestSupport {
   }
 
   static void assertSame(LocalMariaDb src, LocalMariaDb dst, String schema, String table) throws SQLException {
+    assertEquals(String.join("\n", dump(src, schema, table)), String.join("\n", dump(dst, schema, table)),
+        "row dump of " + table);
     assertEquals(Contents.of(src, schema), Contents.of(dst, schema), "CHECKSUM TABLE of " + schema);
-    assertEquals(dump(src, schema, table), dump(dst, schema, table), "row dump of " + table);
   }
 
   /** The same statements on both servers (DDL). */
