@@ -296,4 +296,29 @@ class ChunkEngineTest {
       assertSame(src, dst, schema, "t");
     }
   }
+
+  /** A chunk that fails half-way leaves the target range exactly as before (the DELETE is rolled back too). */
+  @Test
+  void failedChunkRollsBackEverything() throws Exception {
+    both(src, dst, "CREATE DATABASE k_atomic", "CREATE TABLE k_atomic.t (id INT PRIMARY KEY, v VARCHAR(10))");
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) rows.add("(" + i + ", 'v" + i + "')");
+    insert(src, "k_atomic.t", rows);
+    ChunkPlan p = plan(src, "k_atomic", "t", 3000, 0);
+    assertEquals(1, p.chunks.size());
+    dst.sql("INSERT INTO k_atomic.t VALUES (1, 'old'), (2500, 'old'), (99999, 'old')");
+    // the 2,500th row fails, after the first batches (1,000 rows each) were sent
+    dst.sql("CREATE TRIGGER k_atomic.boom BEFORE INSERT ON k_atomic.t FOR EACH ROW"
+        + " IF NEW.id = 2400 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'boom'; END IF");
+    List<String> before = CopyTestSupport.dump(dst, "k_atomic", "t");
+    for (WriteMethod m : WriteMethod.values()) {
+      java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+          () -> copy(src, dst, p.chunks.get(0), m));
+      assertTrue(String.valueOf(e.getMessage()).contains("boom"), e.toString());
+      assertEquals(before, CopyTestSupport.dump(dst, "k_atomic", "t"), m + " rolled back");
+    }
+    dst.sql("DROP TRIGGER k_atomic.boom");
+    copy(src, dst, p.chunks.get(0), WriteMethod.INSERT);
+    assertSame(src, dst, "k_atomic", "t");
+  }
 }

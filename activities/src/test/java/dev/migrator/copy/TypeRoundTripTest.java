@@ -131,4 +131,17 @@ class TypeRoundTripTest {
     copyAll(src, dst, p, WriteMethod.INSERT);
     assertSame(src, dst, "fl", "t");
   }
+
+  /** AUTO_INCREMENT keys keep the value 0 (NO_AUTO_VALUE_ON_ZERO on the target session) and negatives. */
+  @ParameterizedTest
+  @EnumSource(WriteMethod.class)
+  void autoIncrementZeroIsKept(WriteMethod m) throws Exception {
+    both(src, dst, "CREATE DATABASE IF NOT EXISTS ai",
+        "CREATE TABLE IF NOT EXISTS ai.t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(5))");
+    dst.sql("DELETE FROM ai.t");
+    src.sql("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'", "REPLACE INTO ai.t VALUES (0, 'zero'), (-3, 'neg'), (7, 'x')");
+    copyAll(src, dst, plan(src, "ai", "t", 2, 0), m);
+    assertSame(src, dst, "ai", "t");
+    assertEquals("zero", dst.query("SELECT v FROM ai.t WHERE id = 0"));
+  }
 }
