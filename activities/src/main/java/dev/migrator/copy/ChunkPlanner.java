@@ -39,7 +39,20 @@ public final class ChunkPlanner {
 
   private ChunkPlanner() {}
 
+  /** The whole plan of a table (all pages). */
   public static ChunkPlan plan(Connection source, TableMeta meta, long chunkRows, long chunkBytes) throws SQLException {
+    return planPage(source, meta, chunkRows, chunkBytes, null, Integer.MAX_VALUE);
+  }
+
+  /**
+   * At most {@code maxChunks} chunks, continuing after {@code previous} (the last chunk of the
+   * previous page; null for the first page). Pages chain into exactly the chunks of a full plan
+   * made at the same moment, so a workflow can keep its state bounded by planning page by page
+   * (e.g. one page per continue-as-new run). {@link ChunkPlan#complete} is set on the page that
+   * holds the last chunk; asking again after that returns an empty, complete page.
+   */
+  public static ChunkPlan planPage(Connection source, TableMeta meta, long chunkRows, long chunkBytes, Chunk previous,
+      int maxChunks) throws SQLException {
     ChunkPlan p = new ChunkPlan();
     p.table = meta.ref();
     long avgRow = 0;
@@ -59,13 +72,20 @@ public final class ChunkPlanner {
     long rows = chunkRows > 0 ? chunkRows : Long.MAX_VALUE;
     if (chunkBytes > 0 && avgRow > 0) rows = Math.min(rows, Math.max(1, chunkBytes / avgRow));
     p.rowsPerChunk = rows;
-
+    p.firstOrdinal = previous == null ? 0 : previous.ordinal + 1;
+    if (previous != null && (previous.upper == null || previous.wholeTable)) {
+      p.complete = true; // the previous page ended the plan
+      p.method = previous.wholeTable ? "whole-table" : "done";
+      return p;
+    }
+    if (maxChunks < 1) throw new IllegalArgumentException("maxChunks must be at least 1");
     if (!meta.hasKey()) {
       p.method = "whole-table";
       Chunk c = newChunk(p, meta);
       c.wholeTable = true;
       c.estimatedRows = p.estimatedRows;
       p.chunks.add(c);
+      p.complete = true;
       p.warnings.add("table " + meta.ref().qualified() + " has no primary key and no unique NOT NULL key:"
           + " copied as one chunk in one transaction (no parallelism within the table; the chunk write"
           + " deletes all rows of the target table first, and a retry copies the whole table again)");
@@ -74,22 +94,26 @@ public final class ChunkPlanner {
     p.index = meta.keyName();
     p.keyColumns = new ArrayList<>(meta.key());
     List<Column> keyCols = meta.keyColumns();
+    List<KeyValue> lower = previous == null ? null : previous.upper;
     if (rows == Long.MAX_VALUE) {
       p.method = "index-walk";
       Chunk c = newChunk(p, meta);
+      c.lower = lower;
       c.estimatedRows = p.estimatedRows;
       p.chunks.add(c);
+      p.complete = true;
       return p;
     }
-    if (keyCols.size() == 1 && keyCols.get(0).isInteger() && planIntegerRange(source, meta, p, rows)) {
+    if (keyCols.size() == 1 && keyCols.get(0).isInteger() && planIntegerRange(source, meta, p, rows, lower, maxChunks)) {
       return p;
     }
-    walk(source, meta, p, rows);
+    walk(source, meta, p, rows, lower, maxChunks);
     return p;
   }
 
   /** Arithmetic split of a dense integer key; false (nothing planned) when the key is sparse. */
-  static boolean planIntegerRange(Connection source, TableMeta meta, ChunkPlan p, long rows) throws SQLException {
+  static boolean planIntegerRange(Connection source, TableMeta meta, ChunkPlan p, long rows, List<KeyValue> lower,
+      int maxChunks) throws SQLException {
     if (p.estimatedRows <= 0) return false;
     String k = Sql.id(meta.key().get(0));
     BigInteger min;
@@ -104,12 +128,20 @@ public final class ChunkPlanner {
     BigInteger span = max.subtract(min).add(BigInteger.ONE);
     BigInteger est = BigInteger.valueOf(p.estimatedRows);
     if (span.compareTo(est.multiply(BigInteger.valueOf(DENSITY_FACTOR))) > 0) return false;
-    // step = ceil(rows * span / est), at least 1
+    // step = ceil(rows * span / est), at least 1; boundaries are min - 1 + n * step
     BigInteger step = BigInteger.valueOf(rows).multiply(span).add(est).subtract(BigInteger.ONE).divide(est).max(BigInteger.ONE);
     p.method = "int-range";
-    List<KeyValue> lower = null;
     BigInteger upper = min.subtract(BigInteger.ONE).add(step);
+    if (lower != null) {
+      // the first boundary above the previous page's last one
+      BigInteger after = new BigInteger(lower.get(0).value);
+      if (after.compareTo(upper) >= 0) {
+        BigInteger n = after.subtract(min.subtract(BigInteger.ONE)).divide(step).add(BigInteger.ONE);
+        upper = min.subtract(BigInteger.ONE).add(step.multiply(n));
+      }
+    }
     while (upper.compareTo(max) < 0) {
+      if (p.chunks.size() == maxChunks) return true;
       Chunk c = newChunk(p, meta);
       c.lower = lower;
       c.upper = List.of(KeyValue.number(upper.toString()));
@@ -118,22 +150,24 @@ public final class ChunkPlanner {
       lower = c.upper;
       upper = upper.add(step);
     }
+    if (p.chunks.size() == maxChunks) return true;
     Chunk last = newChunk(p, meta);
     last.lower = lower;
     last.estimatedRows = Math.min(rows, p.estimatedRows);
     p.chunks.add(last);
+    p.complete = true;
     return true;
   }
 
   /** Exact boundaries from the index: every chunk but the last has exactly {@code rows} rows. */
-  static void walk(Connection source, TableMeta meta, ChunkPlan p, long rows) throws SQLException {
+  static void walk(Connection source, TableMeta meta, ChunkPlan p, long rows, List<KeyValue> lower, int maxChunks)
+      throws SQLException {
     p.method = "index-walk";
     List<Column> keyCols = meta.keyColumns();
     String select = keyCols.stream().map(Column::keyExpression).collect(Collectors.joining(", "));
     String order = meta.key().stream().map(Sql::id).collect(Collectors.joining(", "));
     String from = " FROM " + meta.qualified() + " FORCE INDEX (" + Sql.id(meta.keyName()) + ")";
-    List<KeyValue> lower = null;
-    while (true) {
+    while (p.chunks.size() < maxChunks) {
       Chunk probe = newChunk(p, meta);
       probe.lower = lower;
       KeyRange r = KeyRange.of(meta, probe);
@@ -155,6 +189,7 @@ public final class ChunkPlanner {
       if (upper == null || !more) {
         probe.estimatedRows = upper == null ? count(source, meta, r) : rows;
         p.chunks.add(probe);
+        p.complete = true;
         return;
       }
       probe.upper = upper;
@@ -189,7 +224,7 @@ public final class ChunkPlanner {
   private static Chunk newChunk(ChunkPlan p, TableMeta meta) {
     Chunk c = new Chunk();
     c.table = meta.ref();
-    c.ordinal = p.chunks.size();
+    c.ordinal = p.firstOrdinal + p.chunks.size();
     c.index = meta.keyName();
     c.keyColumns = new ArrayList<>(meta.key());
     return c;

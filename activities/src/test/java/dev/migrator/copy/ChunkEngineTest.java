@@ -321,4 +321,44 @@ class ChunkEngineTest {
     copy(src, dst, p.chunks.get(0), WriteMethod.INSERT);
     assertSame(src, dst, "k_atomic", "t");
   }
+
+  /** Planning page by page gives exactly the chunks of the whole plan (bounded workflow state). */
+  @Test
+  void planPagesChainIntoTheWholePlan() throws Exception {
+    both(src, dst, "CREATE DATABASE k_pages", "CREATE TABLE k_pages.dense (id INT PRIMARY KEY)",
+        "CREATE TABLE k_pages.sparse (id BIGINT PRIMARY KEY)", "CREATE TABLE k_pages.none (v INT)");
+    List<String> dense = new ArrayList<>();
+    List<String> sparse = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      dense.add("(" + (i - 500) + ")");
+      sparse.add("(" + (i * 1_000_003L * (i % 2 == 0 ? 1 : -1)) + ")");
+    }
+    insert(src, "k_pages.dense", dense);
+    insert(src, "k_pages.sparse", sparse);
+    src.sql("INSERT INTO k_pages.none VALUES (1), (1)", "ANALYZE TABLE k_pages.dense, k_pages.sparse");
+    for (String t : List.of("dense", "sparse", "none")) {
+      try (var s = CopyTestSupport.open(src)) {
+        TableMeta meta = TableMeta.read(s, new dev.migrator.model.TableRef("k_pages", t));
+        ChunkPlan whole = ChunkPlanner.plan(s, meta, 45, 0);
+        assertTrue(whole.complete);
+        List<Chunk> paged = new ArrayList<>();
+        Chunk previous = null;
+        int pages = 0;
+        while (true) {
+          ChunkPlan page = CopyTestSupport.viaTemporal(ChunkPlanner.planPage(s, meta, 45, 0, previous, 4));
+          assertTrue(page.chunks.size() <= 4);
+          pages++;
+          paged.addAll(page.chunks);
+          if (page.complete) break;
+          previous = page.chunks.get(page.chunks.size() - 1);
+        }
+        assertEquals(CopyTestSupport.JSON.writeValueAsString(whole.chunks), CopyTestSupport.JSON.writeValueAsString(paged), t);
+        assertEquals((whole.chunks.size() + 3) / 4, pages, t);
+        assertTrue(ChunkPlanner.planPage(s, meta, 45, 0, paged.get(paged.size() - 1), 4).chunks.isEmpty());
+      }
+    }
+    ChunkPlan d = plan(src, "k_pages", "dense", 45, 0);
+    assertEquals("int-range", d.method);
+    assertEquals("index-walk", plan(src, "k_pages", "sparse", 45, 0).method);
+  }
 }
