@@ -39,7 +39,24 @@ public final class ChunkWriter {
     return method;
   }
 
+  /** Called after each batch sent to the target with the chunk's running totals (e.g. to heartbeat). */
+  @FunctionalInterface
+  public interface Progress {
+    Progress NONE = (rows, bytes) -> { };
+
+    void written(long rows, long bytes);
+  }
+
   public ChunkResult copyChunk(Connection source, Connection target, TableMeta meta, Chunk chunk) throws SQLException {
+    return copyChunk(source, target, meta, chunk, Progress.NONE);
+  }
+
+  /**
+   * Copies {@code chunk} and commits. {@code progress} sees uncommitted running totals: if the
+   * chunk fails, none of it is on the target.
+   */
+  public ChunkResult copyChunk(Connection source, Connection target, TableMeta meta, Chunk chunk, Progress progress)
+      throws SQLException {
     ChunkCopier.prepareTargetSession(target);
     KeyRange range = KeyRange.of(meta, chunk);
     boolean autoCommit = target.getAutoCommit();
@@ -56,8 +73,8 @@ public final class ChunkWriter {
         sel.setFetchSize(Integer.MIN_VALUE); // stream: a chunk may be bigger than memory
         if (!chunk.wholeTable) range.bind(sel, 1);
         try (ResultSet rs = sel.executeQuery()) {
-          rowsBytes = method == WriteMethod.LOAD_DATA ? LoadDataWriter.write(rs, target, meta)
-              : insert(rs, target, meta);
+          rowsBytes = method == WriteMethod.LOAD_DATA ? LoadDataWriter.write(rs, target, meta, progress)
+              : insert(rs, target, meta, progress);
         }
       }
       target.commit();
@@ -88,7 +105,7 @@ public final class ChunkWriter {
   }
 
   /** Multi-row batched INSERTs (rewriteBatchedStatements), flushed by rows and bytes. */
-  static long[] insert(ResultSet rs, Connection target, TableMeta meta) throws SQLException {
+  static long[] insert(ResultSet rs, Connection target, TableMeta meta, Progress progress) throws SQLException {
     List<Column> cols = meta.writable();
     String insert = "INSERT INTO " + meta.qualified() + " (" + meta.columnList() + ") VALUES ("
         + cols.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
@@ -111,11 +128,13 @@ public final class ChunkWriter {
           bytes += batchBytes;
           batchRows = 0;
           batchBytes = 0;
+          progress.written(rows, bytes);
         }
       }
       if (batchRows > 0) {
         ins.executeBatch();
         bytes += batchBytes;
+        progress.written(rows, bytes);
       }
     }
     return new long[] {rows, bytes};

@@ -25,7 +25,7 @@ final class LoadDataWriter {
 
   private LoadDataWriter() {}
 
-  static long[] write(ResultSet rs, Connection target, TableMeta meta) throws SQLException {
+  static long[] write(ResultSet rs, Connection target, TableMeta meta, ChunkWriter.Progress progress) throws SQLException {
     List<Column> cols = meta.writable();
     String sql = statement(meta, cols);
     long rows = 0;
@@ -51,9 +51,13 @@ final class LoadDataWriter {
         rows++;
         if (buf.size() >= BUFFER_BYTES) {
           bytes += flush(js, st, sql, buf);
+          progress.written(rows, bytes);
         }
       }
-      if (buf.size() > 0) bytes += flush(js, st, sql, buf);
+      if (buf.size() > 0) {
+        bytes += flush(js, st, sql, buf);
+        progress.written(rows, bytes);
+      }
     }
     return new long[] {rows, bytes};
   }

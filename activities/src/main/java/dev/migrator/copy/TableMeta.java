@@ -22,9 +22,7 @@ public record TableMeta(TableRef ref, List<Column> columns, List<String> key, St
       ps.setString(2, t.table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String extra = String.valueOf(rs.getString(4)).toUpperCase();
-          boolean generated = extra.contains("GENERATED") || extra.contains("VIRTUAL") || extra.contains("PERSISTENT")
-              || extra.contains("STORED");
+          boolean generated = isGenerated(rs.getString(4));
           cols.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), generated,
               "YES".equals(rs.getString(5))));
         }
@@ -66,6 +64,19 @@ public record TableMeta(TableRef ref, List<Column> columns, List<String> key, St
       }
     }
     return new TableMeta(t, cols, key, keyName);
+  }
+
+  /**
+   * Whether information_schema.COLUMNS.EXTRA describes a generated column: MariaDB says
+   * "VIRTUAL GENERATED", "STORED GENERATED" (older: "VIRTUAL", "PERSISTENT"), MySQL "VIRTUAL
+   * GENERATED", "STORED GENERATED". MySQL 8's "DEFAULT_GENERATED" marks a column with an expression
+   * DEFAULT (e.g. DEFAULT CURRENT_TIMESTAMP): an ordinary column whose values must be copied.
+   */
+  static boolean isGenerated(String extra) {
+    if (extra == null) return false;
+    String e = " " + extra.toUpperCase().replace("DEFAULT_GENERATED", " ") + " ";
+    return e.contains(" VIRTUAL GENERATED ") || e.contains(" STORED GENERATED ") || e.contains(" VIRTUAL ")
+        || e.contains(" PERSISTENT ") || e.contains(" STORED ");
   }
 
   /** Columns that are written (generated columns are recomputed by the target). */

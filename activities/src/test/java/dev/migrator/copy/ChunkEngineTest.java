@@ -318,7 +318,12 @@ class ChunkEngineTest {
       assertEquals(before, CopyTestSupport.dump(dst, "k_atomic", "t"), m + " rolled back");
     }
     dst.sql("DROP TRIGGER k_atomic.boom");
-    copy(src, dst, p.chunks.get(0), WriteMethod.INSERT);
+    List<Long> seen = new ArrayList<>();
+    try (var s = CopyTestSupport.open(src); var d = CopyTestSupport.open(dst)) {
+      new ChunkWriter(WriteMethod.INSERT).copyChunk(s, d, TableMeta.read(s, p.table), p.chunks.get(0),
+          (n, bytes) -> seen.add(n));
+    }
+    assertEquals(List.of(1000L, 2000L, 3000L), seen, "progress after each batch");
     assertSame(src, dst, "k_atomic", "t");
   }
 
