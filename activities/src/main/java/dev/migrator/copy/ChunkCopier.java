@@ -1,11 +1,13 @@
 package dev.migrator.copy;
 
+import dev.migrator.model.KeyValue;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -28,24 +30,30 @@ public final class ChunkCopier {
   /**
    * Copies the rows of {@code meta} whose key is greater than {@code after} (all rows if null),
    * at most {@code limit} of them in key order (no limit if {@code limit <= 0} or keyless).
-   * The caller owns the target transaction.
+   * The caller owns the target transaction. {@code after} is opaque: pass null or a previous
+   * result's {@link ChunkResult#lastKey()} (typed {@link KeyValue}s, compared like chunk bounds, so
+   * BIGINT keys beyond 2^53 are not compared as doubles and ENUM keys follow their index order).
    */
   public static ChunkResult copy(Connection source, Connection target, TableMeta meta, Object[] after, long limit)
       throws SQLException {
     List<Column> cols = meta.writable();
-    StringBuilder select = new StringBuilder("SELECT ").append(meta.columnList()).append(" FROM ").append(meta.qualified());
+    List<Column> keyCols = meta.keyColumns();
+    StringBuilder select = new StringBuilder("SELECT ").append(meta.selectList());
+    // the key again, as boundary values (ENUM as index, generated key columns included)
+    for (Column k : keyCols) select.append(", ").append(k.keyExpression());
+    select.append(" FROM ").append(meta.qualified());
+    List<KeyValue> params = new ArrayList<>();
     if (meta.hasKey()) {
-      String keyCols = meta.key().stream().map(dev.migrator.mysql.Sql::id).collect(Collectors.joining(", "));
       if (after != null) {
-        select.append(" WHERE (").append(keyCols).append(") > (")
-            .append(meta.key().stream().map(k -> "?").collect(Collectors.joining(", "))).append(")");
+        List<KeyValue> bound = new ArrayList<>();
+        for (Object o : after) bound.add((KeyValue) o);
+        select.append(" WHERE ").append(KeyRange.compare(meta.key(), bound, true, false, params));
       }
-      select.append(" ORDER BY ").append(keyCols);
+      select.append(" ORDER BY ").append(meta.key().stream().map(dev.migrator.mysql.Sql::id).collect(Collectors.joining(", ")));
       if (limit > 0) select.append(" LIMIT ").append(limit);
     }
     String insert = "INSERT INTO " + meta.qualified() + " (" + meta.columnList() + ") VALUES ("
         + cols.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
-    int[] keyIdx = meta.key().stream().mapToInt(meta::keyIndex).toArray();
 
     long rows = 0;
     long bytes = 0;
@@ -54,17 +62,13 @@ public final class ChunkCopier {
             ResultSet.CONCUR_READ_ONLY);
         PreparedStatement ins = target.prepareStatement(insert)) {
       if (!meta.hasKey() || limit <= 0) sel.setFetchSize(Integer.MIN_VALUE); // stream big results
-      if (after != null) {
-        for (int i = 0; i < after.length; i++) bind(sel, i + 1, after[i]);
-      }
+      for (int i = 0; i < params.size(); i++) KeyRange.bind(sel, i + 1, params.get(i));
       int batchRows = 0;
       long batchBytes = 0;
-      Object[] row = new Object[cols.size()];
       try (ResultSet rs = sel.executeQuery()) {
         while (rs.next()) {
           for (int i = 0; i < cols.size(); i++) {
             Object v = read(rs, i + 1, cols.get(i));
-            row[i] = v;
             bind(ins, i + 1, v);
             batchBytes += size(v);
           }
@@ -77,9 +81,11 @@ public final class ChunkCopier {
             batchRows = 0;
             batchBytes = 0;
           }
-          if (keyIdx.length > 0) {
-            last = new Object[keyIdx.length];
-            for (int k = 0; k < keyIdx.length; k++) last[k] = row[keyIdx[k]];
+          if (!keyCols.isEmpty()) {
+            last = new Object[keyCols.size()];
+            for (int k = 0; k < keyCols.size(); k++) {
+              last[k] = ChunkPlanner.readKey(rs, cols.size() + k + 1, keyCols.get(k));
+            }
           }
         }
       }

@@ -1,8 +1,11 @@
 package dev.migrator.copy;
 
+import dev.migrator.model.Chunk;
+import dev.migrator.model.ChunkResult;
 import dev.migrator.model.TableChecksum;
 import dev.migrator.mysql.Sql;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,10 +20,15 @@ import java.util.stream.Collectors;
 public final class TableChecksummer {
   private TableChecksummer() {}
 
+  /** BIT_XOR is BIGINT UNSIGNED: read as text (getLong throws for values >= 2^63). */
+  static String hex(String unsignedDecimal) {
+    return new java.math.BigInteger(unsignedDecimal).toString(16);
+  }
+
   public static String rowHashExpression(TableMeta m) {
     String cols = m.writable().stream().map(c -> {
       String col = Sql.id(c.name());
-      String v = c.transfer() == Column.Transfer.RAW_TEXT ? col : "HEX(" + col + ")";
+      String v = c.transfer() == Column.Transfer.RAW_TEXT ? c.selectExpression() : "HEX(" + col + ")";
       return "COALESCE(" + v + ", '\\N')";
     }).collect(Collectors.joining(", "));
     return "CAST(CONV(SUBSTRING(MD5(CONCAT_WS('|', " + cols + ")), 1, 16), 16, 10) AS UNSIGNED)";
@@ -31,8 +39,24 @@ public final class TableChecksummer {
         + (where == null ? "" : " WHERE " + where);
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
-      // BIT_XOR of unsigned 64-bit values: read as text, it does not fit a signed long.
-      return new TableChecksum(m.ref().qualified(), rs.getLong(1), new java.math.BigInteger(rs.getString(2)).toString(16));
+      return new TableChecksum(m.ref().qualified(), rs.getLong(1), hex(rs.getString(2)));
+    }
+  }
+
+  /**
+   * Row count and checksum of one chunk's key range (the whole table for a whole-table chunk), so
+   * verify can compare source and target chunk by chunk and re-copy only the chunks that differ.
+   */
+  public static ChunkResult checksumChunk(Connection c, TableMeta m, Chunk chunk) throws SQLException {
+    KeyRange r = KeyRange.of(m, chunk);
+    String sql = "SELECT COUNT(*), COALESCE(BIT_XOR(" + rowHashExpression(m) + "), 0) FROM " + m.qualified()
+        + (chunk.wholeTable ? "" : " WHERE " + r.where);
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      if (!chunk.wholeTable) r.bind(ps, 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new ChunkResult(m.ref(), chunk.ordinal, rs.getLong(1), 0, hex(rs.getString(2)));
+      }
     }
   }
 }

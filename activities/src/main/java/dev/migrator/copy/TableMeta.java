@@ -22,9 +22,7 @@ public record TableMeta(TableRef ref, List<Column> columns, List<String> key, St
       ps.setString(2, t.table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String extra = String.valueOf(rs.getString(4)).toUpperCase();
-          boolean generated = extra.contains("GENERATED") || extra.contains("VIRTUAL") || extra.contains("PERSISTENT")
-              || extra.contains("STORED");
+          boolean generated = isGenerated(rs.getString(4));
           cols.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), generated,
               "YES".equals(rs.getString(5))));
         }
@@ -68,6 +66,19 @@ public record TableMeta(TableRef ref, List<Column> columns, List<String> key, St
     return new TableMeta(t, cols, key, keyName);
   }
 
+  /**
+   * Whether information_schema.COLUMNS.EXTRA describes a generated column: MariaDB says
+   * "VIRTUAL GENERATED", "STORED GENERATED" (older: "VIRTUAL", "PERSISTENT"), MySQL "VIRTUAL
+   * GENERATED", "STORED GENERATED". MySQL 8's "DEFAULT_GENERATED" marks a column with an expression
+   * DEFAULT (e.g. DEFAULT CURRENT_TIMESTAMP): an ordinary column whose values must be copied.
+   */
+  static boolean isGenerated(String extra) {
+    if (extra == null) return false;
+    String e = " " + extra.toUpperCase().replace("DEFAULT_GENERATED", " ") + " ";
+    return e.contains(" VIRTUAL GENERATED ") || e.contains(" STORED GENERATED ") || e.contains(" VIRTUAL ")
+        || e.contains(" PERSISTENT ") || e.contains(" STORED ");
+  }
+
   /** Columns that are written (generated columns are recomputed by the target). */
   public List<Column> writable() {
     return columns.stream().filter(x -> !x.generated()).collect(Collectors.toList());
@@ -75,6 +86,22 @@ public record TableMeta(TableRef ref, List<Column> columns, List<String> key, St
 
   public String qualified() {
     return Sql.table(ref.schema, ref.table);
+  }
+
+  /** A column by name (generated ones included), or null. */
+  public Column column(String name) {
+    for (Column x : columns) if (x.name().equalsIgnoreCase(name)) return x;
+    return null;
+  }
+
+  /** The key's columns, in index order. */
+  public List<Column> keyColumns() {
+    return key.stream().map(this::column).collect(Collectors.toList());
+  }
+
+  /** The writable columns as read for copying (see {@link Column#selectExpression()}). */
+  public String selectList() {
+    return writable().stream().map(Column::selectExpression).collect(Collectors.joining(", "));
   }
 
   public String columnList() {
