@@ -18,7 +18,15 @@ import dev.migrator.mysql.Sql;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
+import dev.migrator.copy.ChunkPlanner;
+import dev.migrator.copy.ChunkWriter;
+import dev.migrator.model.Chunk;
+import dev.migrator.model.ChunkPlan;
+import dev.migrator.model.ChunkResult;
+import dev.migrator.model.Endpoint;
 import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -153,5 +161,53 @@ public class CopyActivitiesImpl implements CopyActivities {
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }
+  }
+
+  @Override
+  public List<ChunkPlan> planChunks(MigrationRequest r, Endpoint frozen, List<TableRef> tables) {
+    List<ChunkPlan> plans = new ArrayList<>();
+    try (Connection src = connector.open("frozen copy", frozen)) {
+      for (TableRef t : tables) {
+        plans.add(ChunkPlanner.plan(src, TableMeta.read(src, t), r.copy.chunkRows, r.copy.chunkBytes));
+        Activity.getExecutionContext().heartbeat(t.qualified());
+      }
+      return plans;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("frozen copy", frozen, e);
+    }
+  }
+
+  @Override
+  public List<ChunkResult> copyChunks(MigrationRequest r, Endpoint frozen, List<Chunk> chunks) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    // Chunks committed by an earlier attempt of this activity (its last heartbeat) are skipped.
+    int committed = ctx.getHeartbeatDetails(Integer.class).orElse(0);
+    List<ChunkResult> results = new ArrayList<>();
+    ChunkWriter writer = new ChunkWriter(r.copy.writeMethod);
+    Map<TableRef, TableMeta> metas = new HashMap<>();
+    try (Connection src = connector.open("frozen copy", frozen); Connection dst = connector.open("target", r.target)) {
+      ChunkCopier.prepareTargetSession(dst);
+      for (int i = 0; i < chunks.size(); i++) {
+        Chunk c = chunks.get(i);
+        if (i < committed) {
+          results.add(new ChunkResult(c.table, c.ordinal, 0, 0, null)); // counted by the earlier attempt's progress
+          continue;
+        }
+        TableMeta meta = metas.get(c.table);
+        if (meta == null) {
+          meta = TableMeta.read(src, c.table);
+          metas.put(c.table, meta);
+        }
+        results.add(writer.copyChunk(src, dst, meta, c, (rows, bytes) -> ctx.heartbeat(committedSoFar(results))));
+        ctx.heartbeat(i + 1);
+      }
+      return results;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("copy", r.target, e);
+    }
+  }
+
+  private static int committedSoFar(List<ChunkResult> results) {
+    return results.size();
   }
 }

@@ -18,4 +18,16 @@ public interface CopyActivities {
 
   /** Empties the given tables on the target. Idempotent. */
   void truncateTables(MigrationRequest request, List<TableRef> tables);
+
+  /** Plans every table's key-range chunks on the frozen copy (read-only). */
+  List<dev.migrator.model.ChunkPlan> planChunks(MigrationRequest request, dev.migrator.model.Endpoint frozen,
+      List<TableRef> tables);
+
+  /**
+   * Copies these chunks from the frozen copy to the target, in order, each idempotently in its
+   * own transaction. Heartbeats the number of chunks committed, so a retry after a crash resumes
+   * after the last committed chunk: at most one chunk per running activity is copied twice.
+   */
+  List<dev.migrator.model.ChunkResult> copyChunks(MigrationRequest request, dev.migrator.model.Endpoint frozen,
+      List<dev.migrator.model.Chunk> chunks);
 }

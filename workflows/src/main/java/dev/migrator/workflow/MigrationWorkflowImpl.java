@@ -90,6 +90,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private final TrafficActivities traffic = Workflow.newActivityStub(TrafficActivities.class, SHORT);
 
   private final MigrationStatus status = new MigrationStatus();
+  private final ChunkedCopy chunkedCopy = new ChunkedCopy(copy, status, () -> this.pauseRequested, () -> this.rollbackRequested, this::checkRollback);
   private final Map<Step, StepState> steps = new EnumMap<>(Step.class);
   private final ShadowChecklist shadow = new ShadowChecklist(status.shadow);
 
@@ -238,8 +239,12 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         status.copy = res.progress;
         return res.sourceChecksums;
       }
-      throw ApplicationFailure.newNonRetryableFailure(
-          "copy from a frozen copy made by '" + frozen.method + "' is not available in this build", "InvalidRequest");
+      if (frozen.endpoint == null) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "the freeze step of '" + frozen.method + "' returned no frozen copy to read", "InvalidRequest");
+      }
+      chunkedCopy.run(r, frozen.endpoint, tables);
+      return null; // verify checksums the frozen copy itself
     });
 
     step(Step.VERIFY, () -> {

@@ -217,6 +217,10 @@ final class FakeActivities {
       FrozenCopy f = new FrozenCopy();
       f.method = request.method;
       f.note = "fake";
+      if (!"live-consistent".equals(request.method)) {
+        f.endpoint = new dev.migrator.model.Endpoint("frozen.local", 3306, "root", null);
+        f.resumable = true;
+      }
       return f;
     }
 
@@ -269,16 +273,45 @@ final class FakeActivities {
     public void truncateTables(MigrationRequest request, List<TableRef> tables) {
       call("truncateTables", tables);
     }
+
+    @Override
+    public List<dev.migrator.model.ChunkPlan> planChunks(MigrationRequest request, dev.migrator.model.Endpoint frozen,
+        List<TableRef> tables) {
+      call("planChunks", tables);
+      List<dev.migrator.model.ChunkPlan> plans = new java.util.ArrayList<>();
+      for (TableRef t : tables) {
+        dev.migrator.model.ChunkPlan p = new dev.migrator.model.ChunkPlan();
+        p.table = t;
+        for (int i = 0; i < 3; i++) {
+          dev.migrator.model.Chunk c = new dev.migrator.model.Chunk();
+          c.table = t;
+          c.ordinal = i;
+          p.chunks.add(c);
+        }
+        plans.add(p);
+      }
+      return plans;
+    }
+
+    @Override
+    public List<dev.migrator.model.ChunkResult> copyChunks(MigrationRequest request, dev.migrator.model.Endpoint frozen,
+        List<dev.migrator.model.Chunk> chunks) {
+      call("copyChunks", chunks.get(0).table + "#" + chunks.size());
+      List<dev.migrator.model.ChunkResult> out = new java.util.ArrayList<>();
+      for (dev.migrator.model.Chunk c : chunks) out.add(new dev.migrator.model.ChunkResult(c.table, c.ordinal, 10, 100, "x"));
+      return out;
+    }
   }
 
   final class Verify implements VerifyActivities {
     @Override
     public VerifyResult verify(
         MigrationRequest request, FrozenCopy frozen, List<TableRef> tables, List<TableChecksum> sourceChecksums) {
-      call("verify", sourceChecksums.size());
+      // Null: a frozen copy's endpoint is checksummed by the activity itself.
+      call("verify", sourceChecksums == null ? "frozen copy" : sourceChecksums.size());
       VerifyResult res = new VerifyResult();
       res.ok = !verifyMismatch;
-      for (TableChecksum c : sourceChecksums) {
+      for (TableChecksum c : sourceChecksums == null ? List.<TableChecksum>of() : sourceChecksums) {
         TableVerification v = new TableVerification();
         v.table = c.table;
         v.source = c;

@@ -277,6 +277,31 @@ class MigrationWorkflowTest {
   }
 
   @Test
+  void chunkedCopyFromAFrozenCopyPausesBetweenBatchesAndResumes() throws Exception {
+    MigrationRequest r = request();
+    r.method = "stopped-replica";
+    r.copy.parallelism = 2;
+    r.cutover.autoApprove = true;
+    fakes.block("copyChunks");
+    MigrationWorkflow wf = start(r);
+    fakes.journal.awaitCalls("copyChunks", 2);
+    wf.pause("look at the target before more load");
+    awaitHistory(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+    fakes.release("copyChunks");
+    MigrationStatus s = awaitStatus(wf, st -> st.copy != null && st.copy.chunksDone == 2, "two batches done");
+    env.sleep(Duration.ofMinutes(5));
+    assertEquals(2L, fakes.journal.count("copyChunks"), "no new batch starts while paused: " + fakes.journal.calls());
+    assertEquals(6, s.copy.chunksTotal);
+
+    wf.resume();
+    MigrationResult result = result(wf);
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(6, result.status.copy.chunksDone);
+    assertEquals(60, result.status.copy.rows);
+    assertEquals(2, result.status.copy.tablesDone);
+  }
+
+  @Test
   void approvalSentEarlyIsKept() {
     fakes.block("awaitCatchUp");
     MigrationWorkflow wf = start(request());
