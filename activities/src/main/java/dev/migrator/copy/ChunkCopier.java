@@ -125,7 +125,14 @@ public final class ChunkCopier {
     return ((String) v).length() * 2L + 4;
   }
 
-  /** Session settings for loading: no FK or unique checks, no binlog where the account may. */
+  /**
+   * Session settings for loading: no FK or unique checks, no binlog where the account may, and
+   * READ COMMITTED so that parallel chunk writers of one table take no gap locks: under REPEATABLE
+   * READ the DELETE of one chunk's range locks the gap into the next chunk's range and two writers
+   * deadlock (reproduced by ChunkEngineTest.parallelChunkWritersDoNotDeadlock). READ COMMITTED
+   * needs row-based binlogging for DML, so it is left alone when this session writes a
+   * STATEMENT-format binlog.
+   */
   public static void prepareTargetSession(Connection target) throws SQLException {
     try (Statement s = target.createStatement()) {
       s.execute("SET SESSION foreign_key_checks = 0");
@@ -135,6 +142,12 @@ public final class ChunkCopier {
       } catch (SQLException e) {
         // Aurora/RDS and accounts without SUPER/BINLOG ADMIN: the load is binlogged, which is only slower.
       }
+      boolean statementBinlog;
+      try (ResultSet rs = s.executeQuery(
+          "SELECT @@global.log_bin AND @@session.sql_log_bin AND @@session.binlog_format = 'STATEMENT'")) {
+        statementBinlog = rs.next() && rs.getInt(1) == 1;
+      }
+      if (!statementBinlog) s.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     }
   }
 }

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -56,6 +57,38 @@ public final class ChunkWriter {
    * chunk fails, none of it is on the target.
    */
   public ChunkResult copyChunk(Connection source, Connection target, TableMeta meta, Chunk chunk, Progress progress)
+      throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return copyOnce(source, target, meta, chunk, progress);
+      } catch (SQLException e) {
+        // Parallel writers of one table can still deadlock on InnoDB locks at range edges; the
+        // whole chunk was rolled back and is idempotent, so it is simply written again.
+        if (attempt >= MAX_ATTEMPTS || !isLockConflict(e)) throw e;
+        sleepBeforeRetry(attempt);
+      }
+    }
+  }
+
+  static final int MAX_ATTEMPTS = 5;
+
+  /** ER_LOCK_DEADLOCK (1213) and ER_LOCK_WAIT_TIMEOUT (1205): the transaction is rolled back. */
+  static boolean isLockConflict(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && (s.getErrorCode() == 1213 || s.getErrorCode() == 1205)) return true;
+    }
+    return false;
+  }
+
+  private static void sleepBeforeRetry(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(20, 100) * attempt);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private ChunkResult copyOnce(Connection source, Connection target, TableMeta meta, Chunk chunk, Progress progress)
       throws SQLException {
     ChunkCopier.prepareTargetSession(target);
     KeyRange range = KeyRange.of(meta, chunk);
