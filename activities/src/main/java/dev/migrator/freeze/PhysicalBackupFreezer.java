@@ -165,9 +165,18 @@ public final class PhysicalBackupFreezer implements Freezer {
           + " on the worker host, or set MIGRATOR_BACKUP_TOOL", "InvalidRequest");
     }
     try {
-      if (!p.waitFor(24, TimeUnit.HOURS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException(what + " did not finish in 24 h");
+      long deadline = System.nanoTime() + TimeUnit.HOURS.toNanos(24);
+      while (!p.waitFor(5, TimeUnit.SECONDS)) {
+        if (System.nanoTime() > deadline) {
+          p.destroyForcibly();
+          throw new IllegalStateException(what + " did not finish in 24 h");
+        }
+        try {
+          Heartbeats.beat(what);
+        } catch (RuntimeException cancelled) {
+          p.destroyForcibly();
+          throw cancelled;
+        }
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();

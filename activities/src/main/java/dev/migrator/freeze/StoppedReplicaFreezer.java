@@ -119,6 +119,7 @@ public final class StoppedReplicaFreezer implements Freezer {
         same = 0;
       }
       last = s;
+      Heartbeats.beat(s.executed() == null ? null : s.executed().toString());
       TempServer.sleep(pollMillis);
     }
     throw ApplicationFailure.newFailure("the SQL thread of the frozen replica did not come to a stable stop", "FreezeFailed");

@@ -181,6 +181,7 @@ public final class TempServer {
           return;
         } catch (SQLException e) {
           last = e;
+          Heartbeats.beat("starting the temporary server");
           sleep(200);
         }
       }

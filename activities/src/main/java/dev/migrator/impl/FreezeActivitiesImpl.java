@@ -1,6 +1,7 @@
 package dev.migrator.impl;
 
 import dev.migrator.activities.FreezeActivities;
+import dev.migrator.freeze.AuroraSnapshotFreezer;
 import dev.migrator.freeze.FreezeConfig;
 import dev.migrator.freeze.Freezer;
 import dev.migrator.freeze.LiveConsistentFreezer;
@@ -15,6 +16,10 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
 
 /**
  * Steps 3 and 8: the thin entry point that picks the {@link Freezer} named by request.method (see
@@ -29,7 +34,18 @@ public class FreezeActivitiesImpl implements FreezeActivities {
 
   public FreezeActivitiesImpl(Connector connector, FreezeConfig cfg) {
     this(List.of(new LiveConsistentFreezer(), new PhysicalBackupFreezer(connector, cfg),
-        new StoppedReplicaFreezer(connector)));
+        new StoppedReplicaFreezer(connector),
+        new AuroraSnapshotFreezer(connector, rdsClients(), AuroraSnapshotFreezer.Timing.production())));
+  }
+
+  /** One RDS client per region, built on first use (the worker's default AWS credentials chain). */
+  static Function<String, RdsClient> rdsClients() {
+    Map<String, RdsClient> byRegion = new ConcurrentHashMap<>();
+    return region -> byRegion.computeIfAbsent(region == null || region.isBlank() ? "" : region, r -> {
+      var b = RdsClient.builder();
+      if (!r.isEmpty()) b.region(Region.of(r));
+      return b.build();
+    });
   }
 
   public FreezeActivitiesImpl(List<Freezer> freezers) {
