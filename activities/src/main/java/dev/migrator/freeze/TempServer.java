@@ -124,7 +124,8 @@ public final class TempServer {
 
   /**
    * Writes the configuration and starts the server on {@link #dataDir()}: no binary log, no
-   * replication threads (the backup may carry the source's replica settings), root@127.0.0.1 and
+   * replication threads (the backup may carry the source's replica settings), no event scheduler,
+   * read-only for the source's ordinary accounts, root@127.0.0.1 and
    * root@% reset to a fresh random password kept in {@link #passwordFile()}.
    */
   public void launch(String serverProgram, String bindAddress, String bufferPool, Duration startTimeout) {
@@ -158,6 +159,9 @@ public final class TempServer {
           "skip-name-resolve",
           "skip-log-bin",
           "skip-slave-start",
+          // The copy carries the source's events and accounts: nothing may change the frozen data.
+          "event-scheduler=DISABLED",
+          "read_only=ON",
           "server-id=" + (4000 + Math.floorMod(dir.toString().hashCode(), 100000)),
           "innodb_buffer_pool_size=" + bufferPool,
           "max_connections=200",
