@@ -216,8 +216,10 @@ public final class AuroraSnapshotFreezer implements Freezer {
           // Out of attempts this round, an acceptor said failure, or throttled: look for ourselves.
           String s = call(status);
           if (FAILED.contains(s) || "missing".equals(s)) {
-            throw ApplicationFailure.newFailure("aurora-snapshot: " + what + " is " + s
-                + " instead of becoming available; see its RDS events", "FreezeFailed");
+            // Terminal: retrying would find the same state. The resources stay for inspection;
+            // the release (rollback) deletes them.
+            throw ApplicationFailure.newNonRetryableFailure("aurora-snapshot: " + what + " is " + s
+                + " instead of becoming available; see its RDS events (the rollback deletes it)", "FreezeFailed");
           }
           if (System.nanoTime() > deadline) {
             throw ApplicationFailure.newFailure("aurora-snapshot: " + what + " is still " + s + " after "

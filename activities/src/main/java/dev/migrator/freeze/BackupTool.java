@@ -27,6 +27,38 @@ public record BackupTool(String program, String serverProgram, boolean mariadb, 
         false, List.of("xtrabackup_binlog_info"));
   }
 
+  /**
+   * mariabackup and xtrabackup only back up servers of their own major version: refuses a clear
+   * mismatch ("based on MariaDB server 10.11.19" / "based on MySQL server 8.0.35" vs VERSION()).
+   * Says nothing when the version cannot be read (e.g. a wrapper from MIGRATOR_BACKUP_TOOL).
+   */
+  public void requireMatching(ServerInfo server) {
+    String out;
+    try {
+      Process p = new ProcessBuilder(program, "--version").redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return;
+      }
+    } catch (java.io.IOException e) {
+      return; // reported clearly when the backup runs
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("based on (?:MariaDB|MySQL) server (\\d+)\\.(\\d+)").matcher(out);
+    if (!m.find()) return;
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    if (major != server.major() || minor != server.minor()) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure("physical-backup: " + program + " is built for "
+          + major + "." + minor + " but the source runs " + server.version() + "; install the backup tool matching the"
+          + " source's version on the worker host (or set MIGRATOR_BACKUP_TOOL)", "InvalidRequest");
+    }
+  }
+
   /** The first executable candidate, else the bare name (resolved on PATH by the OS, or failing clearly when run). */
   static String find(String name, String... candidates) {
     for (String c : candidates) {

@@ -115,6 +115,7 @@ public final class PhysicalBackupFreezer implements Freezer {
             "InvalidRequest");
       }
       tool = BackupTool.forServer(info, cfg);
+      tool.requireMatching(info);
       settings.add("datadir=" + one(c, "SELECT @@GLOBAL.datadir"));
       for (String v : List.of("innodb_data_home_dir", "innodb_log_group_home_dir", "innodb_undo_directory")) {
         String val = one(c, "SELECT @@GLOBAL." + v);

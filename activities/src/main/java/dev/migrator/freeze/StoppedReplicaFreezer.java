@@ -75,6 +75,7 @@ public final class StoppedReplicaFreezer implements Freezer {
             + " replicates from server_id " + master + ", but the source " + r.source.address() + " has server_id "
             + sourceServerId + ": name a direct replica of the source", "InvalidRequest");
       }
+      if (!info.mariadb()) requireOrderedCommits(c, r);
       ReplicationStatus before = ReplicaStatusReader.parse(row);
       if (before.lastSqlErrno != 0) {
         throw ApplicationFailure.newNonRetryableFailure("frozenReplica " + r.frozenReplica.address()
@@ -103,6 +104,34 @@ public final class StoppedReplicaFreezer implements Freezer {
     } catch (SQLException e) {
       throw MySqlErrors.failure("frozenReplica", r.frozenReplica, e);
     }
+  }
+
+  /**
+   * A MySQL multi-threaded replica that may commit out of order can stop with gaps below
+   * Exec_Master_Log_Pos: its contents would then not match that position. MariaDB's parallel
+   * replication stops at a consistent point.
+   */
+  private static void requireOrderedCommits(Connection c, MigrationRequest r) throws SQLException {
+    String workers = firstVariable(c, "replica_parallel_workers", "slave_parallel_workers");
+    String ordered = firstVariable(c, "replica_preserve_commit_order", "slave_preserve_commit_order");
+    if (workers != null && !"0".equals(workers) && ordered != null && !"1".equals(ordered) && !"ON".equalsIgnoreCase(ordered)) {
+      throw ApplicationFailure.newNonRetryableFailure("frozenReplica " + r.frozenReplica.address() + " applies with "
+          + workers + " parallel workers without replica_preserve_commit_order: a stopped SQL thread may leave gaps"
+          + " below its position; set replica_preserve_commit_order=ON (or replica_parallel_workers=0) on it first",
+          "InvalidRequest");
+    }
+  }
+
+  private static String firstVariable(Connection c, String... names) {
+    for (String n : names) {
+      try {
+        String v = Jdbc.scalar(c, "SELECT @@GLOBAL." + n);
+        if (v != null) return v;
+      } catch (SQLException unknownVariable) {
+        // older/newer name
+      }
+    }
+    return null;
   }
 
   /** Until the SQL thread is off and the executed position is the same for {@link #stablePolls} reads. */

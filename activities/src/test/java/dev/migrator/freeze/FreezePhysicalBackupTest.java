@@ -107,6 +107,20 @@ class FreezePhysicalBackupTest {
   }
 
   @Test
+  void aBackupToolForAnotherServerVersionIsRefused() throws Exception {
+    Path tool = work.resolve("old-mariabackup");
+    Files.writeString(tool, "#!/bin/sh\necho 'mariabackup based on MariaDB server 10.6.1-MariaDB'\n");
+    tool.toFile().setExecutable(true);
+    MigrationRequest r = request(FreezeMethod.PHYSICAL_BACKUP, source, target, "bank");
+    FreezeActivitiesImpl freeze =
+        new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work).withBackupTool(tool.toString()));
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(r, "pb-version"));
+    assertTrue(e.getOriginalMessage().contains("is built for 10.6"), e.getOriginalMessage());
+    assertFalse(Files.exists(work.resolve(FreezeNames.dirName("pb-version"))));
+    Files.delete(tool);
+  }
+
+  @Test
   void binlogOffOnTheSourceStopsClearlyAndLeavesNothing() {
     try (LocalMariaDb noBinlog = LocalMariaDb.start(new LocalMariaDb.Options().name("pb-nobinlog").binlog(false))) {
       MigrationRequest r = request(FreezeMethod.PHYSICAL_BACKUP, noBinlog, target, "bank");
