@@ -129,6 +129,19 @@ public final class TempServer {
    * root@% reset to a fresh random password kept in {@link #passwordFile()}.
    */
   public void launch(String serverProgram, String bindAddress, String bufferPool, Duration startTimeout) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        launchOnce(serverProgram, bindAddress, bufferPool, startTimeout);
+        return;
+      } catch (IllegalStateException e) {
+        // The free port probed before the start may be taken meanwhile: try another one.
+        if (attempt >= 3 || !e.getMessage().contains("already in use")) throw e;
+        process().ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  private void launchOnce(String serverProgram, String bindAddress, String bufferPool, Duration startTimeout) {
     try {
       byte[] pw = new byte[18];
       new SecureRandom().nextBytes(pw);
