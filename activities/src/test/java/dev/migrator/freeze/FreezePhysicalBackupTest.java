@@ -3,6 +3,7 @@ package dev.migrator.freeze;
 import static dev.migrator.freeze.FreezeTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.migrator.activities.FreezeActivities;
 import dev.migrator.impl.FreezeActivitiesImpl;
 import dev.migrator.local.LocalMariaDb;
 import dev.migrator.local.WriteLoad;
@@ -12,8 +13,12 @@ import dev.migrator.model.MigrationRequest;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.CredentialResolver;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +99,28 @@ class FreezePhysicalBackupTest {
     new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work)).releaseFrozenCopy(r, "pb-restart");
     assertFalse(Files.exists(Path.of(f.resourceId)));
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  @Test
+  void runsAsAnActivityThroughTheDataConverterWithHeartbeats() throws Exception {
+    source.sql("CREATE DATABASE IF NOT EXISTS small", "CREATE TABLE IF NOT EXISTS small.t (id INT PRIMARY KEY)",
+        "INSERT IGNORE INTO small.t VALUES (1), (2)");
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      AtomicInteger beats = new AtomicInteger();
+      env.setActivityHeartbeatListener(Object.class, d -> beats.incrementAndGet());
+      env.registerActivitiesImplementations(new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work)));
+      FreezeActivities stub = env.newActivityStub(FreezeActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(10)).setHeartbeatTimeout(Duration.ofSeconds(30)).build());
+      MigrationRequest r = request(FreezeMethod.PHYSICAL_BACKUP, source, target, "small");
+      FrozenCopy f = stub.freeze(r, "pb-activity");
+      assertNotNull(f.coordinates);
+      assertTrue(beats.get() > 0, "the freeze heartbeats while it waits");
+      stub.releaseFrozenCopy(r, "pb-activity");
+      assertFalse(Files.exists(Path.of(f.resourceId)));
+    } finally {
+      env.close();
+    }
   }
 
   @Test
