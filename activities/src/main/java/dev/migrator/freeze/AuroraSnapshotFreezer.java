@@ -299,12 +299,15 @@ public final class AuroraSnapshotFreezer implements Freezer {
       call(() -> rds.modifyDBClusterParameterGroup(b -> b.dbClusterParameterGroupName(g).parameters(
           Parameter.builder().parameterName("binlog_format").parameterValue("ROW").applyMethod("pending-reboot").build())));
     }
-    String format = null;
-    for (var page : rds.describeDBClusterParametersPaginator(b -> b.dbClusterParameterGroupName(g))) {
-      for (Parameter p : page.parameters()) {
-        if ("binlog_format".equals(p.parameterName())) format = p.parameterValue();
+    String format = call(() -> {
+      String f = null;
+      for (var page : rds.describeDBClusterParametersPaginator(b -> b.dbClusterParameterGroupName(g))) {
+        for (Parameter p : page.parameters()) {
+          if ("binlog_format".equals(p.parameterName())) f = p.parameterValue();
+        }
       }
-    }
+      return f;
+    });
     if (!"ROW".equalsIgnoreCase(format)) {
       throw ApplicationFailure.newNonRetryableFailure("aurora-snapshot: cluster parameter group " + g + " has binlog_format="
           + format + "; set it to ROW (the restored cluster must write a binary log)", "InvalidRequest");

@@ -65,6 +65,8 @@ final class FakeRds implements RdsClient {
   int pollsUntilAvailable = 3;
   /** The next N describe calls fail with RDS's throttling error. */
   volatile int throttleNextDescribes;
+  /** Every Nth describe call fails with RDS's throttling error (0: never). */
+  volatile int throttleEveryNth;
   volatile boolean failRestore;
   volatile boolean emitEvents = true;
   /** Simulates a worker crash right after the named call took effect. */
@@ -86,9 +88,9 @@ final class FakeRds implements RdsClient {
   // ---- errors ---------------------------------------------------------------------------------
 
   private void maybeThrottle() {
-    describes.incrementAndGet();
-    if (throttleNextDescribes > 0) {
-      throttleNextDescribes--;
+    int n = describes.incrementAndGet();
+    if (throttleNextDescribes > 0 || (throttleEveryNth > 0 && n % throttleEveryNth == 0)) {
+      if (throttleNextDescribes > 0) throttleNextDescribes--;
       throttled.incrementAndGet();
       throw RdsException.builder().statusCode(400).message("Rate exceeded")
           .awsErrorDetails(AwsErrorDetails.builder().errorCode("Throttling").errorMessage("Rate exceeded").build())
