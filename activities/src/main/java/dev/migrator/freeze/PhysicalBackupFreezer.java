@@ -136,8 +136,9 @@ public final class PhysicalBackupFreezer implements Freezer {
     lines.addAll(settings);
     lines.add("host=" + r.source.host);
     lines.add("port=" + r.source.port);
-    lines.add("user=" + r.source.user);
-    if (pw != null) lines.add("password=" + pw);
+    lines.add("user=" + quoted(r.source.user));
+    if (pw != null) lines.add("password=" + quoted(pw));
+    if (r.source.tlsCaFile != null && !r.source.tlsCaFile.isBlank()) lines.add("ssl-ca=" + r.source.tlsCaFile);
     TempServer.writePrivate(cnf, String.join("\n", lines) + "\n");
     try {
       run(tool, List.of(tool.program(), "--defaults-file=" + cnf, "--backup", "--target-dir=" + server.dataDir()),
@@ -209,6 +210,11 @@ public final class PhysicalBackupFreezer implements Freezer {
       }
     }
     return null;
+  }
+
+  /** An option-file value in double quotes: '#' would start a comment, quotes and backslashes are escaped. */
+  static String quoted(String v) {
+    return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static String one(Connection c, String sql) throws SQLException {

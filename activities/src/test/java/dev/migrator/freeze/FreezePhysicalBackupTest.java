@@ -92,7 +92,15 @@ class FreezePhysicalBackupTest {
   void releaseFindsTheServerByItsPidFileFromAnotherInstance() throws Exception {
     source.sql("CREATE DATABASE IF NOT EXISTS small", "CREATE TABLE IF NOT EXISTS small.t (id INT PRIMARY KEY)",
         "INSERT IGNORE INTO small.t VALUES (1), (2)");
+    // A backup account whose password needs quoting in an option file.
+    String pw = "p#a\"s\\s ;x";
+    source.sql("CREATE OR REPLACE USER 'bk'@'%' IDENTIFIED BY '" + pw.replace("\\", "\\\\").replace("'", "''") + "'",
+        "GRANT ALL PRIVILEGES ON *.* TO 'bk'@'%'");
+    Path pwFile = work.resolve("bk.password");
+    Files.writeString(pwFile, pw);
     MigrationRequest r = request(FreezeMethod.PHYSICAL_BACKUP, source, target, "small");
+    r.source.user = "bk";
+    r.source.password = "file:" + pwFile;
     FrozenCopy f = new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work)).freeze(r, "pb-restart");
     long pid = Long.parseLong(Files.readString(Path.of(f.resourceId, "server.pid")).trim());
     // As after a worker restart: a new instance knows nothing but the migration id.

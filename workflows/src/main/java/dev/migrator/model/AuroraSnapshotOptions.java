@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Options of the {@code aurora-snapshot} freeze method. The temporary cluster's name is derived
- * from the migration id ({@code migrator-freeze-<id>}) and tagged {@code migrator:migration-id}, so
+ * from the migration id ({@code migrator-<id>-frz}, writer {@code migrator-<id>-frz-w}) and tagged {@code migrator:migration-id}, so
  * the release finds it even if the freeze never returned.
  */
 public class AuroraSnapshotOptions {
@@ -15,7 +15,7 @@ public class AuroraSnapshotOptions {
   public String sourceClusterId;
   /**
    * Existing cluster snapshot to restore. When empty, the freeze creates one named
-   * {@code migrator-freeze-<id>} and the release deletes it again.
+   * {@code migrator-<id>-frz-snap} and the release deletes it again.
    */
   public String snapshotId;
   /** Cluster parameter group of the temporary cluster; it must have binlog_format=ROW. */
