@@ -233,8 +233,13 @@ public final class AuroraSnapshotFreezer implements Freezer {
 
   BinlogCoordinates crashRecoveryEvent(RdsClient rds, String instance, String cluster) {
     for (var src : List.of(Map.entry(instance, SourceType.DB_INSTANCE), Map.entry(cluster, SourceType.DB_CLUSTER))) {
-      List<Event> events = call(() -> rds.describeEvents(b -> b.sourceIdentifier(src.getKey())
-          .sourceType(src.getValue()).duration(14 * 24 * 60)).events());
+      // Events are kept 14 days; all pages, oldest first.
+      List<Event> events = call(() -> {
+        List<Event> all = new java.util.ArrayList<>();
+        rds.describeEventsPaginator(b -> b.sourceIdentifier(src.getKey()).sourceType(src.getValue())
+            .duration(14 * 24 * 60)).events().forEach(all::add);
+        return all;
+      });
       BinlogCoordinates found = null;
       for (Event e : events) {
         BinlogCoordinates c = parseEvent(e.message());
