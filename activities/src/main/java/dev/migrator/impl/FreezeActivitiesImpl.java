@@ -1,34 +1,74 @@
 package dev.migrator.impl;
 
 import dev.migrator.activities.FreezeActivities;
+import dev.migrator.freeze.AuroraSnapshotFreezer;
+import dev.migrator.freeze.FreezeConfig;
+import dev.migrator.freeze.Freezer;
+import dev.migrator.freeze.LiveConsistentFreezer;
+import dev.migrator.freeze.PhysicalBackupFreezer;
+import dev.migrator.freeze.StoppedReplicaFreezer;
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.FrozenCopy;
 import dev.migrator.model.MigrationRequest;
+import dev.migrator.mysql.Connector;
+import dev.migrator.mysql.CredentialResolver;
 import io.temporal.failure.ApplicationFailure;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
 
 /**
- * Step 3. live-consistent needs no separate server: the copy opens one consistent snapshot on the
- * source and captures its coordinates there. It is not resumable across a worker crash: the
- * copy restarts from scratch, and the status says so.
+ * Steps 3 and 8: the thin entry point that picks the {@link Freezer} named by request.method (see
+ * docs/freeze.md for what each one creates, where it runs and how the release finds it).
  */
 public class FreezeActivitiesImpl implements FreezeActivities {
+  private final Map<String, Freezer> freezers = new LinkedHashMap<>();
+
+  public FreezeActivitiesImpl() {
+    this(new Connector(new CredentialResolver()), FreezeConfig.fromEnv());
+  }
+
+  public FreezeActivitiesImpl(Connector connector, FreezeConfig cfg) {
+    this(List.of(new LiveConsistentFreezer(), new PhysicalBackupFreezer(connector, cfg),
+        new StoppedReplicaFreezer(connector),
+        new AuroraSnapshotFreezer(connector, rdsClients(), AuroraSnapshotFreezer.Timing.production())));
+  }
+
+  /** One RDS client per region, built on first use (the worker's default AWS credentials chain). */
+  static Function<String, RdsClient> rdsClients() {
+    Map<String, RdsClient> byRegion = new ConcurrentHashMap<>();
+    return region -> byRegion.computeIfAbsent(region == null || region.isBlank() ? "" : region, r -> {
+      var b = RdsClient.builder();
+      if (!r.isEmpty()) b.region(Region.of(r));
+      return b.build();
+    });
+  }
+
+  public FreezeActivitiesImpl(List<Freezer> freezers) {
+    for (Freezer f : freezers) this.freezers.put(f.method(), f);
+  }
+
+  private Freezer freezer(MigrationRequest r) {
+    String m = r.method == null ? FreezeMethod.LIVE_CONSISTENT : r.method;
+    Freezer f = freezers.get(m);
+    if (f == null) {
+      throw ApplicationFailure.newNonRetryableFailure("freeze method '" + m + "' is not available on this worker;"
+          + " available: " + freezers.keySet(), "InvalidRequest");
+    }
+    return f;
+  }
 
   @Override
   public FrozenCopy freeze(MigrationRequest r, String migrationId) {
-    if (FreezeMethod.LIVE_CONSISTENT.equals(r.method)) {
-      FrozenCopy f = new FrozenCopy();
-      f.method = r.method;
-      f.resumable = false;
-      f.note = "live-consistent: the copy reads one consistent snapshot of the live source and records its"
-          + " binlog coordinates; a worker crash during the copy restarts the copy from scratch";
-      return f;
-    }
-    throw ApplicationFailure.newNonRetryableFailure(
-        "freeze method '" + r.method + "' is not available in this build; use live-consistent", "InvalidRequest");
+    return freezer(r).freeze(r, migrationId);
   }
 
   @Override
   public void releaseFrozenCopy(MigrationRequest r, String migrationId) {
-    // live-consistent holds nothing beyond the copy's own transaction.
+    freezer(r).release(r, migrationId);
   }
 }

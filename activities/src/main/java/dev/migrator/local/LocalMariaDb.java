@@ -50,6 +50,11 @@ public final class LocalMariaDb implements AutoCloseable {
     public List<String> extraConfig = new ArrayList<>();
     /** Data dir already populated (e.g. a prepared physical backup); skips install-db. */
     public Path existingDataDir;
+    /**
+     * With {@link #existingDataDir}: the root password already stored in it (e.g. a physical
+     * backup of another LocalMariaDb keeps that server's accounts). Default: a new random one.
+     */
+    public String rootPassword;
 
     public Options name(String n) {
       name = n;
@@ -109,7 +114,7 @@ public final class LocalMariaDb implements AutoCloseable {
         byte[] pw = new byte[12];
         new SecureRandom().nextBytes(pw);
         db = new LocalMariaDb(o.name, dir, data, freePort(), NEXT_SERVER_ID.getAndIncrement(),
-            "root-" + HexFormat.of().formatHex(pw));
+            o.rootPassword != null ? o.rootPassword : "root-" + HexFormat.of().formatHex(pw));
         db.writeConfig(o);
         if (o.existingDataDir == null) db.installDb(installDb);
         db.launch(server);

@@ -2,6 +2,7 @@ package dev.migrator.worker;
 
 import dev.migrator.impl.CopyActivitiesImpl;
 import dev.migrator.impl.CutoverActivitiesImpl;
+import dev.migrator.freeze.FreezeConfig;
 import dev.migrator.impl.FreezeActivitiesImpl;
 import dev.migrator.impl.PreflightActivitiesImpl;
 import dev.migrator.impl.ProgressReporter;
@@ -68,7 +69,7 @@ public final class MigratorWorker implements AutoCloseable {
     worker.registerActivitiesImplementations(
         new PreflightActivitiesImpl(connector),
         new RetentionActivitiesImpl(connector),
-        new FreezeActivitiesImpl(),
+        new FreezeActivitiesImpl(connector, FreezeConfig.fromEnv()),
         new SchemaActivitiesImpl(connector),
         new CopyActivitiesImpl(connector, progress),
         new VerifyActivitiesImpl(connector),

@@ -19,6 +19,13 @@ public class MigrationRequest {
   public List<String> schemas = new ArrayList<>();
   /** Optional: only these tables ("schema.table"); empty means every table of the schemas. */
   public List<String> tables = new ArrayList<>();
+  /**
+   * stopped-replica only: an existing replica of the source whose SQL thread the freeze stops and
+   * the release starts again. Password by reference.
+   */
+  public Endpoint frozenReplica;
+  /** aurora-snapshot only: where and how the temporary cluster is restored. */
+  public AuroraSnapshotOptions aurora = new AuroraSnapshotOptions();
 
   public CopyOptions copy = new CopyOptions();
   public ReplicationOptions replication = new ReplicationOptions();

@@ -33,6 +33,25 @@ public final class RequestValidator {
     }
     if (r.method == null || !FreezeMethod.ALL.contains(r.method)) {
       p.add("method '" + r.method + "' is unknown: use one of " + FreezeMethod.ALL);
+    } else if (FreezeMethod.STOPPED_REPLICA.equals(r.method)) {
+      if (r.frozenReplica == null) {
+        p.add("method stopped-replica needs frozenReplica: the endpoint of an existing replica of the source"
+            + " (host, port, user, password reference)");
+      } else {
+        endpoint(p, "frozenReplica", r.frozenReplica);
+      }
+    } else if (FreezeMethod.AURORA_SNAPSHOT.equals(r.method)) {
+      if (r.aurora == null
+          || (isBlank(r.aurora.snapshotId) && isBlank(r.aurora.sourceClusterId))) {
+        p.add("method aurora-snapshot needs aurora.sourceClusterId (a snapshot is taken) or aurora.snapshotId"
+            + " (an existing cluster snapshot is restored)");
+      } else {
+        if (isBlank(r.aurora.clusterParameterGroup)) {
+          p.add("aurora.clusterParameterGroup is empty: name a cluster parameter group with binlog_format=ROW"
+              + " (or set aurora.createParameterGroup to create it)");
+        }
+        credential(p, "aurora.password", r.aurora.password);
+      }
     }
     if (r.schemas == null || r.schemas.isEmpty()) {
       p.add("schemas is empty: list the databases to migrate, e.g. \"schemas\": [\"shop\"]");
@@ -113,6 +132,10 @@ public final class RequestValidator {
     } catch (java.time.format.DateTimeParseException e) {
       p.add(field + " '" + v + "' is not an ISO-8601 instant such as 2026-11-23T02:00:00Z");
     }
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
   }
 
   private static void credential(List<String> p, String field, String ref) {

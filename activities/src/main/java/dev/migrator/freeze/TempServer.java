@@ -1,0 +1,274 @@
+package dev.migrator.freeze;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A temporary MySQL/MariaDB server owned by a freeze, living entirely in one directory named from
+ * the migration id: {@code data/} (the prepared backup), {@code my.cnf}, {@code server.pid} (written
+ * by us right after the launch) and {@code mysqld.pid} (written by the server), {@code port},
+ * {@code frozen.password} (mode 600; the endpoint's credential reference), logs.
+ *
+ * <p>The server is a child process of the worker JVM but is not tied to it: it keeps running when
+ * the activity that started it returns and when the worker exits. {@link #destroy} finds it again
+ * from the pid files alone, so it works from another worker process on the same host.
+ */
+public final class TempServer {
+  public static final String USER = "root";
+  private final Path dir;
+
+  public TempServer(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path dataDir() {
+    return dir.resolve("data");
+  }
+
+  public Path passwordFile() {
+    return dir.resolve("frozen.password");
+  }
+
+  public Path configFile() {
+    return dir.resolve("my.cnf");
+  }
+
+  public Path errorLog() {
+    return dir.resolve("error.log");
+  }
+
+  /** The port recorded at launch, or -1. */
+  public int port() {
+    try {
+      return Integer.parseInt(Files.readString(dir.resolve("port")).trim());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The live server process of this directory, if any (pid files checked against the command line). */
+  public Optional<ProcessHandle> process() {
+    for (String f : List.of("server.pid", "mysqld.pid")) {
+      Path p = dir.resolve(f);
+      if (!Files.isRegularFile(p)) continue;
+      try {
+        long pid = Long.parseLong(Files.readString(p).trim());
+        Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (h.isPresent() && ours(h.get())) return h;
+      } catch (IOException | NumberFormatException e) {
+        // a half-written pid file: try the other one
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A pid may be reused after a reboot: only a process started with our my.cnf is ours. */
+  private boolean ours(ProcessHandle h) {
+    Optional<String> cmd = h.info().commandLine();
+    if (cmd.isPresent()) return cmd.get().contains(configFile().toString());
+    Optional<String[]> args = h.info().arguments();
+    if (args.isPresent()) return String.join(" ", args.get()).contains(configFile().toString());
+    try {
+      String raw = Files.readString(Path.of("/proc", String.valueOf(h.pid()), "cmdline"), StandardCharsets.UTF_8);
+      return raw.contains(configFile().toString());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public String readPassword() {
+    try {
+      return Files.readString(passwordFile(), StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** True when the server answers on its port with the recorded password. */
+  public boolean answers(String host) {
+    int port = port();
+    if (port <= 0 || !Files.isRegularFile(passwordFile())) return false;
+    try (Connection c = connect(host, port, readPassword())) {
+      return c.isValid(5);
+    } catch (SQLException | UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  static Connection connect(String host, int port, String password) throws SQLException {
+    return DriverManager.getConnection("jdbc:mysql://" + host + ":" + port
+        + "/?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=5000", USER, password);
+  }
+
+  /**
+   * Writes the configuration and starts the server on {@link #dataDir()}: no binary log, no
+   * replication threads (the backup may carry the source's replica settings), no event scheduler,
+   * read-only for the source's ordinary accounts, root@127.0.0.1 and
+   * root@% reset to a fresh random password kept in {@link #passwordFile()}.
+   */
+  public void launch(String serverProgram, String bindAddress, String bufferPool, Duration startTimeout) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        launchOnce(serverProgram, bindAddress, bufferPool, startTimeout);
+        return;
+      } catch (IllegalStateException e) {
+        // The free port probed before the start may be taken meanwhile: try another one.
+        if (attempt >= 3 || !e.getMessage().contains("already in use")) throw e;
+        process().ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  private void launchOnce(String serverProgram, String bindAddress, String bufferPool, Duration startTimeout) {
+    try {
+      byte[] pw = new byte[18];
+      new SecureRandom().nextBytes(pw);
+      String password = "frz-" + HexFormat.of().formatHex(pw);
+      writePrivate(passwordFile(), password);
+      Files.createDirectories(dir.resolve("tmp"));
+      int port = freePort(bindAddress);
+      Files.writeString(dir.resolve("port"), String.valueOf(port));
+      String quoted = password.replace("'", "''");
+      // Not binlogged (the binary log is off anyway); DROP + CREATE works on MySQL and MariaDB.
+      writePrivate(dir.resolve("init.sql"), String.join("\n",
+          "SET sql_log_bin = 0;",
+          "DROP USER IF EXISTS 'root'@'127.0.0.1';",
+          "CREATE USER 'root'@'127.0.0.1' IDENTIFIED BY '" + quoted + "';",
+          "GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;",
+          "DROP USER IF EXISTS 'root'@'%';",
+          "CREATE USER 'root'@'%' IDENTIFIED BY '" + quoted + "';",
+          "GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;", ""));
+      List<String> cnf = new ArrayList<>(List.of(
+          "[mysqld]",
+          "datadir=" + dataDir(),
+          "tmpdir=" + dir.resolve("tmp"),
+          "socket=" + dir.resolve("mysqld.sock"),
+          "pid-file=" + dir.resolve("mysqld.pid"),
+          "log-error=" + errorLog(),
+          "port=" + port,
+          "bind-address=" + bindAddress,
+          "skip-name-resolve",
+          "skip-log-bin",
+          "skip-slave-start",
+          // The copy carries the source's events and accounts: nothing may change the frozen data.
+          "event-scheduler=DISABLED",
+          "read_only=ON",
+          "server-id=" + (4000 + Math.floorMod(dir.toString().hashCode(), 100000)),
+          "innodb_buffer_pool_size=" + bufferPool,
+          "max_connections=200",
+          "max_allowed_packet=256M",
+          "init-file=" + dir.resolve("init.sql")));
+      if ("root".equals(System.getProperty("user.name"))) cnf.add("user=root");
+      Files.write(configFile(), cnf, StandardCharsets.UTF_8);
+
+      Process p = new ProcessBuilder(serverProgram, "--defaults-file=" + configFile())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+      Files.writeString(dir.resolve("server.pid"), String.valueOf(p.pid()));
+      long deadline = System.nanoTime() + startTimeout.toNanos();
+      SQLException last = null;
+      while (System.nanoTime() < deadline) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException("the temporary server exited during startup (exit " + p.exitValue()
+              + "): " + tail(errorLog()));
+        }
+        try (Connection c = connect(bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress, port, password)) {
+          return;
+        } catch (SQLException e) {
+          last = e;
+          Heartbeats.beat("starting the temporary server");
+          sleep(200);
+        }
+      }
+      throw new IllegalStateException("the temporary server did not accept connections within " + startTimeout.toSeconds()
+          + " s (" + (last == null ? "" : last.getMessage()) + "): " + tail(errorLog()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL after 60 s) and deletes the directory. Idempotent. */
+  public void destroy() {
+    Optional<ProcessHandle> h = process();
+    if (h.isPresent()) {
+      ProcessHandle p = h.get();
+      p.destroy();
+      try {
+        p.onExit().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        p.destroyForcibly();
+        try {
+          p.onExit().get(30, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // reported below if it survived
+        }
+      }
+      if (p.isAlive()) {
+        throw new IllegalStateException("the temporary server (pid " + p.pid() + ") in " + dir + " did not stop");
+      }
+    }
+    deleteTree(dir);
+    if (Files.exists(dir)) throw new IllegalStateException("could not delete " + dir);
+  }
+
+  static void writePrivate(Path p, String content) throws IOException {
+    Files.deleteIfExists(p);
+    Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(p, content, StandardCharsets.UTF_8);
+  }
+
+  static int freePort(String bind) throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(bind))) {
+      return s.getLocalPort();
+    }
+  }
+
+  static String tail(Path p) {
+    try {
+      List<String> l = Files.readAllLines(p);
+      return String.join("\n", l.subList(Math.max(0, l.size() - 12), l.size()));
+    } catch (IOException e) {
+      return "(no log at " + p + ")";
+    }
+  }
+
+  static void deleteTree(Path p) {
+    if (p == null || !Files.exists(p)) return;
+    try (Stream<Path> s = Files.walk(p)) {
+      s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+    } catch (IOException ignored) {
+      // checked by the caller
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+}
