@@ -94,7 +94,7 @@ class MigrationWorkflowTest {
   void setUp() {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class);
     fakes = new FakeActivities();
     worker.registerActivitiesImplementations(fakes.all());
     env.start();
@@ -430,7 +430,7 @@ class MigrationWorkflowTest {
     assertEquals("catch-up", s.currentStep);
     assertTrue(s.pausedReason.contains("duplicate-key"), s.pausedReason);
     assertTrue(s.pausedReason.contains("row 42 of shop.orders"), s.pausedReason);
-    assertEquals(List.of("retry", "rollback"), s.allowedDecisions);
+    assertEquals(List.of("retry", "skip", "rebuild", "rollback"), s.allowedDecisions);
     assertEquals("duplicate-key", s.lag.errorKind, "the status shows the failing reading");
 
     wf.decide("retry");
@@ -438,6 +438,7 @@ class MigrationWorkflowTest {
 
     assertEquals(MigrationResult.COMPLETED, result.outcome);
     assertEquals(2, fakes.journal.count("awaitCatchUp"));
+    assertEquals(1, fakes.journal.count("resumeReplication"), "retry starts the replication threads again");
     assertEquals(2, step(result.status, Step.CATCH_UP).attempts);
     assertTrue(result.status.lag.caughtUp);
   }
