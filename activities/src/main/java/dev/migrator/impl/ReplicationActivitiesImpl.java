@@ -10,7 +10,9 @@ import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.MySqlErrors;
 import dev.migrator.mysql.ServerInfo;
 import dev.migrator.mysql.Sql;
+import dev.migrator.replication.ProgressInspector;
 import dev.migrator.replication.ReplicaStatusReader;
+import dev.migrator.replication.ReplicationConfigurator;
 import dev.migrator.replication.ReplicationErrorClassifier;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
@@ -19,9 +21,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-/** Steps 9 and 10 for self-managed targets: CHANGE MASTER / CHANGE REPLICATION SOURCE, lag. */
+/**
+ * Steps 9 and 10: replication account, replication setup through the target flavor's
+ * {@link ReplicationConfigurator}, lag polling with the stuck-vs-slow inspection, and the actions
+ * behind the operator's decisions on a replication error (retry, skip, next-log).
+ */
 public class ReplicationActivitiesImpl implements ReplicationActivities {
   private final Connector connector;
 
@@ -91,40 +96,16 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
 
   @Override
   public void startReplication(MigrationRequest r, BinlogCoordinates from) {
-    if (from == null) {
+    if (from == null && !r.replication.gtidAutoPosition) {
       throw ApplicationFailure.newNonRetryableFailure("no binlog coordinates were captured; cannot start replication",
           "InvalidRequest");
     }
     String pw = connector.credentials().resolve(r.replication.password, "replication.password");
+    ReplicationConfigurator conf = ReplicationConfigurator.forTarget(r.target);
     try (Connection dst = connector.open("target", r.target)) {
-      ServerInfo info = ServerInfo.of(dst);
-      Jdbc.exec(dst, info.stopReplica(), info.resetReplicaAll());
-      String filter = r.schemas.stream().map(s -> s.replace("%", "\\%").replace("_", "\\_") + ".%")
-          .collect(Collectors.joining(","));
-      if (info.mariadb()) {
-        Jdbc.exec(dst, "SET GLOBAL replicate_wild_do_table = " + Sql.literal(filter));
-      } else {
-        Jdbc.exec(dst, "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ("
-            + r.schemas.stream().map(s -> Sql.literal(s + ".%")).collect(Collectors.joining(",")) + ")");
-      }
-      String sql = info.mysqlReplicaSyntax()
-          ? "CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, SOURCE_PASSWORD = ?,"
-              + " SOURCE_LOG_FILE = ?, SOURCE_LOG_POS = ?, SOURCE_CONNECT_RETRY = 5"
-              + (r.replication.ssl ? ", SOURCE_SSL = 1" : "")
-          : "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?,"
-              + " MASTER_LOG_FILE = ?, MASTER_LOG_POS = ?, MASTER_CONNECT_RETRY = 5"
-              + (info.mariadb() ? ", MASTER_USE_GTID = no" : "")
-              + (r.replication.ssl ? ", MASTER_SSL = 1" : "");
-      try (PreparedStatement ps = dst.prepareStatement(sql)) {
-        ps.setString(1, r.source.replicationHostOrHost());
-        ps.setInt(2, r.source.replicationPortOrPort());
-        ps.setString(3, r.replication.user);
-        ps.setString(4, pw == null ? "" : pw);
-        ps.setString(5, from.file);
-        ps.setLong(6, from.position);
-        ps.execute();
-      }
-      Jdbc.exec(dst, info.startReplica());
+      conf.configure(dst, new ReplicationConfigurator.SourceLink(r.source.replicationHostOrHost(),
+          r.source.replicationPortOrPort(), r.replication.user, pw, r.replication), from, r.schemas);
+      conf.start(dst);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }
@@ -133,13 +114,50 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   @Override
   public void stopAndResetReplication(MigrationRequest r) {
     try (Connection dst = connector.open("target", r.target)) {
-      ServerInfo info = ServerInfo.of(dst);
-      Jdbc.exec(dst, info.stopReplica(), info.resetReplicaAll());
-      if (info.mariadb()) {
-        Jdbc.exec(dst, "SET GLOBAL replicate_wild_do_table = ''");
-      } else {
-        Jdbc.exec(dst, "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ()");
+      ReplicationConfigurator.forTarget(r.target).reset(dst);
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  @Override
+  public void resumeReplication(MigrationRequest r) {
+    ReplicationConfigurator conf = ReplicationConfigurator.forTarget(r.target);
+    try (Connection dst = connector.open("target", r.target)) {
+      // Stop first: START on a half-running replica leaves the failed thread stopped.
+      conf.stop(dst);
+      conf.start(dst);
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  @Override
+  public String skipReplicationEvent(MigrationRequest r) {
+    try (Connection dst = connector.open("target", r.target)) {
+      ReplicationStatus st = ReplicaStatusReader.read(dst);
+      if (st.lastSqlErrno != 1062 && st.lastSqlErrno != 1032) {
+        throw ApplicationFailure.newNonRetryableFailure("target: the SQL thread is not stopped on a 1062/1032 error"
+            + " (Last_SQL_Errno=" + st.lastSqlErrno + "); nothing was skipped", "InvalidRequest");
       }
+      String skipped = "ERROR " + st.lastSqlErrno + ": " + st.lastSqlError;
+      ReplicationConfigurator.forTarget(r.target).skipOneEvent(dst);
+      return skipped;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  @Override
+  public BinlogCoordinates moveToNextLog(MigrationRequest r) {
+    try (Connection dst = connector.open("target", r.target)) {
+      ReplicationStatus st = ReplicaStatusReader.read(dst);
+      ReplicationErrorClassifier.Classified c = ReplicationErrorClassifier.classify(st);
+      if (c == null || !"impossible-position".equals(c.kind()) || st.ioFile == null) {
+        throw ApplicationFailure.newNonRetryableFailure("target: the IO thread is not stopped on a 1236 impossible"
+            + " position (" + (c == null ? "no error" : c.kind()) + "); replication was not moved", "InvalidRequest");
+      }
+      return ReplicationConfigurator.forTarget(r.target).nextLog(dst, st.ioFile);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }
@@ -150,6 +168,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     long deadline = System.currentTimeMillis() + maxSeconds * 1000L;
     int stable = 0;
     LagReading last = null;
+    LagReading previous = null;
     long connectErrorSince = 0;
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
       while (true) {
@@ -163,12 +182,20 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
           if (connectErrorSince == 0) connectErrorSince = System.currentTimeMillis();
           if (System.currentTimeMillis() - connectErrorSince > 60_000) return reading;
           reading.errorKind = null;
+          reading.progress = LagReading.MOVING;
+          reading.diagnosis = "reconnecting: " + reading.diagnosis;
         } else {
           connectErrorSince = 0;
+          if (!reading.caughtUp && previous != null && notMoving(previous, reading)) {
+            ProgressInspector.Finding f = ProgressInspector.inspect(dst, reading.replica.sqlState, reading.replica.ioState);
+            reading.progress = f.slow() ? LagReading.SLOW : LagReading.STUCK;
+            reading.diagnosis = f.diagnosis();
+          }
         }
         stable = reading.caughtUp ? stable + 1 : 0;
         if (stable >= r.replication.stablePolls) return reading;
         if (System.currentTimeMillis() >= deadline) return reading;
+        previous = reading;
         Thread.sleep(r.replication.pollSeconds * 1000L);
       }
     } catch (SQLException e) {
@@ -177,6 +204,16 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
       Thread.currentThread().interrupt();
       return last;
     }
+  }
+
+  /** Neither the executed position nor the lag improved between two readings. */
+  static boolean notMoving(LagReading before, LagReading now) {
+    BinlogCoordinates a = before.replica.executed();
+    BinlogCoordinates b = now.replica.executed();
+    if (a == null || b == null || a.compareTo(b) != 0) return false;
+    Long la = before.replica.secondsBehind;
+    Long lb = now.replica.secondsBehind;
+    return la == null || lb == null || lb >= la;
   }
 
   /** One poll: source position first, then the replica, so "caught up" is never optimistic. */
@@ -191,8 +228,10 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
       l.diagnosis = c.diagnosis();
     }
     BinlogCoordinates executed = l.replica.executed();
+    l.progress = l.errorKind != null ? LagReading.ERROR : LagReading.MOVING;
     l.caughtUp = l.replica.ioRunning && l.replica.sqlRunning && executed != null && l.sourcePosition != null
         && executed.compareTo(l.sourcePosition) >= 0;
+    if (l.caughtUp) l.progress = LagReading.CAUGHT_UP;
     return l;
   }
 
