@@ -163,6 +163,9 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     }
   }
 
+  /** How long a connection problem (target to source, or worker to source) may last before it is reported. */
+  static final long CONNECT_GRACE_MILLIS = 60_000;
+
   @Override
   public LagReading awaitCatchUp(MigrationRequest r, int maxSeconds) {
     long deadline = System.currentTimeMillis() + maxSeconds * 1000L;
@@ -170,9 +173,32 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     LagReading last = null;
     LagReading previous = null;
     long connectErrorSince = 0;
-    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
+    long sourceDownSince = 0;
+    Connection src = null;
+    try (Connection dst = connector.open("target", r.target)) {
       while (true) {
-        LagReading reading = read(src, dst);
+        LagReading reading;
+        try {
+          if (src == null) src = connector.openRaw("source", r.source);
+          reading = read(src, dst);
+          sourceDownSince = 0;
+        } catch (SQLException e) {
+          // The source is down or unreachable from the worker (a restart, a failover): keep
+          // reading the target and let the IO thread reconnect; report only a lasting outage.
+          closeQuietly(src);
+          src = null;
+          if (sourceDownSince == 0) sourceDownSince = System.currentTimeMillis();
+          if (System.currentTimeMillis() - sourceDownSince > CONNECT_GRACE_MILLIS) {
+            throw MySqlErrors.failure("source", r.source, e);
+          }
+          reading = new LagReading();
+          reading.replica = ReplicaStatusReader.read(dst);
+          reading.polledAtMillis = System.currentTimeMillis();
+          reading.progress = LagReading.MOVING;
+          reading.diagnosis = "source unreachable from the worker for "
+              + (System.currentTimeMillis() - sourceDownSince) / 1000 + " s (" + MySqlErrors.diagnose("source", r.source, e).message()
+              + "); still polling";
+        }
         last = reading;
         Activity.getExecutionContext().heartbeat(reading.replica.secondsBehind);
         if (reading.errorKind != null) {
@@ -180,13 +206,13 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
           boolean transientKind = "connect".equals(reading.errorKind);
           if (!transientKind) return reading;
           if (connectErrorSince == 0) connectErrorSince = System.currentTimeMillis();
-          if (System.currentTimeMillis() - connectErrorSince > 60_000) return reading;
+          if (System.currentTimeMillis() - connectErrorSince > CONNECT_GRACE_MILLIS) return reading;
           reading.errorKind = null;
           reading.progress = LagReading.MOVING;
           reading.diagnosis = "reconnecting: " + reading.diagnosis;
         } else {
           connectErrorSince = 0;
-          if (!reading.caughtUp && previous != null && notMoving(previous, reading)) {
+          if (!reading.caughtUp && src != null && previous != null && notMoving(previous, reading)) {
             ProgressInspector.Finding f = ProgressInspector.inspect(dst, reading.replica.sqlState, reading.replica.ioState);
             reading.progress = f.slow() ? LagReading.SLOW : LagReading.STUCK;
             reading.diagnosis = f.diagnosis();
@@ -203,6 +229,17 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return last;
+    } finally {
+      closeQuietly(src);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) return;
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // already broken
     }
   }
 
