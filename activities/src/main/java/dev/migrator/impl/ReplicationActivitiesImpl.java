@@ -20,6 +20,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -104,19 +106,98 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     ReplicationConfigurator conf = ReplicationConfigurator.forTarget(r.target);
     try (Connection dst = connector.open("target", r.target)) {
       conf.configure(dst, new ReplicationConfigurator.SourceLink(r.source.replicationHostOrHost(),
-          r.source.replicationPortOrPort(), r.replication.user, pw, r.replication), from, r.schemas);
+          r.source.replicationPortOrPort(), r.replication.user, pw, r.replication), from, replicatedSchemas(r));
       conf.start(dst);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }
   }
 
+  /** The migrated schemas, and the heartbeat schema when the heartbeat is on. */
+  static List<String> replicatedSchemas(MigrationRequest r) {
+    List<String> s = new ArrayList<>(r.schemas);
+    if (r.replication.heartbeat) s.add(r.replication.heartbeatSchema);
+    return s;
+  }
+
   @Override
   public void stopAndResetReplication(MigrationRequest r) {
     try (Connection dst = connector.open("target", r.target)) {
       ReplicationConfigurator.forTarget(r.target).reset(dst);
+      if (r.replication.heartbeat) Heartbeat.drop(dst, r);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
+    }
+    if (r.replication.heartbeat) {
+      try (Connection src = connector.open("source", r.source)) {
+        Heartbeat.drop(src, r);
+      } catch (SQLException e) {
+        throw MySqlErrors.failure("source", r.source, e);
+      }
+    }
+  }
+
+  /** The optional heartbeat table (see ReplicationOptions.heartbeat). */
+  static final class Heartbeat {
+    private Heartbeat() {}
+
+    static String table(MigrationRequest r) {
+      return Sql.table(r.replication.heartbeatSchema, "heartbeat");
+    }
+
+    /** Writes the worker's clock on the source; creates the table on first use (replicated). */
+    static void write(Connection src, MigrationRequest r, long nowMillis) throws SQLException {
+      try (PreparedStatement ps = src.prepareStatement("REPLACE INTO " + table(r) + " (id, written_at_millis) VALUES (1, ?)")) {
+        ps.setLong(1, nowMillis);
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        if (e.getErrorCode() != 1146 && e.getErrorCode() != 1049) throw e;
+        Jdbc.exec(src, "CREATE DATABASE IF NOT EXISTS " + Sql.id(r.replication.heartbeatSchema),
+            "CREATE TABLE IF NOT EXISTS " + table(r) + " (id INT PRIMARY KEY, written_at_millis BIGINT NOT NULL)"
+                + " ENGINE=InnoDB");
+        write(src, r, nowMillis);
+      }
+    }
+
+    /**
+     * End-to-end lag: how long the oldest heartbeat written in this call and not yet applied on
+     * the target has been waiting (0 when the newest one arrived). Without such history (the
+     * first poll of a call) the age of the applied heartbeat, an upper bound.
+     */
+    static Long lag(Long applied, List<Long> written, long now) {
+      if (applied == null) return null;
+      for (long w : written) {
+        if (w > applied) return Math.max(0, now - w);
+      }
+      return written.isEmpty() ? Math.max(0, now - applied) : 0L;
+    }
+
+    /** The worker time of the newest heartbeat the target has applied, or null. */
+    static Long applied(Connection dst, MigrationRequest r) throws SQLException {
+      try {
+        String v = Jdbc.scalar(dst, "SELECT written_at_millis FROM " + table(r) + " WHERE id = 1");
+        return v == null ? null : Long.valueOf(v);
+      } catch (SQLException e) {
+        if (e.getErrorCode() == 1146 || e.getErrorCode() == 1049) return null; // not replicated yet
+        throw e;
+      }
+    }
+
+    /** Drops the heartbeat table, and its schema if nothing else is in it. */
+    static void drop(Connection c, MigrationRequest r) throws SQLException {
+      try {
+        Jdbc.exec(c, "SET SESSION sql_log_bin = 0");
+      } catch (SQLException ignored) {
+        // RDS/Aurora: the drop is binlogged, harmless once replication is reset
+      }
+      Jdbc.exec(c, "DROP TABLE IF EXISTS " + table(r));
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?")) {
+        ps.setString(1, r.replication.heartbeatSchema);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) == 0) Jdbc.exec(c, "DROP DATABASE IF EXISTS " + Sql.id(r.replication.heartbeatSchema));
+        }
+      }
     }
   }
 
@@ -175,12 +256,21 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     long connectErrorSince = 0;
     long sourceDownSince = 0;
     Connection src = null;
+    List<Long> written = new ArrayList<>();
     try (Connection dst = connector.open("target", r.target)) {
       while (true) {
         LagReading reading;
         try {
           if (src == null) src = connector.openRaw("source", r.source);
           reading = read(src, dst);
+          if (r.replication.heartbeat) {
+            // Read what arrived, then write the next one: after the position reads, so that a
+            // fresh heartbeat never keeps "caught up" from being reached.
+            reading.heartbeatLagMillis = Heartbeat.lag(Heartbeat.applied(dst, r), written, reading.polledAtMillis);
+            long now = System.currentTimeMillis();
+            Heartbeat.write(src, r, now);
+            written.add(now);
+          }
           sourceDownSince = 0;
         } catch (SQLException e) {
           // The source is down or unreachable from the worker (a restart, a failover): keep

@@ -277,6 +277,30 @@ class ReplicationOnRealServersTest {
   }
 
   @Test
+  void heartbeatGivesEndToEndLagAndIsDroppedWithReplication() {
+    MigrationRequest r = prepare("r_hb");
+    r.replication.heartbeat = true;
+    repl.ensureReplicationUser(r);
+    repl.startReplication(r, sourcePosition());
+    LagReading l = awaitCaughtUp(r);
+    assertNotNull(l.heartbeatLagMillis, "the heartbeat arrived");
+    assertTrue(l.heartbeatLagMillis < 5_000, "lag " + l.heartbeatLagMillis);
+
+    target.sql("STOP SLAVE SQL_THREAD");
+    LagReading behind = repl.awaitCatchUp(r, 3);
+    assertTrue(behind.heartbeatLagMillis != null && behind.heartbeatLagMillis >= 1_000,
+        "heartbeats wait while the SQL thread is stopped: " + behind.heartbeatLagMillis);
+    repl.resumeReplication(r);
+    awaitCaughtUp(r);
+
+    repl.stopAndResetReplication(r);
+    for (LocalMariaDb db : List.of(source, target)) {
+      assertNull(db.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'migrator_heartbeat'"),
+          "heartbeat schema dropped on " + db.name());
+    }
+  }
+
+  @Test
   void rdsTargetIsConfiguredAndSteeredThroughTheRdsProcedures() throws Exception {
     installRdsProcedures(target);
     MigrationRequest r = prepare("r_rds");

@@ -26,6 +26,12 @@ public class LagReading {
 
   /** Worker clock when the reading was taken (an activity result, so deterministic for workflows). */
   public long polledAtMillis;
+  /**
+   * With replication.heartbeat: milliseconds between the worker writing the heartbeat row on the
+   * source and this poll, for the newest heartbeat the target has applied (worker clock only, so
+   * no clock skew); null without heartbeat or before the first one arrived.
+   */
+  public Long heartbeatLagMillis;
   /** Lag trend over the last readings, computed by the catch-up workflow; null from activities. */
   public LagTrend trend;
   /** Polls made by the catch-up workflow so far (all its runs), and its current run (continue-as-new). */

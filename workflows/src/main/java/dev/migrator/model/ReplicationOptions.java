@@ -31,6 +31,16 @@ public class ReplicationOptions {
    * (what {@code status} shows while catching up). Bounds the migration's history growth.
    */
   public int lagReportSeconds = 600;
+  /**
+   * Optional heartbeat: each lag poll writes the worker's clock into
+   * {@code <heartbeatSchema>.heartbeat} on the source and reads back what the target has applied,
+   * giving end-to-end lag in milliseconds. The schema is replicated (added to the filter; on
+   * RDS/Aurora it must be in the parameter group's replicate-wild-do-table) and dropped on both
+   * sides when replication is reset.
+   */
+  public boolean heartbeat = false;
+
+  public String heartbeatSchema = "migrator_heartbeat";
   /** Polls per run of the catch-up child workflow before it continues as new. */
   public int pollsPerRun = 100;
 }

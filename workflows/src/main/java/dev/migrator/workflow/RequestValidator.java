@@ -70,6 +70,10 @@ public final class RequestValidator {
       if (r.replication.stablePolls <= 0) p.add("replication.stablePolls must be positive");
       if (r.replication.connectRetrySeconds <= 0) p.add("replication.connectRetrySeconds must be positive");
       if (r.replication.pollsPerRun <= 0) p.add("replication.pollsPerRun must be positive");
+      if (r.replication.heartbeat && (r.replication.heartbeatSchema == null || r.replication.heartbeatSchema.isBlank()
+          || (r.schemas != null && r.schemas.contains(r.replication.heartbeatSchema)))) {
+        p.add("replication.heartbeatSchema must name a schema of its own, not one of the migrated schemas");
+      }
       if (r.replication.lagReportSeconds < 0) p.add("replication.lagReportSeconds must not be negative");
       if (r.replication.sslCaFile != null && !r.replication.sslCaFile.isBlank() && r.target != null
           && r.target.isRdsFamily()) {
