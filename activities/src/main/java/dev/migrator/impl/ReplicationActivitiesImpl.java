@@ -312,7 +312,12 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
         if (stable >= r.replication.stablePolls) return reading;
         if (System.currentTimeMillis() >= deadline) return reading;
         previous = reading;
-        Thread.sleep(r.replication.pollSeconds * 1000L);
+        // Sleep in slices with heartbeats: a poll interval may be longer than the heartbeat timeout.
+        long wakeAt = System.currentTimeMillis() + r.replication.pollSeconds * 1000L;
+        for (long left = wakeAt - System.currentTimeMillis(); left > 0; left = wakeAt - System.currentTimeMillis()) {
+          Thread.sleep(Math.min(left, 5_000));
+          Activity.getExecutionContext().heartbeat(reading.replica.secondsBehind);
+        }
       }
     } catch (SQLException e) {
       throw MySqlErrors.failure("lag poll", r.target, e);
