@@ -113,7 +113,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       // Odd ids on the source, even ids on the target: inserts on either side never collide.
       Jdbc.exec(src, "SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 1");
       Jdbc.exec(dst, "SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
-      ReplicationActivitiesImpl.pointReplicaAt(src, r.target, r, fromTarget, pw);
+      ReplicationActivitiesImpl.pointReplicaAt(src, r.source, r.target, r, fromTarget, pw);
     } catch (SQLException e) {
       throw MySqlErrors.failure("reverse replication", r.source, e);
     }
@@ -122,7 +122,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   @Override
   public void stopReverseReplication(MigrationRequest r) {
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
-      ReplicationActivitiesImpl.resetReplica(src);
+      ReplicationActivitiesImpl.resetReplica(src, r.source);
       Jdbc.exec(src, "SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
       Jdbc.exec(dst, "SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
       try {

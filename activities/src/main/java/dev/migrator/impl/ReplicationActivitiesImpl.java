@@ -10,7 +10,9 @@ import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.MySqlErrors;
 import dev.migrator.mysql.ServerInfo;
 import dev.migrator.mysql.Sql;
+import dev.migrator.replication.ProgressInspector;
 import dev.migrator.replication.ReplicaStatusReader;
+import dev.migrator.replication.ReplicationConfigurator;
 import dev.migrator.replication.ReplicationErrorClassifier;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
@@ -18,10 +20,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-/** Steps 9 and 10 for self-managed targets: CHANGE MASTER / CHANGE REPLICATION SOURCE, lag. */
+/**
+ * Steps 9 and 10: replication account, replication setup through the target flavor's
+ * {@link ReplicationConfigurator}, lag polling with the stuck-vs-slow inspection, and the actions
+ * behind the operator's decisions on a replication error (retry, skip, next-log).
+ */
 public class ReplicationActivitiesImpl implements ReplicationActivities {
   private final Connector connector;
 
@@ -91,84 +98,220 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
 
   @Override
   public void startReplication(MigrationRequest r, BinlogCoordinates from) {
-    if (from == null) {
+    if (from == null && !r.replication.gtidAutoPosition) {
       throw ApplicationFailure.newNonRetryableFailure("no binlog coordinates were captured; cannot start replication",
           "InvalidRequest");
     }
     String pw = connector.credentials().resolve(r.replication.password, "replication.password");
+    ReplicationConfigurator conf = ReplicationConfigurator.forTarget(r.target);
     try (Connection dst = connector.open("target", r.target)) {
-      pointReplicaAt(dst, r.source, r, from, pw);
+      conf.configure(dst, new ReplicationConfigurator.SourceLink(r.source.replicationHostOrHost(),
+          r.source.replicationPortOrPort(), r.replication.user, pw, r.replication), from, replicatedSchemas(r));
+      conf.start(dst);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }
   }
 
   /**
-   * Makes the server behind {@code replica} replicate from {@code primary} at {@code from},
-   * filtered to the migrated schemas. Used both ways: forward (target follows source) and reverse
-   * (source follows target after cutover).
+   * Makes the server behind {@code replica} (an endpoint of flavor {@code replicaEndpoint})
+   * replicate from {@code primary} at {@code from}, filtered to the migrated schemas. Used for the
+   * reverse direction after cutover: the old source follows the new primary.
    */
-  static void pointReplicaAt(Connection replica, dev.migrator.model.Endpoint primary, MigrationRequest r,
-      BinlogCoordinates from, String password) throws SQLException {
-    ServerInfo info = ServerInfo.of(replica);
-    Jdbc.exec(replica, info.stopReplica(), info.resetReplicaAll());
-    String filter = r.schemas.stream().map(s -> s.replace("%", "\\%").replace("_", "\\_") + ".%")
-        .collect(Collectors.joining(","));
-    if (info.mariadb()) {
-      Jdbc.exec(replica, "SET GLOBAL replicate_wild_do_table = " + Sql.literal(filter));
-    } else {
-      Jdbc.exec(replica, "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ("
-          + r.schemas.stream().map(s -> Sql.literal(s + ".%")).collect(Collectors.joining(",")) + ")");
-    }
-    String sql = info.mysqlReplicaSyntax()
-        ? "CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, SOURCE_PASSWORD = ?,"
-            + " SOURCE_LOG_FILE = ?, SOURCE_LOG_POS = ?, SOURCE_CONNECT_RETRY = 5"
-            + (r.replication.ssl ? ", SOURCE_SSL = 1" : "")
-        : "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?,"
-            + " MASTER_LOG_FILE = ?, MASTER_LOG_POS = ?, MASTER_CONNECT_RETRY = 5"
-            + (info.mariadb() ? ", MASTER_USE_GTID = no" : "")
-            + (r.replication.ssl ? ", MASTER_SSL = 1" : "");
-    try (PreparedStatement ps = replica.prepareStatement(sql)) {
-      ps.setString(1, primary.replicationHostOrHost());
-      ps.setInt(2, primary.replicationPortOrPort());
-      ps.setString(3, r.replication.user);
-      ps.setString(4, password == null ? "" : password);
-      ps.setString(5, from.file);
-      ps.setLong(6, from.position);
-      ps.execute();
-    }
-    Jdbc.exec(replica, info.startReplica());
+  static void pointReplicaAt(Connection replica, dev.migrator.model.Endpoint replicaEndpoint,
+      dev.migrator.model.Endpoint primary, MigrationRequest r, BinlogCoordinates from, String password)
+      throws SQLException {
+    ReplicationConfigurator conf = ReplicationConfigurator.forTarget(replicaEndpoint);
+    // Reverse replication always starts at the position read at cutover, never by GTID.
+    dev.migrator.model.ReplicationOptions o = new dev.migrator.model.ReplicationOptions();
+    o.ssl = r.replication.ssl;
+    o.connectRetrySeconds = r.replication.connectRetrySeconds;
+    conf.configure(replica, new ReplicationConfigurator.SourceLink(primary.replicationHostOrHost(),
+        primary.replicationPortOrPort(), r.replication.user, password, o), from, r.schemas);
+    conf.start(replica);
   }
 
   /** Stops replication on this server and forgets its configuration and filter. Idempotent. */
-  static void resetReplica(Connection replica) throws SQLException {
-    ServerInfo info = ServerInfo.of(replica);
-    Jdbc.exec(replica, info.stopReplica(), info.resetReplicaAll());
-    if (info.mariadb()) {
-      Jdbc.exec(replica, "SET GLOBAL replicate_wild_do_table = ''");
-    } else {
-      Jdbc.exec(replica, "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ()");
-    }
+  static void resetReplica(Connection replica, dev.migrator.model.Endpoint replicaEndpoint) throws SQLException {
+    ReplicationConfigurator.forTarget(replicaEndpoint).reset(replica);
+  }
+
+  /** The migrated schemas, and the heartbeat schema when the heartbeat is on. */
+  static List<String> replicatedSchemas(MigrationRequest r) {
+    List<String> s = new ArrayList<>(r.schemas);
+    if (r.replication.heartbeat) s.add(r.replication.heartbeatSchema);
+    return s;
   }
 
   @Override
   public void stopAndResetReplication(MigrationRequest r) {
     try (Connection dst = connector.open("target", r.target)) {
-      resetReplica(dst);
+      ReplicationConfigurator.forTarget(r.target).reset(dst);
+      if (r.replication.heartbeat) Heartbeat.drop(dst, r);
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+    if (r.replication.heartbeat) {
+      try (Connection src = connector.open("source", r.source)) {
+        Heartbeat.drop(src, r);
+      } catch (SQLException e) {
+        throw MySqlErrors.failure("source", r.source, e);
+      }
+    }
+  }
+
+  /** The optional heartbeat table (see ReplicationOptions.heartbeat). */
+  static final class Heartbeat {
+    private Heartbeat() {}
+
+    static String table(MigrationRequest r) {
+      return Sql.table(r.replication.heartbeatSchema, "heartbeat");
+    }
+
+    /** Writes the worker's clock on the source; creates the table on first use (replicated). */
+    static void write(Connection src, MigrationRequest r, long nowMillis) throws SQLException {
+      try (PreparedStatement ps = src.prepareStatement("REPLACE INTO " + table(r) + " (id, written_at_millis) VALUES (1, ?)")) {
+        ps.setLong(1, nowMillis);
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        if (e.getErrorCode() != 1146 && e.getErrorCode() != 1049) throw e;
+        Jdbc.exec(src, "CREATE DATABASE IF NOT EXISTS " + Sql.id(r.replication.heartbeatSchema),
+            "CREATE TABLE IF NOT EXISTS " + table(r) + " (id INT PRIMARY KEY, written_at_millis BIGINT NOT NULL)"
+                + " ENGINE=InnoDB");
+        write(src, r, nowMillis);
+      }
+    }
+
+    /**
+     * End-to-end lag: how long the oldest heartbeat written in this call and not yet applied on
+     * the target has been waiting (0 when the newest one arrived). Without such history (the
+     * first poll of a call) the age of the applied heartbeat, an upper bound.
+     */
+    static Long lag(Long applied, List<Long> written, long now) {
+      if (applied == null) return null;
+      for (long w : written) {
+        if (w > applied) return Math.max(0, now - w);
+      }
+      return written.isEmpty() ? Math.max(0, now - applied) : 0L;
+    }
+
+    /** The worker time of the newest heartbeat the target has applied, or null. */
+    static Long applied(Connection dst, MigrationRequest r) throws SQLException {
+      try {
+        String v = Jdbc.scalar(dst, "SELECT written_at_millis FROM " + table(r) + " WHERE id = 1");
+        return v == null ? null : Long.valueOf(v);
+      } catch (SQLException e) {
+        if (e.getErrorCode() == 1146 || e.getErrorCode() == 1049) return null; // not replicated yet
+        throw e;
+      }
+    }
+
+    /** Drops the heartbeat table, and its schema if nothing else is in it. */
+    static void drop(Connection c, MigrationRequest r) throws SQLException {
+      try {
+        Jdbc.exec(c, "SET SESSION sql_log_bin = 0");
+      } catch (SQLException ignored) {
+        // RDS/Aurora: the drop is binlogged, harmless once replication is reset
+      }
+      Jdbc.exec(c, "DROP TABLE IF EXISTS " + table(r));
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?")) {
+        ps.setString(1, r.replication.heartbeatSchema);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) == 0) Jdbc.exec(c, "DROP DATABASE IF EXISTS " + Sql.id(r.replication.heartbeatSchema));
+        }
+      }
+    }
+  }
+
+  @Override
+  public void resumeReplication(MigrationRequest r) {
+    ReplicationConfigurator conf = ReplicationConfigurator.forTarget(r.target);
+    try (Connection dst = connector.open("target", r.target)) {
+      // Stop first: START on a half-running replica leaves the failed thread stopped.
+      conf.stop(dst);
+      conf.start(dst);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }
   }
 
   @Override
+  public String skipReplicationEvent(MigrationRequest r) {
+    try (Connection dst = connector.open("target", r.target)) {
+      ReplicationStatus st = ReplicaStatusReader.read(dst);
+      if (st.lastSqlErrno != 1062 && st.lastSqlErrno != 1032) {
+        throw ApplicationFailure.newNonRetryableFailure("target: the SQL thread is not stopped on a 1062/1032 error"
+            + " (Last_SQL_Errno=" + st.lastSqlErrno + "); nothing was skipped", "InvalidRequest");
+      }
+      String skipped = "ERROR " + st.lastSqlErrno + ": " + st.lastSqlError;
+      ReplicationConfigurator.forTarget(r.target).skipOneEvent(dst);
+      return skipped;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  @Override
+  public BinlogCoordinates moveToNextLog(MigrationRequest r) {
+    try (Connection dst = connector.open("target", r.target)) {
+      ReplicationStatus st = ReplicaStatusReader.read(dst);
+      ReplicationErrorClassifier.Classified c = ReplicationErrorClassifier.classify(st);
+      if (c == null || !"impossible-position".equals(c.kind()) || st.ioFile == null) {
+        throw ApplicationFailure.newNonRetryableFailure("target: the IO thread is not stopped on a 1236 impossible"
+            + " position (" + (c == null ? "no error" : c.kind()) + "); replication was not moved", "InvalidRequest");
+      }
+      return ReplicationConfigurator.forTarget(r.target).nextLog(dst, st.ioFile);
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  /** How long a connection problem (target to source, or worker to source) may last before it is reported. */
+  static final long CONNECT_GRACE_MILLIS = 60_000;
+
+  @Override
   public LagReading awaitCatchUp(MigrationRequest r, int maxSeconds) {
     long deadline = System.currentTimeMillis() + maxSeconds * 1000L;
     int stable = 0;
     LagReading last = null;
+    LagReading previous = null;
     long connectErrorSince = 0;
-    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
+    long sourceDownSince = 0;
+    Connection src = null;
+    List<Long> written = new ArrayList<>();
+    try (Connection dst = connector.open("target", r.target)) {
       while (true) {
-        LagReading reading = read(src, dst);
+        LagReading reading;
+        try {
+          if (src == null) src = connector.openRaw("source", r.source);
+          reading = read(src, dst);
+          if (r.replication.heartbeat) {
+            // Read what arrived, then write the next one: after the position reads, so that a
+            // fresh heartbeat never keeps "caught up" from being reached.
+            reading.heartbeatLagMillis = Heartbeat.lag(Heartbeat.applied(dst, r), written, reading.polledAtMillis);
+            long now = System.currentTimeMillis();
+            Heartbeat.write(src, r, now);
+            written.add(now);
+          }
+          sourceDownSince = 0;
+        } catch (SQLException e) {
+          // The source is down or unreachable from the worker (a restart, a failover): keep
+          // reading the target and let the IO thread reconnect; report only a lasting outage.
+          closeQuietly(src);
+          src = null;
+          if (sourceDownSince == 0) sourceDownSince = System.currentTimeMillis();
+          if (System.currentTimeMillis() - sourceDownSince > CONNECT_GRACE_MILLIS) {
+            throw MySqlErrors.failure("source", r.source, e);
+          }
+          reading = new LagReading();
+          reading.replica = ReplicaStatusReader.read(dst);
+          reading.polledAtMillis = System.currentTimeMillis();
+          reading.progress = LagReading.MOVING;
+          reading.diagnosis = "source unreachable from the worker for "
+              + (System.currentTimeMillis() - sourceDownSince) / 1000 + " s (" + MySqlErrors.diagnose("source", r.source, e).message()
+              + "); still polling";
+        }
         last = reading;
         Activity.getExecutionContext().heartbeat(reading.replica.secondsBehind);
         if (reading.errorKind != null) {
@@ -176,22 +319,56 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
           boolean transientKind = "connect".equals(reading.errorKind);
           if (!transientKind) return reading;
           if (connectErrorSince == 0) connectErrorSince = System.currentTimeMillis();
-          if (System.currentTimeMillis() - connectErrorSince > 60_000) return reading;
+          if (System.currentTimeMillis() - connectErrorSince > CONNECT_GRACE_MILLIS) return reading;
           reading.errorKind = null;
+          reading.progress = LagReading.MOVING;
+          reading.diagnosis = "reconnecting: " + reading.diagnosis;
         } else {
           connectErrorSince = 0;
+          if (!reading.caughtUp && src != null && previous != null && notMoving(previous, reading)) {
+            ProgressInspector.Finding f = ProgressInspector.inspect(dst, reading.replica.sqlState, reading.replica.ioState);
+            reading.progress = f.slow() ? LagReading.SLOW : LagReading.STUCK;
+            reading.diagnosis = f.diagnosis();
+          }
         }
         stable = reading.caughtUp ? stable + 1 : 0;
         if (stable >= r.replication.stablePolls) return reading;
         if (System.currentTimeMillis() >= deadline) return reading;
-        Thread.sleep(r.replication.pollSeconds * 1000L);
+        previous = reading;
+        // Sleep in slices with heartbeats: a poll interval may be longer than the heartbeat timeout.
+        long wakeAt = System.currentTimeMillis() + r.replication.pollSeconds * 1000L;
+        for (long left = wakeAt - System.currentTimeMillis(); left > 0; left = wakeAt - System.currentTimeMillis()) {
+          Thread.sleep(Math.min(left, 5_000));
+          Activity.getExecutionContext().heartbeat(reading.replica.secondsBehind);
+        }
       }
     } catch (SQLException e) {
       throw MySqlErrors.failure("lag poll", r.target, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return last;
+    } finally {
+      closeQuietly(src);
     }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) return;
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // already broken
+    }
+  }
+
+  /** Neither the executed position nor the lag improved between two readings. */
+  static boolean notMoving(LagReading before, LagReading now) {
+    BinlogCoordinates a = before.replica.executed();
+    BinlogCoordinates b = now.replica.executed();
+    if (a == null || b == null || a.compareTo(b) != 0) return false;
+    Long la = before.replica.secondsBehind;
+    Long lb = now.replica.secondsBehind;
+    return la == null || lb == null || lb >= la;
   }
 
   /** One poll: source position first, then the replica, so "caught up" is never optimistic. */
@@ -206,8 +383,10 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
       l.diagnosis = c.diagnosis();
     }
     BinlogCoordinates executed = l.replica.executed();
+    l.progress = l.errorKind != null ? LagReading.ERROR : LagReading.MOVING;
     l.caughtUp = l.replica.ioRunning && l.replica.sqlRunning && executed != null && l.sourcePosition != null
         && executed.compareTo(l.sourcePosition) >= 0;
+    if (l.caughtUp) l.progress = LagReading.CAUGHT_UP;
     return l;
   }
 

@@ -30,6 +30,9 @@ public final class ReplicaStatusReader {
     s.sqlState = get(row, "Slave_SQL_Running_State", "Replica_SQL_Running_State");
     String lag = get(row, "Seconds_Behind_Master", "Seconds_Behind_Source");
     s.secondsBehind = lag == null || lag.isEmpty() || "NULL".equalsIgnoreCase(lag) ? null : Long.valueOf(lag);
+    s.ioFile = get(row, "Master_Log_File", "Source_Log_File");
+    String readPos = get(row, "Read_Master_Log_Pos", "Read_Source_Log_Pos");
+    s.ioPosition = readPos == null || readPos.isEmpty() ? 0 : Long.parseLong(readPos);
     s.executedFile = get(row, "Relay_Master_Log_File", "Relay_Source_Log_File");
     String pos = get(row, "Exec_Master_Log_Pos", "Exec_Source_Log_Pos");
     s.executedPosition = pos == null ? 0 : Long.parseLong(pos);

@@ -178,14 +178,22 @@ public final class Main {
     }
   }
 
-  @Command(name = "decide", description = "Answer a migration paused on an error: retry, skip or rollback.")
+  @Command(name = "decide", description = {
+      "Answer a migration paused on an error with one of the decisions its status allows.",
+      "Any failed step: retry | rollback (| skip for preflight, retention, verify).",
+      "Replication error at catch-up (docs/replication.md):",
+      "  retry     start the replication threads again (after fixing the cause: a conflicting row, the account, the network)",
+      "  skip      1062 duplicate key / 1032 missing row only: skip that one event; the target drifts (a warning is recorded)",
+      "  next-log  1236 impossible position only: continue at position 4 of the next source binlog",
+      "  rebuild   undo replicate, copy and schema, then run schema, copy, verify and replicate again",
+      "  rollback  undo everything"})
   static class Decide implements Callable<Integer> {
     @Mixin Connection conn;
 
     @Parameters(index = "0")
     String id;
 
-    @Parameters(index = "1", description = "retry | skip | rollback")
+    @Parameters(index = "1", description = "retry | skip | next-log | rebuild | rollback")
     String action;
 
     @Override

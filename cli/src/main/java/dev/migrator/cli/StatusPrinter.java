@@ -41,7 +41,13 @@ public final class StatusPrinter {
     if (s.lag != null && s.lag.replica != null) {
       b.append("  replication: lag ").append(s.lag.replica.secondsBehind == null ? "?" : s.lag.replica.secondsBehind + " s")
           .append(", executed ").append(s.lag.replica.executed()).append(" / source ").append(s.lag.sourcePosition)
-          .append(s.lag.caughtUp ? " (caught up)" : "").append('\n');
+          .append(s.lag.caughtUp ? " (caught up)" : s.lag.progress == null ? "" : " (" + s.lag.progress + ")").append('\n');
+      if (s.lag.heartbeatLagMillis != null) b.append("  heartbeat lag: ").append(s.lag.heartbeatLagMillis).append(" ms\n");
+      if (s.lag.trend != null && (s.lag.trend.etaSeconds != null || s.lag.trend.warning != null)) {
+        b.append("  trend: ").append(s.lag.trend.slope == null ? "" : String.format(java.util.Locale.ROOT, "%+.3f s/s", s.lag.trend.slope))
+            .append(s.lag.trend.etaSeconds == null ? "" : ", ETA " + s.lag.trend.etaSeconds + " s")
+            .append(s.lag.trend.warning == null ? "" : "; " + s.lag.trend.warning).append('\n');
+      }
       if (s.lag.diagnosis != null) b.append("  diagnosis: ").append(s.lag.diagnosis).append('\n');
     }
     if (s.cutover != null) {

@@ -14,6 +14,7 @@ import dev.migrator.impl.VerifyActivitiesImpl;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.CredentialResolver;
 import dev.migrator.workflow.MigrationWorkflow;
+import dev.migrator.workflow.CatchUpWorkflowImpl;
 import dev.migrator.workflow.MigrationWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -56,7 +57,7 @@ public final class MigratorWorker implements AutoCloseable {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     Worker worker = factory.newWorker(config.taskQueue, options.build());
-    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class);
     registerActivities(worker, client, new CredentialResolver());
     factory.start();
     return new MigratorWorker(client.getWorkflowServiceStubs(), client, factory);

@@ -28,4 +28,24 @@ public interface ReplicationActivities {
    * replication thread fails, or {@code maxSeconds} pass; returns the last reading. Heartbeats.
    */
   LagReading awaitCatchUp(MigrationRequest request, int maxSeconds);
+
+  /**
+   * Starts the replication threads again as configured (decision "retry": after an operator fixed
+   * the cause, e.g. removed a conflicting row or fixed the replication account). Idempotent.
+   */
+  void resumeReplication(MigrationRequest request);
+
+  /**
+   * Skips the one event the SQL thread stopped on and starts replication again (decision "skip",
+   * for 1062/1032 only): {@code sql_slave_skip_counter=1} / {@code mysql.rds_skip_repl_error}.
+   * Returns the error that was skipped. The target drifts from the source by that event.
+   */
+  String skipReplicationEvent(MigrationRequest request);
+
+  /**
+   * Moves the IO thread to position 4 of the binlog file after the one it failed on (decision
+   * "next-log", for 1236 impossible position): CHANGE MASTER / {@code mysql.rds_next_master_log}.
+   * Returns the new coordinates.
+   */
+  BinlogCoordinates moveToNextLog(MigrationRequest request);
 }

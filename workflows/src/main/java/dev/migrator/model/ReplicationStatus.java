@@ -13,6 +13,10 @@ public class ReplicationStatus {
   public String ioState;
   public String sqlState;
   public Long secondsBehind;
+  /** Source binlog file the IO thread reads (Master_Log_File / Source_Log_File). */
+  public String ioFile;
+
+  public long ioPosition;
   /** Source binlog file/position the replica has executed up to. */
   public String executedFile;
 

@@ -50,6 +50,13 @@ final class ChunkedCopy {
     this.checkRollback = checkRollback;
   }
 
+  /** Forgets the plan and what was copied (a rebuild copies again from a new frozen copy). */
+  void reset() {
+    plans = null;
+    batches = null;
+    done.clear();
+  }
+
   void run(MigrationRequest r, Endpoint frozen, List<TableRef> tables) {
     if (plans == null) {
       // Planned once: a retried step reuses the same boundaries.

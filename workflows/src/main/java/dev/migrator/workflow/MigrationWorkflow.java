@@ -1,6 +1,7 @@
 package dev.migrator.workflow;
 
 import dev.migrator.model.CopyProgress;
+import dev.migrator.model.LagReading;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;
@@ -52,11 +53,18 @@ public interface MigrationWorkflow {
   @SignalMethod
   void resume();
 
-  /** Answers a pause on an error: retry, skip (where allowed) or rollback. */
+  /**
+   * Answers a pause on an error with one of the status's allowedDecisions: retry, skip,
+   * next-log, rebuild (replication errors at catch-up) or rollback.
+   */
   @SignalMethod
   void decide(String action);
 
   /** Sent by long copy activities so that the status query shows live progress. */
   @SignalMethod
   void reportCopyProgress(CopyProgress progress);
+
+  /** Sent by the catch-up child workflow (at a bounded rate) so that the status shows the lag. */
+  @SignalMethod
+  void reportLag(LagReading reading);
 }

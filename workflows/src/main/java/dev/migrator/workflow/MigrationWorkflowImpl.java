@@ -10,6 +10,8 @@ import dev.migrator.activities.SchemaActivities;
 import dev.migrator.activities.TrafficActivities;
 import dev.migrator.activities.VerifyActivities;
 import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.model.CatchUpInput;
+import dev.migrator.model.LagTrend;
 import dev.migrator.model.CopyProgress;
 import dev.migrator.model.CutoverResult;
 import dev.migrator.model.FreezeMethod;
@@ -34,6 +36,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Functions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -103,6 +106,9 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private boolean trafficSwitched;
   private String approvedBy;
   private MigrationRequest currentRequest;
+  private int rebuilds;
+  private int catchUpChildren;
+  private String lastTrendWarning;
   private boolean rollbackRequested;
   private String rollbackReason;
   private boolean pauseRequested;
@@ -210,73 +216,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       return retentionBefore;
     });
 
-    String id = r.migrationId;
-    FrozenCopy frozen = step(Step.FREEZE, () -> {
-      shadow.register(Step.FREEZE.label, "release the frozen copy", () -> freeze.releaseFrozenCopy(r, id));
-      FrozenCopy f = freeze.freeze(r, id);
-      status.frozen = f;
-      steps.get(Step.FREEZE).detail = f.note;
-      return f;
-    });
-
-    SchemaResult created = step(Step.SCHEMA, () -> {
-      // Only schemas absent before the migration are ever dropped: preflight blocks on existing ones.
-      List<String> ours = new ArrayList<>(r.schemas);
-      shadow.register(Step.SCHEMA.label, "drop the schemas this migration created " + ours,
-          () -> schema.dropSchemas(r, ours));
-      return schema.createSchema(r, frozen);
-    });
-    List<TableRef> tables = created.tables;
-
-    skipStep(Step.ACCOUNTS, "not requested");
-
-    List<TableChecksum> sourceChecksums = step(Step.COPY, () -> {
-      shadow.register(Step.COPY.label, "empty the tables loaded by the copy", () -> copy.truncateTables(r, tables));
-      status.copy = new CopyProgress();
-      if (FreezeMethod.LIVE_CONSISTENT.equals(frozen.method)) {
-        LiveCopyResult res = copy.copyLiveConsistent(r, tables, Workflow.getInfo().getWorkflowId());
-        frozen.coordinates = res.coordinates;
-        status.copy = res.progress;
-        return res.sourceChecksums;
-      }
-      if (frozen.endpoint == null) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "the freeze step of '" + frozen.method + "' returned no frozen copy to read", "InvalidRequest");
-      }
-      chunkedCopy.run(r, frozen.endpoint, tables);
-      return null; // verify checksums the frozen copy itself
-    });
-
-    step(Step.VERIFY, () -> {
-      VerifyResult res = verify.verify(r, frozen, tables, sourceChecksums);
-      status.verify = res;
-      if (!res.ok) {
-        throw ApplicationFailure.newNonRetryableFailure("verification failed: " + res.summary(), "VerifyFailed");
-      }
-      return res;
-    });
-
-    step(Step.RELEASE, () -> {
-      freeze.releaseFrozenCopy(r, id);
-      shadow.retire(Step.FREEZE.label);
-      return null;
-    });
-
-    BinlogCoordinates from = frozen.coordinates;
-    step(Step.REPLICATE, () -> {
-      // Read first, so that an account that existed before is never dropped by the rollback.
-      boolean existed = replication.replicationUserExists(r);
-      if (r.replication.createUser && !existed) {
-        shadow.register(Step.REPLICATE.label, "drop the replication account", () -> replication.dropReplicationUser(r));
-      }
-      shadow.register(Step.REPLICATE.label, "stop and reset replication on the target",
-          () -> replication.stopAndResetReplication(r));
-      replication.ensureReplicationUser(r);
-      replication.startReplication(r, from);
-      return null;
-    });
-
-    step(Step.CATCH_UP, this::catchUp, r);
+    // Steps 3-10; a "rebuild" decision at catch-up undoes 9, 6 and 4 and runs them again.
+    while (!buildAndCatchUp(r)) {
+      rebuild(r);
+    }
 
     step(Step.APPROVE, () -> {
       if (r.cutover.autoApprove || r.rehearsal) {
@@ -357,22 +300,218 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     cutover.setSourceReadOnly(r, false);
   }
 
-  /** Step 10: poll until the target has executed the source's current position, stably. */
-  private Object catchUp(MigrationRequest r) {
-    while (true) {
-      LagReading reading = replication.awaitCatchUp(r, 60);
-      status.lag = reading;
-      if (reading.errorKind != null) {
+  /** Steps 3 to 10. Returns false when the operator chose to rebuild at catch-up. */
+  private boolean buildAndCatchUp(MigrationRequest r) {
+    String id = r.migrationId;
+    FrozenCopy frozen = step(Step.FREEZE, () -> {
+      shadow.register(Step.FREEZE.label, "release the frozen copy", () -> freeze.releaseFrozenCopy(r, id));
+      FrozenCopy f = freeze.freeze(r, id);
+      status.frozen = f;
+      steps.get(Step.FREEZE).detail = f.note;
+      return f;
+    });
+
+    SchemaResult created = step(Step.SCHEMA, () -> {
+      // Only schemas absent before the migration are ever dropped: preflight blocks on existing ones.
+      List<String> ours = new ArrayList<>(r.schemas);
+      shadow.register(Step.SCHEMA.label, "drop the schemas this migration created " + ours,
+          () -> schema.dropSchemas(r, ours));
+      return schema.createSchema(r, frozen);
+    });
+    List<TableRef> tables = created.tables;
+
+    skipStep(Step.ACCOUNTS, "not requested");
+
+    List<TableChecksum> sourceChecksums = step(Step.COPY, () -> {
+      shadow.register(Step.COPY.label, "empty the tables loaded by the copy", () -> copy.truncateTables(r, tables));
+      status.copy = new CopyProgress();
+      if (FreezeMethod.LIVE_CONSISTENT.equals(frozen.method)) {
+        LiveCopyResult res = copy.copyLiveConsistent(r, tables, Workflow.getInfo().getWorkflowId());
+        frozen.coordinates = res.coordinates;
+        status.copy = res.progress;
+        return res.sourceChecksums;
+      }
+      if (frozen.endpoint == null) {
         throw ApplicationFailure.newNonRetryableFailure(
-            "replication error (" + reading.errorKind + "): " + reading.diagnosis, "ReplicationError");
+            "the freeze step of '" + frozen.method + "' returned no frozen copy to read", "InvalidRequest");
       }
-      if (reading.caughtUp && !pauseRequested) {
+      chunkedCopy.run(r, frozen.endpoint, tables);
+      return null; // verify checksums the frozen copy itself
+    });
+
+    step(Step.VERIFY, () -> {
+      VerifyResult res = verify.verify(r, frozen, tables, sourceChecksums);
+      status.verify = res;
+      if (!res.ok) {
+        throw ApplicationFailure.newNonRetryableFailure("verification failed: " + res.summary(), "VerifyFailed");
+      }
+      return res;
+    });
+
+    step(Step.RELEASE, () -> {
+      freeze.releaseFrozenCopy(r, id);
+      shadow.retire(Step.FREEZE.label);
+      return null;
+    });
+
+    BinlogCoordinates from = frozen.coordinates;
+    step(Step.REPLICATE, () -> {
+      // Read first, so that an account that existed before is never dropped by the rollback.
+      boolean existed = replication.replicationUserExists(r);
+      if (r.replication.createUser && !existed) {
+        shadow.register(Step.REPLICATE.label, "drop the replication account", () -> replication.dropReplicationUser(r));
+      }
+      shadow.register(Step.REPLICATE.label, "stop and reset replication on the target",
+          () -> replication.stopAndResetReplication(r));
+      replication.ensureReplicationUser(r);
+      replication.startReplication(r, from);
+      return null;
+    });
+
+    Boolean caughtUp = step(Step.CATCH_UP, this::catchUp, r);
+    return caughtUp == null || caughtUp;
+  }
+
+  /** Steps that a rebuild undoes and runs again, in checklist order. */
+  private static final List<Step> REBUILT = List.of(
+      Step.FREEZE, Step.SCHEMA, Step.COPY, Step.VERIFY, Step.RELEASE, Step.REPLICATE, Step.CATCH_UP);
+
+  /**
+   * Decision "rebuild": runs the pending undos of replicate, copy, schema (and freeze), last
+   * registered first, then sets steps 3-10 back to pending so that they run again.
+   */
+  private void rebuild(MigrationRequest r) {
+    rebuilds++;
+    int failed = shadow.runFor(List.of(Step.REPLICATE.label, Step.COPY.label, Step.SCHEMA.label, Step.FREEZE.label));
+    if (failed > 0) {
+      throw new StepFailed("rebuild: " + failed + " undo(s) failed; see the shadow checklist");
+    }
+    for (Step s : REBUILT) {
+      StepState st = steps.get(s);
+      st.state = StepState.PENDING;
+      st.detail = "rebuild " + rebuilds + " pending";
+      st.startedAtMillis = null;
+      st.endedAtMillis = null;
+      st.durationMillis = null;
+    }
+    status.frozen = null;
+    status.copy = null;
+    chunkedCopy.reset();
+    status.verify = null;
+    lastTrendWarning = null;
+  }
+
+  /**
+   * Step 10: a catch-up child workflow polls until the target has executed the source's current
+   * position, stably, or a replication thread fails. On a failure the migration pauses here with
+   * the diagnosis and the decisions that fit the error. Returns false for "rebuild".
+   */
+  private Boolean catchUp(MigrationRequest r) {
+    LagTrend trend = null;
+    while (true) {
+      CatchUpInput in = new CatchUpInput();
+      in.request = r;
+      in.parentWorkflowId = Workflow.getInfo().getWorkflowId();
+      in.pollsPerRun = Math.max(1, r.replication.pollsPerRun);
+      in.reportEverySeconds = Math.max(0, r.replication.lagReportSeconds);
+      if (trend != null) in.trend = trend;
+      catchUpChildren++;
+      CatchUpWorkflow child = Workflow.newChildWorkflowStub(CatchUpWorkflow.class, ChildWorkflowOptions.newBuilder()
+          .setWorkflowId(in.parentWorkflowId + "-catch-up-" + catchUpChildren)
+          .build());
+      LagReading reading = child.run(in);
+      reportLag(reading);
+      trend = reading.trend;
+      if (reading.errorKind != null) {
+        String d = awaitReplicationDecision(reading);
+        StepState st = steps.get(Step.CATCH_UP);
+        switch (d) {
+          case "skip" -> {
+            String skipped = replication.skipReplicationEvent(r);
+            status.warnings.add("catch-up: an operator skipped a replicated event (" + reading.errorKind + ": "
+                + skipped + "); the target now differs from the source by that event (data drift)");
+            st.detail = "skipped one event after " + reading.errorKind;
+          }
+          case "next-log" -> {
+            BinlogCoordinates c = replication.moveToNextLog(r);
+            status.warnings.add("catch-up: an operator moved replication to the next binlog (" + c
+                + ") after an impossible position; watch the target for inconsistencies");
+            st.detail = "moved to " + c;
+          }
+          case "rebuild" -> {
+            st.detail = "rebuild chosen after " + reading.errorKind;
+            status.warnings.add("catch-up: rebuild " + (rebuilds + 1) + " chosen after " + reading.errorKind
+                + ": undoing replicate, copy and schema and running them again");
+            return false;
+          }
+          case "rollback" -> {
+            String msg = "catch-up: replication error (" + reading.errorKind + "): " + reading.diagnosis;
+            finishStep(st, StepState.FAILED, msg);
+            throw new StepFailed(msg + " (operator chose rollback)");
+          }
+          default -> replication.resumeReplication(r); // retry
+        }
+        st.attempts++;
+        continue;
+      }
+      if (reading.caughtUp) {
+        if (pauseRequested) {
+          // Paused while caught up: wait, then confirm again with fresh readings.
+          status.paused = true;
+          status.phase = "paused";
+          Workflow.await(() -> !pauseRequested || rollbackRequested);
+          status.paused = false;
+          status.phase = "running";
+          status.pausedReason = null;
+          checkRollback();
+          continue;
+        }
         steps.get(Step.CATCH_UP).detail = "caught up at " + reading.sourcePosition;
-        return null;
+        return true;
       }
-      // Paused or still behind: keep polling and reporting, but do not move on.
       checkRollback();
     }
+  }
+
+  /** Decisions that fit a replication error kind (PRODUCT.md section 6, the handbook). */
+  static List<String> decisionsFor(String errorKind) {
+    List<String> d = new ArrayList<>(List.of("retry"));
+    switch (errorKind == null ? "" : errorKind) {
+      case "duplicate-key", "missing-row" -> d.addAll(List.of("skip", "rebuild"));
+      case "impossible-position" -> d.addAll(List.of("next-log", "rebuild"));
+      case "log-purged", "other" -> d.add("rebuild");
+      default -> { } // connect, access-denied: fix the cause, then retry
+    }
+    d.add("rollback");
+    return d;
+  }
+
+  private String awaitReplicationDecision(LagReading reading) {
+    StepState st = steps.get(Step.CATCH_UP);
+    String msg = "catch-up: replication error (" + reading.errorKind + "): " + reading.diagnosis;
+    log.warn(msg);
+    if (!"pause".equals(onFailure)) {
+      finishStep(st, StepState.FAILED, msg);
+      throw new StepFailed(msg);
+    }
+    st.state = StepState.PAUSED;
+    st.detail = msg;
+    status.paused = true;
+    status.phase = "paused";
+    status.pausedReason = msg;
+    status.allowedDecisions = decisionsFor(reading.errorKind);
+    pendingDecision = null;
+    Workflow.await(() -> rollbackRequested
+        || (pendingDecision != null && status.allowedDecisions.contains(pendingDecision)));
+    String d = rollbackRequested ? "rollback" : pendingDecision;
+    pendingDecision = null;
+    status.paused = false;
+    status.phase = "running";
+    status.pausedReason = null;
+    status.allowedDecisions = new ArrayList<>();
+    st.state = StepState.RUNNING;
+    if (rollbackRequested) throw new RollbackRequested();
+    return d;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -593,5 +732,26 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   @Override
   public void reportCopyProgress(CopyProgress progress) {
     if (progress != null) status.copy = progress;
+  }
+
+  @Override
+  public void reportLag(LagReading reading) {
+    if (reading == null) return;
+    status.lag = reading;
+    String w = reading.trend == null ? null : reading.trend.warning;
+    if (w != null && !w.equals(lastTrendWarning)) status.warnings.add("catch-up: " + w);
+    lastTrendWarning = w;
+    StepState st = steps.get(Step.CATCH_UP);
+    if (StepState.RUNNING.equals(st.state) && reading.errorKind == null && !reading.caughtUp) {
+      st.detail = describeLag(reading);
+    }
+  }
+
+  static String describeLag(LagReading l) {
+    StringBuilder sb = new StringBuilder(l.progress == null ? "behind" : l.progress);
+    if (l.replica != null && l.replica.secondsBehind != null) sb.append(", ").append(l.replica.secondsBehind).append(" s behind");
+    if (l.trend != null && l.trend.etaSeconds != null) sb.append(", ETA ").append(l.trend.etaSeconds).append(" s");
+    if (l.diagnosis != null) sb.append(": ").append(l.diagnosis);
+    return sb.toString();
   }
 }

@@ -87,6 +87,18 @@ public final class RequestValidator {
       credential(p, "replication.password", r.replication.password);
       if (r.replication.pollSeconds <= 0) p.add("replication.pollSeconds must be positive");
       if (r.replication.stablePolls <= 0) p.add("replication.stablePolls must be positive");
+      if (r.replication.connectRetrySeconds <= 0) p.add("replication.connectRetrySeconds must be positive");
+      if (r.replication.pollsPerRun <= 0) p.add("replication.pollsPerRun must be positive");
+      if (r.replication.heartbeat && (r.replication.heartbeatSchema == null || r.replication.heartbeatSchema.isBlank()
+          || (r.schemas != null && r.schemas.contains(r.replication.heartbeatSchema)))) {
+        p.add("replication.heartbeatSchema must name a schema of its own, not one of the migrated schemas");
+      }
+      if (r.replication.lagReportSeconds < 0) p.add("replication.lagReportSeconds must not be negative");
+      if (r.replication.sslCaFile != null && !r.replication.sslCaFile.isBlank() && r.target != null
+          && r.target.isRdsFamily()) {
+        p.add("replication.sslCaFile is a path on a self-managed target; an " + r.target.flavor
+            + " target uses RDS's CA material: set replication.ssl=true and leave sslCaFile out");
+      }
     }
     if (r.cutover == null) {
       p.add("cutover must be an object (or left out for the defaults)");

@@ -51,9 +51,15 @@ final class ShadowChecklist {
 
   /** Runs every pending undo, last registered first; returns the number that failed. */
   int runAll() {
+    return runFor(null);
+  }
+
+  /** Runs the pending undos of these steps only (all when null), last registered first. */
+  int runFor(java.util.Collection<String> stepLabels) {
     int failed = 0;
     for (int i = entries.size() - 1; i >= 0; i--) {
       Entry e = entries.get(i);
+      if (stepLabels != null && !stepLabels.contains(e.state.step)) continue;
       if (!CompensationState.PENDING.equals(e.state.state)
           && !CompensationState.FAILED.equals(e.state.state)) {
         continue;

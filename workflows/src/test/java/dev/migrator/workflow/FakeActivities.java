@@ -104,6 +104,14 @@ final class FakeActivities {
 
   /** How many more awaitCatchUp calls report a broken replication thread. */
   final AtomicInteger lagErrorsLeft = new AtomicInteger();
+  /** Error kind those readings report. */
+  volatile String lagErrorKind = "duplicate-key";
+  /** How many more awaitCatchUp calls report "still behind" before catching up. */
+  final AtomicInteger behindPollsLeft = new AtomicInteger();
+  /** Lag (seconds) of the n-th "still behind" reading. */
+  volatile java.util.function.LongUnaryOperator lagSecondsAt = n -> 1000;
+
+  private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
 
   /** From now on {@code method} throws a non-retryable ApplicationFailure. */
   FakeActivities fail(String method) {
@@ -357,11 +365,31 @@ final class FakeActivities {
       LagReading l = new LagReading();
       if (lagErrorsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         l.caughtUp = false;
-        l.errorKind = "duplicate-key";
+        l.errorKind = lagErrorKind;
+        l.progress = LagReading.ERROR;
         l.diagnosis = "the target already has row 42 of shop.orders";
         return l;
       }
+      int behind = behindPollsLeft.getAndUpdate(n -> Math.max(0, n - 1));
+      if (behind > 0) {
+        // Still behind: lag as lagSecondsAt(poll) says, one poll per pollSeconds of fake time.
+        long n = polls.incrementAndGet();
+        l.caughtUp = false;
+        l.progress = LagReading.MOVING;
+        l.polledAtMillis = n * request.replication.pollSeconds * 1000L;
+        ReplicationStatus rs = new ReplicationStatus();
+        rs.configured = true;
+        rs.ioRunning = true;
+        rs.sqlRunning = true;
+        rs.secondsBehind = lagSecondsAt.applyAsLong(n);
+        rs.executedFile = SNAPSHOT_POSITION.file;
+        rs.executedPosition = SNAPSHOT_POSITION.position + n;
+        l.replica = rs;
+        l.sourcePosition = FINAL_POSITION;
+        return l;
+      }
       l.caughtUp = true;
+      l.progress = LagReading.CAUGHT_UP;
       l.sourcePosition = FINAL_POSITION;
       ReplicationStatus rs = new ReplicationStatus();
       rs.configured = true;
@@ -372,6 +400,23 @@ final class FakeActivities {
       rs.executedPosition = FINAL_POSITION.position;
       l.replica = rs;
       return l;
+    }
+
+    @Override
+    public void resumeReplication(MigrationRequest request) {
+      call("resumeReplication");
+    }
+
+    @Override
+    public String skipReplicationEvent(MigrationRequest request) {
+      call("skipReplicationEvent");
+      return "Duplicate entry '42' for key 'PRIMARY'";
+    }
+
+    @Override
+    public BinlogCoordinates moveToNextLog(MigrationRequest request) {
+      call("moveToNextLog");
+      return new BinlogCoordinates("mysql-bin.000004", 4, null);
     }
   }
 

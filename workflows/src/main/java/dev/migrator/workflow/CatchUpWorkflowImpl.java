@@ -1,0 +1,54 @@
+package dev.migrator.workflow;
+
+import dev.migrator.activities.ReplicationActivities;
+import dev.migrator.model.CatchUpInput;
+import dev.migrator.model.LagReading;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/** See {@link CatchUpWorkflow}. */
+public class CatchUpWorkflowImpl implements CatchUpWorkflow {
+  @Override
+  public LagReading run(CatchUpInput in) {
+    ReplicationActivities replication = Workflow.newActivityStub(ReplicationActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(in.activitySeconds + 120L))
+            .setHeartbeatTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(1))
+                .setMaximumInterval(Duration.ofSeconds(30))
+                .setMaximumAttempts(5)
+                .setDoNotRetry(MigrationWorkflowImpl.NON_RETRYABLE)
+                .build())
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+            .build());
+    MigrationWorkflow parent = in.parentWorkflowId == null
+        ? null
+        : Workflow.newExternalWorkflowStub(MigrationWorkflow.class, in.parentWorkflowId);
+    int pollSeconds = Math.max(1, in.request.replication.pollSeconds);
+    for (int poll = 0; poll < in.pollsPerRun; poll++) {
+      LagReading reading = replication.awaitCatchUp(in.request, in.activitySeconds);
+      in.polls++;
+      reading.catchUpPolls = in.polls;
+      reading.catchUpRun = in.run;
+      if (reading.replica != null) {
+        in.trend.add(reading.polledAtMillis, reading.replica.secondsBehind, in.request.retentionHours);
+      }
+      reading.trend = in.trend;
+      if (reading.errorKind != null || reading.caughtUp) return reading;
+      long now = Workflow.currentTimeMillis();
+      if (parent != null && (in.lastReportAtMillis == 0 || now - in.lastReportAtMillis >= in.reportEverySeconds * 1000L)) {
+        in.lastReportAtMillis = now;
+        parent.reportLag(reading);
+      }
+      // The activity already waited; this short timer only keeps a fast-returning poll from spinning.
+      Workflow.sleep(Duration.ofSeconds(pollSeconds));
+    }
+    in.run++;
+    CatchUpWorkflow next = Workflow.newContinueAsNewStub(CatchUpWorkflow.class);
+    return next.run(in);
+  }
+}
