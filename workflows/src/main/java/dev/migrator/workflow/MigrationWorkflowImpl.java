@@ -89,6 +89,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private final MigrationStatus status = new MigrationStatus();
   private final Map<Step, StepState> steps = new EnumMap<>(Step.class);
   private final ShadowChecklist shadow = new ShadowChecklist(status.shadow);
+  private final MigrationSearchAttributes searchAttributes = new MigrationSearchAttributes();
 
   /** The source's retention as read before the first change; what finish and the rollback restore. */
   private RetentionChange retentionBefore;
@@ -137,10 +138,14 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     if (!problems.isEmpty()) {
       status.phase = "failed";
       status.error = "invalid request: " + String.join("; ", problems);
+      publish();
       throw ApplicationFailure.newNonRetryableFailure(status.error, "InvalidRequest");
     }
     request.migrationId = id;
     onFailure = request.onFailure;
+    searchAttributes.start(request.source.host + ":" + request.source.port,
+        request.target.host + ":" + request.target.port, request.rehearsal);
+    publish();
 
     try {
       runChecklist(request);
@@ -149,21 +154,25 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         rollbackReason = "rehearsal: rolling back after a complete run";
         rollBack();
         status.phase = "rolled-back";
+        publish();
         return new MigrationResult(MigrationResult.ROLLED_BACK, status);
       }
       status.phase = "completed";
       status.currentStep = null;
+      publish();
       return new MigrationResult(MigrationResult.COMPLETED, status);
     } catch (RollbackRequested | CanceledFailure e) {
       if (e instanceof CanceledFailure) rollbackReason = "workflow cancelled";
       rollBack();
       status.phase = "rolled-back";
+      publish();
       return new MigrationResult(MigrationResult.ROLLED_BACK, status);
     } catch (StepFailed e) {
       status.error = e.getMessage();
       rollbackReason = "step failed: " + e.getMessage();
       rollBack();
       status.phase = "failed";
+      publish();
       throw ApplicationFailure.newNonRetryableFailure(
           "migration failed and was rolled back: " + e.getMessage(), "MigrationFailed");
     }
@@ -271,8 +280,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         return null;
       }
       status.pausedReason = "waiting for approval: run 'migrator approve " + status.migrationId + "'";
+      publish();
       Workflow.await(() -> approved || rollbackRequested);
       status.pausedReason = null;
+      publish();
       checkRollback();
       steps.get(Step.APPROVE).detail = "approved";
       return null;
@@ -336,6 +347,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.currentStep = s.label;
     st.state = StepState.RUNNING;
     st.startedAtMillis = Workflow.currentTimeMillis();
+    publish();
     while (true) {
       st.attempts++;
       try {
@@ -387,6 +399,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.allowedDecisions = new ArrayList<>(List.of("retry", "rollback"));
     if (skippable(s)) status.allowedDecisions.add("skip");
     pendingDecision = null;
+    publish();
     Workflow.await(() -> rollbackRequested
         || (pendingDecision != null && status.allowedDecisions.contains(pendingDecision)));
     String d = rollbackRequested ? "rollback" : pendingDecision;
@@ -395,6 +408,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.phase = "running";
     status.pausedReason = null;
     status.allowedDecisions = new ArrayList<>();
+    publish();
     return d;
   }
 
@@ -434,11 +448,18 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.paused = true;
     status.phase = "paused";
     status.currentStep = s.label;
+    publish();
     Workflow.await(() -> !pauseRequested || rollbackRequested);
     status.paused = false;
     status.phase = "running";
     status.pausedReason = null;
+    publish();
     checkRollback();
+  }
+
+  /** Keeps the search attributes (phase, paused, reason, step) in line with the status. */
+  private void publish() {
+    searchAttributes.update(status.phase, status.paused, status.pausedReason, status.currentStep);
   }
 
   private void checkRollback() {
@@ -450,6 +471,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.phase = "rolling-back";
     status.paused = false;
     status.pausedReason = null;
+    publish();
     log.info("rolling back: {}", rollbackReason);
     CancellationScope detached = Workflow.newDetachedCancellationScope(() -> {
       int failed = shadow.runAll();

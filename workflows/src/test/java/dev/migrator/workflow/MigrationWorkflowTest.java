@@ -93,6 +93,7 @@ class MigrationWorkflowTest {
   @BeforeEach
   void setUp() {
     env = TestWorkflowEnvironment.newInstance();
+    MigrationSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class);
     fakes = new FakeActivities();
