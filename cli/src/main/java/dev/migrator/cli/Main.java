@@ -11,6 +11,7 @@ import dev.migrator.workflow.MigrationWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,17 +24,28 @@ import picocli.CommandLine.Parameters;
 @Command(name = "migrator", mixinStandardHelpOptions = true, version = "migrator 0.1.0",
     description = "Durable, resumable MySQL -> Aurora migrations as Temporal workflows.",
     subcommands = {Main.Start.class, Main.Status.class, Main.Approve.class, Main.Rollback.class, Main.Pause.class,
-        Main.Resume.class, Main.Decide.class, Main.Worker.class, DemoCommand.class})
+        Main.Resume.class, Main.Decide.class, OnCallCommands.ListCommand.class, OnCallCommands.Describe.class,
+        Main.Worker.class, DemoCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** Runs with output and errors going to these writers (for tests). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return commandLine().setOut(out).setErr(err).execute(args);
+  }
+
+  static CommandLine commandLine() {
     return new CommandLine(new Main()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
       cmd.getErr().println("error: " + ex.getMessage());
+      cmd.getErr().flush();
       return 1;
-    }).execute(args);
+    });
   }
 
   /** Where Temporal is. */

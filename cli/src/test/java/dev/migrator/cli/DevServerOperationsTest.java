@@ -1,0 +1,144 @@
+package dev.migrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.migrator.local.LocalMariaDb;
+import dev.migrator.model.Endpoint;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.worker.MigratorWorker;
+import dev.migrator.worker.TemporalDevServer;
+import dev.migrator.worker.WorkerConfig;
+import dev.migrator.workflow.MigrationWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On-call tools against the official Temporal dev server (real visibility with custom search
+ * attributes, Schedules), a worker over gRPC and two local MariaDB servers.
+ */
+class DevServerOperationsTest {
+  static TemporalDevServer temporal;
+  static MigratorWorker worker;
+  static LocalMariaDb source;
+  static LocalMariaDb target;
+
+  @BeforeAll
+  static void start() {
+    assumeTrue(TemporalDevServer.findBinary().isPresent() || TemporalDevServer.required(),
+        TemporalDevServer.missingMessage());
+    temporal = TemporalDevServer.start();
+    worker = MigratorWorker.start(new WorkerConfig().target(temporal.target()));
+    source = LocalMariaDb.start("ops-src");
+    target = LocalMariaDb.start("ops-dst");
+    source.sql("CREATE DATABASE shop", "CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(40))",
+        "INSERT INTO shop.items VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (worker != null) worker.close();
+    if (temporal != null) temporal.close();
+    if (source != null) source.close();
+    if (target != null) target.close();
+  }
+
+  static MigrationRequest request(String... schemas) {
+    MigrationRequest r = new MigrationRequest();
+    r.source = new Endpoint(source.host(), source.port(), "root", source.rootPasswordRef());
+    r.target = new Endpoint(target.host(), target.port(), "root", target.rootPasswordRef());
+    r.schemas = new ArrayList<>(List.of(schemas));
+    r.replication.password = source.rootPasswordRef();
+    r.replication.pollSeconds = 1;
+    r.copy.chunkRows = 500;
+    return r;
+  }
+
+  /** Runs the CLI against the dev server; returns exit code and output. */
+  static Run cli(String... args) {
+    List<String> a = new ArrayList<>(List.of(args));
+    a.add("--temporal");
+    a.add(temporal.target());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), a.toArray(new String[0]));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  record Run(int code, String out, String err) {}
+
+  /** Re-runs a CLI command until its output satisfies {@code until} (visibility is eventually consistent). */
+  static Run cliUntil(Predicate<Run> until, String... args) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Run r;
+    while (!until.test(r = cli(args))) {
+      if (System.nanoTime() > deadline) throw new AssertionError("never matched: " + String.join(" ", args) + "\n" + r);
+      sleep(300);
+    }
+    return r;
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void listFindsAMigrationPausedOnABlockingPreflightAndDecideRollbackResolvesIt() {
+    target.sql("CREATE DATABASE IF NOT EXISTS shop"); // blocks preflight: target schemas must be absent
+    try {
+      String id = "ops-paused-" + System.currentTimeMillis();
+      MigrationRequest r = request("shop");
+      MigrationWorkflow wf = worker.client().newWorkflowStub(MigrationWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(MigrationWorkflow.TASK_QUEUE).build());
+      WorkflowClient.start(wf::run, r);
+
+      Run paused = cliUntil(x -> x.out.contains(id), "list", "--paused");
+      assertEquals(0, paused.code);
+      String line = paused.out.lines().filter(l -> l.startsWith(id)).findFirst().orElseThrow();
+      assertTrue(line.contains("preflight"), line);
+      assertTrue(line.contains("yes"), line);
+      assertTrue(line.contains("blocking preflight findings"), line);
+      assertTrue(cli("list", "--running").out.contains(id));
+      assertFalse(cli("list", "--failed").out.contains(id));
+
+      Run described = cli("describe", id);
+      assertEquals(0, described.code, described.err);
+      assertTrue(described.out.contains("running"), described.out);
+      assertTrue(described.out.contains(source.host() + ":" + source.port() + " -> target"), described.out);
+      assertTrue(described.out.contains("waiting: preflight failed"), described.out);
+      assertTrue(described.out.contains("decide with: migrator decide " + id), described.out);
+
+      assertEquals(0, cli("decide", id, "rollback").code);
+      try {
+        WorkflowStub.fromTyped(wf).getResult(Object.class);
+      } catch (WorkflowFailedException expected) {
+        // onFailure=pause + operator chose rollback: the run fails after undoing
+      }
+      cliUntil(x -> !x.out.contains(id), "list", "--paused");
+      Run failed = cliUntil(x -> x.out.contains(id), "list", "--failed");
+      assertTrue(failed.out.lines().anyMatch(l -> l.startsWith(id) && l.contains("failed")), failed.out);
+      Run after = cli("describe", id);
+      assertTrue(after.out.contains("workflow failed: migration failed and was rolled back"), after.out);
+    } finally {
+      target.sql("DROP DATABASE IF EXISTS shop");
+    }
+  }
+}
