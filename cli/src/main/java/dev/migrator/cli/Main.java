@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
     description = "Durable, resumable MySQL -> Aurora migrations as Temporal workflows.",
     subcommands = {Main.Start.class, Main.Status.class, Main.Approve.class, Main.Rollback.class, Main.Pause.class,
         Main.Resume.class, Main.Decide.class, OnCallCommands.ListCommand.class, OnCallCommands.Describe.class,
-        Main.Worker.class, DemoCommand.class})
+        RehearsalCommands.class, Main.Worker.class, DemoCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

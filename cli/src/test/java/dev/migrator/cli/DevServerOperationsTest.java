@@ -16,7 +16,16 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import dev.migrator.model.MigrationResult;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleInfo;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,5 +149,71 @@ class DevServerOperationsTest {
     } finally {
       target.sql("DROP DATABASE IF EXISTS shop");
     }
+  }
+
+  @Test
+  void scheduledRehearsalsSkipOverlapsAndReportStepDurations() throws Exception {
+    String sid = "rehearse-shop-" + System.currentTimeMillis();
+    Path file = Files.createTempFile("rehearsal-", ".json");
+    try {
+      Files.writeString(file, Main.JSON.writeValueAsString(request("shop")));
+      // Feb 29th: never fires during the test; runs come from triggers.
+      Run created = cli("rehearsal", "schedule", "create", sid, "-f", file.toString(), "--cron", "0 0 29 2 *");
+      assertEquals(0, created.code, created.err);
+      assertTrue(cli("rehearsal", "schedule", "list").out.lines().anyMatch(l -> l.startsWith(sid)));
+
+      ScheduleHandle handle = ScheduleClient.newInstance(worker.client().getWorkflowServiceStubs()).getHandle(sid);
+      assertEquals(0, cli("rehearsal", "schedule", "trigger", sid).code);
+      assertEquals(0, cli("rehearsal", "schedule", "trigger", sid).code);
+      // The second trigger finds the first rehearsal running: skipped by the SKIP overlap policy.
+      awaitSchedule(handle, i -> i.getNumActionsSkippedOverlap() == 1 && i.getNumActions() == 1);
+      awaitRehearsals(sid, 1);
+
+      assertEquals(0, cli("rehearsal", "schedule", "trigger", sid).code);
+      awaitSchedule(handle, i -> i.getNumActions() == 2);
+      awaitRehearsals(sid, 2);
+
+      Run report = cliUntil(x -> x.out.contains("mean of 1 earlier"), "rehearsal", "report", sid);
+      assertEquals(0, report.code, report.err);
+      System.out.println(report.out);
+      assertEquals(2, report.out.lines().filter(l -> l.contains("rehearsal-" + sid) && l.contains("rolled-back")).count(),
+          report.out);
+      for (String step : List.of("preflight", "copy", "catch-up", "cutover", "rollback", "total")) {
+        assertTrue(report.out.lines().anyMatch(l -> l.trim().startsWith(step + " ")), step + " in\n" + report.out);
+      }
+      assertTrue(cli("list", "--query", "MigrationRehearsal = true").out.contains("rehearsal-" + sid));
+
+      assertEquals(0, cli("rehearsal", "schedule", "delete", sid).code);
+      assertFalse(cli("rehearsal", "schedule", "list").out.lines().anyMatch(l -> l.startsWith(sid)));
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  static void awaitSchedule(ScheduleHandle handle, Predicate<ScheduleInfo> until) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    ScheduleInfo info;
+    while (!until.test(info = handle.describe().getInfo())) {
+      if (System.nanoTime() > deadline) throw new AssertionError("schedule never reached the condition: " + info);
+      sleep(200);
+    }
+  }
+
+  /** Waits until {@code n} rehearsals of the schedule have closed, and checks each rolled back. */
+  static void awaitRehearsals(String sid, int n) {
+    WorkflowClient client = worker.client();
+    String q = "TemporalScheduledById = '" + sid + "' AND ExecutionStatus != 'Running'";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    List<WorkflowExecutionMetadata> closed;
+    while ((closed = client.listExecutions(q).collect(Collectors.toList())).size() < n) {
+      if (System.nanoTime() > deadline) throw new AssertionError(n + " rehearsals never closed; closed: " + closed.size());
+      sleep(300);
+    }
+    for (WorkflowExecutionMetadata m : closed) {
+      MigrationResult res = client.newUntypedWorkflowStub(m.getExecution().getWorkflowId(),
+          Optional.of(m.getExecution().getRunId()), Optional.empty()).getResult(MigrationResult.class);
+      assertEquals(MigrationResult.ROLLED_BACK, res.outcome, () -> String.valueOf(res.status.error));
+    }
+    assertEquals("[]", target.queryRows("SHOW DATABASES LIKE 'shop'").toString(), "the rehearsal removed the schema");
   }
 }
