@@ -231,6 +231,7 @@ public final class Main {
       MigratorWorker w = MigratorWorker.start(c);
       Runtime.getRuntime().addShutdownHook(new Thread(w::close));
       System.out.println("worker polling '" + c.taskQueue + "' at " + c.temporalTarget);
+      w.metrics().ifPresent(m -> System.out.println("metrics at " + m.url()));
       Thread.currentThread().join();
       return 0;
     }

@@ -311,7 +311,7 @@ final class RehearsalCommands {
     }
     b.append("rehearsals of schedule ").append(scheduleId).append(" (newest first):\n");
     for (Run r : runs) {
-      b.append(String.format(Locale.ROOT, "  %-44s %-20s %-12s %s%n", r.workflowId, OnCallCommands.time(r.started),
+      b.append(String.format(Locale.ROOT, "  %-58s %-20s %-12s %s%n", r.workflowId, OnCallCommands.time(r.started),
           r.outcome, fmt(r.totalMillis())));
     }
     Run newest = runs.get(0);

@@ -22,6 +22,10 @@ import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.client.schedules.ScheduleInfo;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -50,7 +54,7 @@ class DevServerOperationsTest {
     assumeTrue(TemporalDevServer.findBinary().isPresent() || TemporalDevServer.required(),
         TemporalDevServer.missingMessage());
     temporal = TemporalDevServer.start();
-    worker = MigratorWorker.start(new WorkerConfig().target(temporal.target()));
+    worker = MigratorWorker.start(new WorkerConfig().target(temporal.target()).metrics(0));
     source = LocalMariaDb.start("ops-src");
     target = LocalMariaDb.start("ops-dst");
     source.sql("CREATE DATABASE shop", "CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(40))",
@@ -183,11 +187,40 @@ class DevServerOperationsTest {
       }
       assertTrue(cli("list", "--query", "MigrationRehearsal = true").out.contains("rehearsal-" + sid));
 
+      assertMetrics("rehearsal-" + sid);
+
       assertEquals(0, cli("rehearsal", "schedule", "delete", sid).code);
       assertFalse(cli("rehearsal", "schedule", "list").out.lines().anyMatch(l -> l.startsWith(sid)));
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  /** The worker's Prometheus endpoint shows the activities' metrics for these runs, and the SDK's. */
+  static void assertMetrics(String workflowIdPrefix) throws Exception {
+    String url = worker.metrics().orElseThrow().url();
+    assertTrue(url.startsWith("http://127.0.0.1:"), url);
+    HttpClient http = HttpClient.newHttpClient();
+    List<String> wanted = List.of("migrator_rows_copied_total{", "migrator_bytes_copied_total{",
+        "migrator_chunks_copied_total{", "migrator_copy_rows_per_second{", "migrator_replication_lag_seconds{",
+        "migrator_activity_duration_seconds_count{", "migrator_migrations_running ", "migrator_migrations_paused ",
+        "temporal_activity_execution_latency");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String body;
+    while (true) {
+      body = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String b = body;
+      boolean all = wanted.stream().allMatch(b::contains);
+      if (all) break;
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("missing " + wanted.stream().filter(w -> !b.contains(w)).toList() + " in\n" + body);
+      }
+      sleep(300);
+    }
+    String rows = body.lines().filter(l -> l.startsWith("migrator_rows_copied_total{")
+        && l.contains("migration=\"" + workflowIdPrefix)).findFirst().orElseThrow(() -> new AssertionError("no rows"));
+    // 3 rows per rehearsal, two rehearsals counted on the one worker (each run is its own series).
+    assertTrue(Double.parseDouble(rows.substring(rows.lastIndexOf(' ') + 1)) >= 3, rows);
   }
 
   static void awaitSchedule(ScheduleHandle handle, Predicate<ScheduleInfo> until) {

@@ -19,6 +19,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 
@@ -30,23 +31,34 @@ public final class MigratorWorker implements AutoCloseable {
   private final WorkflowServiceStubs service;
   private final WorkflowClient client;
   private final WorkerFactory factory;
+  private final WorkerMetrics metrics;
 
-  private MigratorWorker(WorkflowServiceStubs service, WorkflowClient client, WorkerFactory factory) {
+  private MigratorWorker(WorkflowServiceStubs service, WorkflowClient client, WorkerFactory factory,
+      WorkerMetrics metrics) {
     this.service = service;
     this.client = client;
     this.factory = factory;
+    this.metrics = metrics;
   }
 
   /** Connects to Temporal at {@code target} (host:port). */
   public static WorkflowClient client(String target, String namespace) {
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    return client(target, namespace, null);
+  }
+
+  static WorkflowClient client(String target, String namespace, WorkerMetrics metrics) {
+    WorkflowServiceStubsOptions.Builder o = WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+    if (metrics != null) o.setMetricsScope(metrics.scope());
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(o.build());
     return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
   }
 
   public static MigratorWorker start(WorkerConfig config) {
-    WorkflowClient client = client(config.temporalTarget, config.namespace);
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerMetrics metrics = config.metricsPort == null ? null
+        : WorkerMetrics.start(config.metricsHost, config.metricsPort);
+    WorkflowClient client = client(config.temporalTarget, config.namespace, metrics);
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new MigrationActivityInterceptor()).build());
     WorkerOptions.Builder options = WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(config.maxConcurrentActivities);
     if (config.disableSticky) {
@@ -57,7 +69,8 @@ public final class MigratorWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class);
     registerActivities(worker, client, new CredentialResolver());
     factory.start();
-    return new MigratorWorker(client.getWorkflowServiceStubs(), client, factory);
+    if (metrics != null) metrics.countMigrations(client);
+    return new MigratorWorker(client.getWorkflowServiceStubs(), client, factory, metrics);
   }
 
   static void registerActivities(Worker worker, WorkflowClient client, CredentialResolver credentials) {
@@ -79,11 +92,17 @@ public final class MigratorWorker implements AutoCloseable {
     return client;
   }
 
+  /** The Prometheus endpoint, when MIGRATOR_METRICS_PORT is set. */
+  public java.util.Optional<WorkerMetrics> metrics() {
+    return java.util.Optional.ofNullable(metrics);
+  }
+
   @Override
   public void close() {
     factory.shutdownNow();
     factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     service.shutdownNow();
+    if (metrics != null) metrics.close();
   }
 
   /** Runs a worker until the process is stopped. */
@@ -92,6 +111,7 @@ public final class MigratorWorker implements AutoCloseable {
     MigratorWorker w = start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(w::close));
     System.out.println("migrator worker polling task queue '" + config.taskQueue + "' at " + config.temporalTarget);
+    w.metrics().ifPresent(m -> System.out.println("metrics at " + m.url()));
     Thread.currentThread().join();
   }
 }

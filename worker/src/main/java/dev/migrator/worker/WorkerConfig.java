@@ -15,6 +15,10 @@ public final class WorkerConfig {
   public boolean disableSticky = false;
   /** MIGRATOR_MAX_ACTIVITIES: activity slots of this worker. */
   public int maxConcurrentActivities = 16;
+  /** MIGRATOR_METRICS_PORT: Prometheus endpoint (/metrics) port; unset = no endpoint, 0 = a free port. */
+  public Integer metricsPort;
+  /** MIGRATOR_METRICS_HOST: address the endpoint binds to (127.0.0.1; 0.0.0.0 in a container). */
+  public String metricsHost = "127.0.0.1";
 
   public static WorkerConfig fromEnvironment() {
     return from(System.getenv());
@@ -27,11 +31,19 @@ public final class WorkerConfig {
     c.taskQueue = env.getOrDefault("MIGRATOR_TASK_QUEUE", c.taskQueue);
     c.disableSticky = Boolean.parseBoolean(env.getOrDefault("MIGRATOR_DISABLE_STICKY", "false"));
     c.maxConcurrentActivities = Integer.parseInt(env.getOrDefault("MIGRATOR_MAX_ACTIVITIES", "16"));
+    String mp = env.get("MIGRATOR_METRICS_PORT");
+    if (mp != null && !mp.isBlank()) c.metricsPort = Integer.parseInt(mp.trim());
+    c.metricsHost = env.getOrDefault("MIGRATOR_METRICS_HOST", c.metricsHost);
     return c;
   }
 
   public WorkerConfig target(String t) {
     temporalTarget = t;
+    return this;
+  }
+
+  public WorkerConfig metrics(int port) {
+    metricsPort = port;
     return this;
   }
 
