@@ -12,7 +12,11 @@ import dev.migrator.impl.VerifyActivitiesImpl;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.CredentialResolver;
 import dev.migrator.workflow.MigrationWorkflow;
+import dev.migrator.workflow.MigrationSearchAttributes;
 import dev.migrator.workflow.MigrationWorkflowImpl;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -28,6 +32,7 @@ import java.time.Duration;
  * task queue. Configuration comes from {@link WorkerConfig} (environment variables).
  */
 public final class MigratorWorker implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MigratorWorker.class);
   private final WorkflowServiceStubs service;
   private final WorkflowClient client;
   private final WorkerFactory factory;
@@ -57,6 +62,7 @@ public final class MigratorWorker implements AutoCloseable {
     WorkerMetrics metrics = config.metricsPort == null ? null
         : WorkerMetrics.start(config.metricsHost, config.metricsPort);
     WorkflowClient client = client(config.temporalTarget, config.namespace, metrics);
+    if (config.registerSearchAttributes) ensureSearchAttributes(client);
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkerInterceptors(new MigrationActivityInterceptor()).build());
     WorkerOptions.Builder options = WorkerOptions.newBuilder()
@@ -71,6 +77,42 @@ public final class MigratorWorker implements AutoCloseable {
     factory.start();
     if (metrics != null) metrics.countMigrations(client);
     return new MigratorWorker(client.getWorkflowServiceStubs(), client, factory, metrics);
+  }
+
+  /**
+   * Adds the migration search attributes the namespace lacks (the workflow's upserts fail without
+   * them). Needs operator rights; without them it only warns, and an operator registers them once:
+   * {@code temporal operator search-attribute create --name MigrationPhase --type Keyword ...}.
+   */
+  static void ensureSearchAttributes(WorkflowClient client) {
+    String ns = client.getOptions().getNamespace();
+    try {
+      var ops = OperatorServiceGrpc.newBlockingStub(client.getWorkflowServiceStubs().getRawChannel())
+          .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS);
+      var have = ops.listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(ns).build())
+          .getCustomAttributesMap();
+      var missing = new java.util.LinkedHashMap<String, io.temporal.api.enums.v1.IndexedValueType>();
+      MigrationSearchAttributes.DEFINITIONS.forEach((k, v) -> {
+        if (!have.containsKey(k)) missing.put(k, v);
+      });
+      if (missing.isEmpty()) return;
+      OperatorServiceGrpc.newBlockingStub(client.getWorkflowServiceStubs().getRawChannel())
+          .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+          .addSearchAttributes(AddSearchAttributesRequest.newBuilder().setNamespace(ns)
+              .putAllSearchAttributes(missing).build());
+      log.info("registered search attributes {} on namespace {}", missing.keySet(), ns);
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
+        // The Java test server: LoopbackTestServer registers them itself.
+        log.debug("no search attribute API on this server: {}", e.getMessage());
+        return;
+      }
+      log.warn("could not check or register the migration search attributes on namespace {} ({}); "
+          + "register them once: {}", ns, e.getMessage(), MigrationSearchAttributes.cliDefinitions());
+    } catch (RuntimeException e) {
+      log.warn("could not check or register the migration search attributes on namespace {} ({}); "
+          + "register them once: {}", ns, e.getMessage(), MigrationSearchAttributes.cliDefinitions());
+    }
   }
 
   static void registerActivities(Worker worker, WorkflowClient client, CredentialResolver credentials) {

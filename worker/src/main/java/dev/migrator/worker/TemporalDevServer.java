@@ -77,6 +77,11 @@ public final class TemporalDevServer implements AutoCloseable {
   }
 
   public static TemporalDevServer start(Path binary, int port, int uiPort) {
+    return start(binary, port, uiPort, true);
+  }
+
+  /** {@code searchAttributes=false}: a bare namespace, as an operator's fresh server would be. */
+  public static TemporalDevServer start(Path binary, int port, int uiPort, boolean searchAttributes) {
     Path dir;
     try {
       dir = Files.createTempDirectory("migrator-temporal-");
@@ -87,7 +92,7 @@ public final class TemporalDevServer implements AutoCloseable {
         "--ip", "127.0.0.1", "--port", String.valueOf(port), "--ui-port", String.valueOf(uiPort),
         "--http-port", String.valueOf(freePort()), "--metrics-port", String.valueOf(freePort()),
         "--db-filename", dir.resolve("temporal.db").toString(), "--log-level", "warn"));
-    for (String sa : MigrationSearchAttributes.cliDefinitions()) {
+    for (String sa : searchAttributes ? MigrationSearchAttributes.cliDefinitions() : List.<String>of()) {
       cmd.add("--search-attribute");
       cmd.add(sa);
     }

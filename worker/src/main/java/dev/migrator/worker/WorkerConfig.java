@@ -19,6 +19,8 @@ public final class WorkerConfig {
   public Integer metricsPort;
   /** MIGRATOR_METRICS_HOST: address the endpoint binds to (127.0.0.1; 0.0.0.0 in a container). */
   public String metricsHost = "127.0.0.1";
+  /** MIGRATOR_REGISTER_SEARCH_ATTRIBUTES: add missing migration search attributes at start (needs operator rights). */
+  public boolean registerSearchAttributes = true;
 
   public static WorkerConfig fromEnvironment() {
     return from(System.getenv());
@@ -34,6 +36,8 @@ public final class WorkerConfig {
     String mp = env.get("MIGRATOR_METRICS_PORT");
     if (mp != null && !mp.isBlank()) c.metricsPort = Integer.parseInt(mp.trim());
     c.metricsHost = env.getOrDefault("MIGRATOR_METRICS_HOST", c.metricsHost);
+    c.registerSearchAttributes =
+        Boolean.parseBoolean(env.getOrDefault("MIGRATOR_REGISTER_SEARCH_ATTRIBUTES", "true"));
     return c;
   }
 

@@ -31,4 +31,19 @@ class TemporalDevServerTest {
       }
     }
   }
+
+  @Test
+  void workerRegistersMissingSearchAttributes() {
+    assumeTrue(TemporalDevServer.findBinary().isPresent() || TemporalDevServer.required(),
+        TemporalDevServer.missingMessage());
+    try (TemporalDevServer server = TemporalDevServer.start(TemporalDevServer.findBinary().orElseThrow(),
+            TemporalDevServer.freePort(), TemporalDevServer.freePort(), false);
+        MigratorWorker worker = MigratorWorker.start(new WorkerConfig().target(server.target()))) {
+      Map<String, IndexedValueType> custom = OperatorServiceGrpc
+          .newBlockingStub(worker.client().getWorkflowServiceStubs().getRawChannel())
+          .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace("default").build())
+          .getCustomAttributesMap();
+      MigrationSearchAttributes.DEFINITIONS.forEach((name, type) -> assertEquals(type, custom.get(name), name));
+    }
+  }
 }
