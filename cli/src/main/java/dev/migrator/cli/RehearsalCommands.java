@@ -99,6 +99,11 @@ final class RehearsalCommands {
     @Option(names = "--paused", description = "create it paused (runs only when triggered)")
     boolean paused;
 
+    @Option(names = "--on-failure", defaultValue = "rollback",
+        description = "rollback (default: an unattended rehearsal rolls back on an error and reports it) or pause "
+            + "(waits for 'migrator decide'; later runs are skipped meanwhile)")
+    String onFailure;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -110,6 +115,7 @@ final class RehearsalCommands {
         return 2;
       }
       r.rehearsal = true;
+      r.onFailure = onFailure;
       // Each run is named by the workflow id the schedule gives it (<prefix>-<timestamp>).
       r.migrationId = null;
       List<String> problems = RequestValidator.problems(r);
@@ -130,7 +136,11 @@ final class RehearsalCommands {
                   .build())
               .build())
           .setSpec(s.build())
-          .setPolicy(SchedulePolicy.newBuilder().setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP).build())
+          .setPolicy(SchedulePolicy.newBuilder()
+              .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+              // A rehearsal missed while Temporal was down is not run late.
+              .setCatchupWindow(Duration.ofMinutes(10))
+              .build())
           .setState(ScheduleState.newBuilder().setPaused(paused)
               .setNote("migrator rehearsal of " + r.source.host + ":" + r.source.port + " -> " + r.target.host + ":"
                   + r.target.port + " " + r.schemas).build())
