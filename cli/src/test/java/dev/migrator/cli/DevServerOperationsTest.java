@@ -249,4 +249,50 @@ class DevServerOperationsTest {
     }
     assertEquals("[]", target.queryRows("SHOW DATABASES LIKE 'shop'").toString(), "the rehearsal removed the schema");
   }
+
+  /** ui-test/ (playwright-core) from the cli module or the repository root. */
+  static Optional<Path> uiTestDir() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path u = d.resolve("ui-test");
+      if (Files.isDirectory(u.resolve("node_modules/playwright-core"))) return Optional.of(u);
+    }
+    return Optional.empty();
+  }
+
+  @Test
+  void webUiListsThePausedMigrationBySearchAttribute() throws Exception {
+    Optional<Path> ui = uiTestDir();
+    boolean ready = ui.isPresent() && Files.isExecutable(Path.of("/usr/bin/chromium"));
+    String why = "the Web UI check needs Debian chromium (/usr/bin/chromium) and ui-test/node_modules "
+        + "(npm ci in ui-test); bin/setup installs both";
+    if (!ready && "1".equals(System.getenv("MIGRATOR_REQUIRE_WEB_UI_TEST"))) throw new AssertionError(why);
+    assumeTrue(ready, why);
+    target.sql("CREATE DATABASE IF NOT EXISTS shop"); // blocks preflight: the migration pauses
+    try {
+      String id = "ops-ui-" + System.currentTimeMillis();
+      MigrationWorkflow wf = worker.client().newWorkflowStub(MigrationWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(MigrationWorkflow.TASK_QUEUE).build());
+      WorkflowClient.start(wf::run, request("shop"));
+      cliUntil(x -> x.out.contains(id), "list", "--paused");
+
+      Path shot = Files.createTempFile("migrator-webui-", ".png");
+      Process p = new ProcessBuilder("node", "webui.mjs", temporal.uiUrl(), id, "MigrationPaused = true",
+          shot.toString()).directory(ui.get().toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int code = p.waitFor();
+      assertEquals(0, code, out);
+      assertTrue(out.contains("shows " + id), out);
+      assertTrue(Files.size(shot) > 0, "screenshot written");
+      Files.deleteIfExists(shot);
+
+      wf.decide("rollback");
+      try {
+        WorkflowStub.fromTyped(wf).getResult(Object.class);
+      } catch (WorkflowFailedException expected) {
+        // rolled back on the operator's decision
+      }
+    } finally {
+      target.sql("DROP DATABASE IF EXISTS shop");
+    }
+  }
 }
