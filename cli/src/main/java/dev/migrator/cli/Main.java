@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** migrator: the operator's tool. Exit codes: 0 ok, 1 failed, 2 bad input. */
-@Command(name = "migrator", mixinStandardHelpOptions = true, version = "migrator 0.1.0",
+// scope INHERIT: every subcommand has --help (and --version) too.
+@Command(name = "migrator", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    version = "migrator 0.1.0",
     description = "Durable, resumable MySQL -> Aurora migrations as Temporal workflows.",
     subcommands = {Main.Start.class, Main.Status.class, Main.Approve.class, Main.Rollback.class, Main.Pause.class,
         Main.Resume.class, Main.Decide.class, OnCallCommands.ListCommand.class, OnCallCommands.Describe.class,
