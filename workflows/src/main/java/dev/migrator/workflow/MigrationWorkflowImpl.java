@@ -123,8 +123,12 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     }
   }
 
+  /** False when replaying a run started before the workflow kept search attributes (no upserts there). */
+  private boolean publishSearchAttributes;
+
   @Override
   public MigrationResult run(MigrationRequest request) {
+    publishSearchAttributes = Workflow.getVersion("search-attributes", Workflow.DEFAULT_VERSION, 1) >= 1;
     String id = request != null && request.migrationId != null && !request.migrationId.isBlank()
         ? request.migrationId
         : Workflow.getInfo().getWorkflowId();
@@ -143,7 +147,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     }
     request.migrationId = id;
     onFailure = request.onFailure;
-    searchAttributes.start(request.source.host + ":" + request.source.port,
+    if (publishSearchAttributes) searchAttributes.start(request.source.host + ":" + request.source.port,
         request.target.host + ":" + request.target.port, request.rehearsal);
     publish();
 
@@ -459,6 +463,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
 
   /** Keeps the search attributes (phase, paused, reason, step) in line with the status. */
   private void publish() {
+    if (!publishSearchAttributes) return;
     searchAttributes.update(status.phase, status.paused, status.pausedReason, status.currentStep);
   }
 
