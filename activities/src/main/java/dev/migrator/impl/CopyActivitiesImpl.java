@@ -4,6 +4,7 @@ import dev.migrator.activities.CopyActivities;
 import dev.migrator.copy.ChunkCopier;
 import dev.migrator.copy.TableChecksummer;
 import dev.migrator.copy.TableMeta;
+import dev.migrator.metrics.MigrationMetrics;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.CopyProgress;
 import dev.migrator.model.LiveCopyResult;
@@ -77,6 +78,7 @@ public class CopyActivitiesImpl implements CopyActivities {
           ctx.heartbeat(t.qualified() + " rows=" + tp.rows);
           long now = System.currentTimeMillis();
           p.rowsPerSecond = p.rows * 1000.0 / Math.max(1, now - started);
+          MigrationMetrics.chunkCopied(c.rows(), c.bytes(), p.rowsPerSecond);
           if (now - lastReport > 3000) {
             lastReport = now;
             safeReport(workflowId, p);

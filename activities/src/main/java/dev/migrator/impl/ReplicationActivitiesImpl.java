@@ -1,5 +1,6 @@
 package dev.migrator.impl;
 
+import dev.migrator.metrics.MigrationMetrics;
 import dev.migrator.activities.ReplicationActivities;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.LagReading;
@@ -314,6 +315,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
         }
         last = reading;
         Activity.getExecutionContext().heartbeat(reading.replica.secondsBehind);
+        MigrationMetrics.replication(reading.replica.secondsBehind, reading.caughtUp);
         if (reading.errorKind != null) {
           // The IO thread retries connections by itself: only a lasting connect error is reported.
           boolean transientKind = "connect".equals(reading.errorKind);

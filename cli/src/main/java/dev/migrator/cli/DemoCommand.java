@@ -9,6 +9,7 @@ import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;
 import dev.migrator.worker.MigratorWorker;
+import dev.migrator.worker.TemporalDevServer;
 import dev.migrator.worker.TemporalTestServerProcess;
 import dev.migrator.worker.WorkerConfig;
 import dev.migrator.workflow.MigrationWorkflow;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Option;
  * the source under a continuous write load, and a real migration with cutover. Exits 0 only when
  * source and target contents are equal.
  */
-@Command(name = "demo", description = "Run a real migration end to end on local servers (MariaDB + Temporal test server).")
+@Command(name = "demo", description = "Run a real migration end to end on local servers (MariaDB + Temporal test server, "
+    + "or the Temporal dev server with its Web UI: --ui).")
 public class DemoCommand implements Callable<Integer> {
   @Option(names = "--temporal", description = "use this Temporal service (host:port) instead of starting the Java test server")
   String temporalTarget;
@@ -36,19 +38,37 @@ public class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "keep the servers running after the demo until Ctrl-C")
   boolean keep;
 
+  @Option(names = "--ui", description = "run on the Temporal dev server (temporal server start-dev) and print its Web UI "
+      + "address, to watch the migration there; with --keep the UI stays up until Ctrl-C")
+  boolean ui;
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.currentTimeMillis();
     TemporalTestServerProcess temporal = null;
+    TemporalDevServer devServer = null;
     MigratorWorker worker = null;
     LocalMariaDb source = null;
     LocalMariaDb target = null;
     try {
-      say("starting two MariaDB servers and " + (temporalTarget == null ? "the Temporal test server" : temporalTarget));
+      if (ui && temporalTarget != null) {
+        System.err.println("--ui starts its own Temporal dev server; leave out --temporal");
+        return 2;
+      }
+      if (ui && TemporalDevServer.findBinary().isEmpty()) {
+        System.err.println(TemporalDevServer.missingMessage());
+        return 2;
+      }
+      say("starting two MariaDB servers and " + (temporalTarget != null ? temporalTarget
+          : ui ? "the Temporal dev server (with Web UI)" : "the Temporal test server"));
       CompletableFuture<LocalMariaDb> src = CompletableFuture.supplyAsync(() -> LocalMariaDb.start("demo-source"));
       CompletableFuture<LocalMariaDb> dst = CompletableFuture.supplyAsync(() -> LocalMariaDb.start("demo-target"));
       String tTarget = temporalTarget;
-      if (tTarget == null) {
+      if (tTarget == null && ui) {
+        devServer = TemporalDevServer.start();
+        tTarget = devServer.target();
+        say("Temporal Web UI: " + devServer.uiUrl() + "  (gRPC " + tTarget + ")");
+      } else if (tTarget == null) {
         temporal = TemporalTestServerProcess.start();
         tTarget = temporal.target();
       }
@@ -79,6 +99,9 @@ public class DemoCommand implements Callable<Integer> {
         WorkflowClient.start(wf::run, r);
         say("started workflow " + r.migrationId + " (type " + MigrationWorkflow.WORKFLOW_TYPE + ", task queue "
             + MigrationWorkflow.TASK_QUEUE + ")");
+        if (devServer != null) {
+          say("watch it: " + devServer.uiUrl() + "/namespaces/default/workflows/" + r.migrationId);
+        }
         CompletableFuture<MigrationResult> result = WorkflowStub.fromTyped(wf).getResultAsync(MigrationResult.class);
         String lastStep = null;
         while (!result.isDone()) {
@@ -111,6 +134,10 @@ public class DemoCommand implements Callable<Integer> {
         boolean ok = MigrationResult.COMPLETED.equals(res.outcome) && equal;
         say((ok ? "demo succeeded" : "demo FAILED") + " in " + (System.currentTimeMillis() - t0) / 1000 + " s");
         if (keep) {
+          if (devServer != null) {
+            say("Web UI kept at " + devServer.uiUrl() + " (Temporal " + tTarget + "; try: migrator list --temporal "
+                + tTarget + ")");
+          }
           say("servers kept: source 127.0.0.1:" + source.port() + ", target 127.0.0.1:" + target.port()
               + " (root password files: " + source.rootPasswordRef() + ", " + target.rootPasswordRef() + "); Ctrl-C to stop");
           Thread.currentThread().join();
@@ -120,6 +147,7 @@ public class DemoCommand implements Callable<Integer> {
     } finally {
       if (worker != null) worker.close();
       if (temporal != null) temporal.close();
+      if (devServer != null) devServer.close();
       if (source != null) source.close();
       if (target != null) target.close();
     }

@@ -11,6 +11,7 @@ import dev.migrator.workflow.MigrationWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,20 +21,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** migrator: the operator's tool. Exit codes: 0 ok, 1 failed, 2 bad input. */
-@Command(name = "migrator", mixinStandardHelpOptions = true, version = "migrator 0.1.0",
+// scope INHERIT: every subcommand has --help (and --version) too.
+@Command(name = "migrator", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    version = "migrator 0.1.0",
     description = "Durable, resumable MySQL -> Aurora migrations as Temporal workflows.",
     subcommands = {Main.Start.class, Main.Status.class, Main.Approve.class, Main.Rollback.class, Main.Pause.class,
-        Main.Resume.class, Main.Decide.class, Main.Worker.class, PreflightCommand.class, DemoCommand.class, BenchCopyCommand.class})
+        Main.Resume.class, Main.Decide.class, OnCallCommands.ListCommand.class, OnCallCommands.Describe.class,
+        RehearsalCommands.class, Main.Worker.class, PreflightCommand.class, DemoCommand.class, BenchCopyCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** Runs with output and errors going to these writers (for tests). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return commandLine().setOut(out).setErr(err).execute(args);
+  }
+
+  static CommandLine commandLine() {
     return new CommandLine(new Main()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
       cmd.getErr().println("error: " + ex.getMessage());
+      cmd.getErr().flush();
       return 1;
-    }).execute(args);
+    });
   }
 
   /** Where Temporal is. */
@@ -227,6 +241,7 @@ public final class Main {
       MigratorWorker w = MigratorWorker.start(c);
       Runtime.getRuntime().addShutdownHook(new Thread(w::close));
       System.out.println("worker polling '" + c.taskQueue + "' at " + c.temporalTarget);
+      w.metrics().ifPresent(m -> System.out.println("metrics at " + m.url()));
       Thread.currentThread().join();
       return 0;
     }

@@ -15,13 +15,18 @@ import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.CredentialResolver;
 import dev.migrator.workflow.MigrationWorkflow;
 import dev.migrator.workflow.CatchUpWorkflowImpl;
+import dev.migrator.workflow.MigrationSearchAttributes;
 import dev.migrator.workflow.MigrationWorkflowImpl;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 
@@ -30,26 +35,39 @@ import java.time.Duration;
  * task queue. Configuration comes from {@link WorkerConfig} (environment variables).
  */
 public final class MigratorWorker implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MigratorWorker.class);
   private final WorkflowServiceStubs service;
   private final WorkflowClient client;
   private final WorkerFactory factory;
+  private final WorkerMetrics metrics;
 
-  private MigratorWorker(WorkflowServiceStubs service, WorkflowClient client, WorkerFactory factory) {
+  private MigratorWorker(WorkflowServiceStubs service, WorkflowClient client, WorkerFactory factory,
+      WorkerMetrics metrics) {
     this.service = service;
     this.client = client;
     this.factory = factory;
+    this.metrics = metrics;
   }
 
   /** Connects to Temporal at {@code target} (host:port). */
   public static WorkflowClient client(String target, String namespace) {
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    return client(target, namespace, null);
+  }
+
+  static WorkflowClient client(String target, String namespace, WorkerMetrics metrics) {
+    WorkflowServiceStubsOptions.Builder o = WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+    if (metrics != null) o.setMetricsScope(metrics.scope());
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(o.build());
     return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
   }
 
   public static MigratorWorker start(WorkerConfig config) {
-    WorkflowClient client = client(config.temporalTarget, config.namespace);
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerMetrics metrics = config.metricsPort == null ? null
+        : WorkerMetrics.start(config.metricsHost, config.metricsPort);
+    WorkflowClient client = client(config.temporalTarget, config.namespace, metrics);
+    if (config.registerSearchAttributes) ensureSearchAttributes(client);
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new MigrationActivityInterceptor()).build());
     WorkerOptions.Builder options = WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(config.maxConcurrentActivities);
     if (config.disableSticky) {
@@ -60,7 +78,44 @@ public final class MigratorWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class);
     registerActivities(worker, client, new CredentialResolver());
     factory.start();
-    return new MigratorWorker(client.getWorkflowServiceStubs(), client, factory);
+    if (metrics != null) metrics.countMigrations(client);
+    return new MigratorWorker(client.getWorkflowServiceStubs(), client, factory, metrics);
+  }
+
+  /**
+   * Adds the migration search attributes the namespace lacks (the workflow's upserts fail without
+   * them). Needs operator rights; without them it only warns, and an operator registers them once:
+   * {@code temporal operator search-attribute create --name MigrationPhase --type Keyword ...}.
+   */
+  static void ensureSearchAttributes(WorkflowClient client) {
+    String ns = client.getOptions().getNamespace();
+    try {
+      var ops = OperatorServiceGrpc.newBlockingStub(client.getWorkflowServiceStubs().getRawChannel())
+          .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS);
+      var have = ops.listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(ns).build())
+          .getCustomAttributesMap();
+      var missing = new java.util.LinkedHashMap<String, io.temporal.api.enums.v1.IndexedValueType>();
+      MigrationSearchAttributes.DEFINITIONS.forEach((k, v) -> {
+        if (!have.containsKey(k)) missing.put(k, v);
+      });
+      if (missing.isEmpty()) return;
+      OperatorServiceGrpc.newBlockingStub(client.getWorkflowServiceStubs().getRawChannel())
+          .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+          .addSearchAttributes(AddSearchAttributesRequest.newBuilder().setNamespace(ns)
+              .putAllSearchAttributes(missing).build());
+      log.info("registered search attributes {} on namespace {}", missing.keySet(), ns);
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
+        // The Java test server: LoopbackTestServer registers them itself.
+        log.debug("no search attribute API on this server: {}", e.getMessage());
+        return;
+      }
+      log.warn("could not check or register the migration search attributes on namespace {} ({}); "
+          + "register them once: {}", ns, e.getMessage(), MigrationSearchAttributes.cliDefinitions());
+    } catch (RuntimeException e) {
+      log.warn("could not check or register the migration search attributes on namespace {} ({}); "
+          + "register them once: {}", ns, e.getMessage(), MigrationSearchAttributes.cliDefinitions());
+    }
   }
 
   static void registerActivities(Worker worker, WorkflowClient client, CredentialResolver credentials) {
@@ -84,11 +139,17 @@ public final class MigratorWorker implements AutoCloseable {
     return client;
   }
 
+  /** The Prometheus endpoint, when MIGRATOR_METRICS_PORT is set. */
+  public java.util.Optional<WorkerMetrics> metrics() {
+    return java.util.Optional.ofNullable(metrics);
+  }
+
   @Override
   public void close() {
     factory.shutdownNow();
     factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     service.shutdownNow();
+    if (metrics != null) metrics.close();
   }
 
   /** Runs a worker until the process is stopped. */
@@ -97,6 +158,7 @@ public final class MigratorWorker implements AutoCloseable {
     MigratorWorker w = start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(w::close));
     System.out.println("migrator worker polling task queue '" + config.taskQueue + "' at " + config.temporalTarget);
+    w.metrics().ifPresent(m -> System.out.println("metrics at " + m.url()));
     Thread.currentThread().join();
   }
 }

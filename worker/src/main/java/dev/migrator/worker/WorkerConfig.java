@@ -15,6 +15,12 @@ public final class WorkerConfig {
   public boolean disableSticky = false;
   /** MIGRATOR_MAX_ACTIVITIES: activity slots of this worker. */
   public int maxConcurrentActivities = 16;
+  /** MIGRATOR_METRICS_PORT: Prometheus endpoint (/metrics) port; unset = no endpoint, 0 = a free port. */
+  public Integer metricsPort;
+  /** MIGRATOR_METRICS_HOST: address the endpoint binds to (127.0.0.1; 0.0.0.0 in a container). */
+  public String metricsHost = "127.0.0.1";
+  /** MIGRATOR_REGISTER_SEARCH_ATTRIBUTES: add missing migration search attributes at start (needs operator rights). */
+  public boolean registerSearchAttributes = true;
 
   public static WorkerConfig fromEnvironment() {
     return from(System.getenv());
@@ -27,11 +33,21 @@ public final class WorkerConfig {
     c.taskQueue = env.getOrDefault("MIGRATOR_TASK_QUEUE", c.taskQueue);
     c.disableSticky = Boolean.parseBoolean(env.getOrDefault("MIGRATOR_DISABLE_STICKY", "false"));
     c.maxConcurrentActivities = Integer.parseInt(env.getOrDefault("MIGRATOR_MAX_ACTIVITIES", "16"));
+    String mp = env.get("MIGRATOR_METRICS_PORT");
+    if (mp != null && !mp.isBlank()) c.metricsPort = Integer.parseInt(mp.trim());
+    c.metricsHost = env.getOrDefault("MIGRATOR_METRICS_HOST", c.metricsHost);
+    c.registerSearchAttributes =
+        Boolean.parseBoolean(env.getOrDefault("MIGRATOR_REGISTER_SEARCH_ATTRIBUTES", "true"));
     return c;
   }
 
   public WorkerConfig target(String t) {
     temporalTarget = t;
+    return this;
+  }
+
+  public WorkerConfig metrics(int port) {
+    metricsPort = port;
     return this;
   }
 

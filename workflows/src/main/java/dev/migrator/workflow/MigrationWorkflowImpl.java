@@ -96,6 +96,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private final ChunkedCopy chunkedCopy = new ChunkedCopy(copy, status, () -> this.pauseRequested, () -> this.rollbackRequested, this::checkRollback);
   private final Map<Step, StepState> steps = new EnumMap<>(Step.class);
   private final ShadowChecklist shadow = new ShadowChecklist(status.shadow);
+  private final MigrationSearchAttributes searchAttributes = new MigrationSearchAttributes();
 
   /** The source's retention as read before the first change; what finish and the rollback restore. */
   private RetentionChange retentionBefore;
@@ -137,8 +138,12 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     }
   }
 
+  /** False when replaying a run started before the workflow kept search attributes (no upserts there). */
+  private boolean publishSearchAttributes;
+
   @Override
   public MigrationResult run(MigrationRequest request) {
+    publishSearchAttributes = Workflow.getVersion("search-attributes", Workflow.DEFAULT_VERSION, 1) >= 1;
     String id = request != null && request.migrationId != null && !request.migrationId.isBlank()
         ? request.migrationId
         : Workflow.getInfo().getWorkflowId();
@@ -152,11 +157,15 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     if (!problems.isEmpty()) {
       status.phase = "failed";
       status.error = "invalid request: " + String.join("; ", problems);
+      publish();
       throw ApplicationFailure.newNonRetryableFailure(status.error, "InvalidRequest");
     }
     request.migrationId = id;
     currentRequest = request;
     onFailure = request.onFailure;
+    if (publishSearchAttributes) searchAttributes.start(request.source.host + ":" + request.source.port,
+        request.target.host + ":" + request.target.port, request.rehearsal);
+    publish();
 
     try {
       runChecklist(request);
@@ -165,21 +174,25 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         rollbackReason = "rehearsal: rolling back after a complete run";
         rollBack();
         status.phase = "rolled-back";
+        publish();
         return new MigrationResult(MigrationResult.ROLLED_BACK, status);
       }
       status.phase = "completed";
       status.currentStep = null;
+      publish();
       return new MigrationResult(MigrationResult.COMPLETED, status);
     } catch (RollbackRequested | CanceledFailure e) {
       if (e instanceof CanceledFailure) rollbackReason = "workflow cancelled";
       rollBack();
       status.phase = "rolled-back";
+      publish();
       return new MigrationResult(MigrationResult.ROLLED_BACK, status);
     } catch (StepFailed e) {
       status.error = e.getMessage();
       rollbackReason = "step failed: " + e.getMessage();
       rollBack();
       status.phase = "failed";
+      publish();
       throw ApplicationFailure.newNonRetryableFailure(
           "migration failed and was rolled back: " + e.getMessage(), "MigrationFailed");
     }
@@ -228,6 +241,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       } else {
         String waiting = "waiting for approval: run 'migrator approve " + status.migrationId + "'";
         status.pausedReason = waiting;
+        publish();
         // Replication keeps running while a human decides: keep the lag reading fresh for the
         // approval validator and the status, at a slow pace to keep history small.
         while (!approved && !rollbackRequested) {
@@ -235,6 +249,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
           status.lag = replication.awaitCatchUp(r, 1);
         }
         if (waiting.equals(status.pausedReason)) status.pausedReason = null;
+        publish();
         checkRollback();
         steps.get(Step.APPROVE).detail = "approved" + (approvedBy == null ? "" : " by " + approvedBy);
       }
@@ -274,8 +289,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         String waiting = "grace period: " + (reverseStarted ? "reverse replication runs; " : "")
             + "'migrator rollback " + status.migrationId + "' switches back without losing writes";
         status.pausedReason = waiting;
+        publish();
         Workflow.await(Duration.ofSeconds(r.cutover.gracePeriodSeconds), () -> rollbackRequested);
         if (waiting.equals(status.pausedReason)) status.pausedReason = null;
+        publish();
         checkRollback();
       }
       if (reverseStarted) cutover.stopReverseReplication(r);
@@ -528,6 +545,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.currentStep = s.label;
     st.state = StepState.RUNNING;
     st.startedAtMillis = Workflow.currentTimeMillis();
+    publish();
     while (true) {
       st.attempts++;
       try {
@@ -579,6 +597,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.allowedDecisions = new ArrayList<>(List.of("retry", "rollback"));
     if (skippable(s)) status.allowedDecisions.add("skip");
     pendingDecision = null;
+    publish();
     Workflow.await(() -> rollbackRequested
         || (pendingDecision != null && status.allowedDecisions.contains(pendingDecision)));
     String d = rollbackRequested ? "rollback" : pendingDecision;
@@ -587,6 +606,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.phase = "running";
     status.pausedReason = null;
     status.allowedDecisions = new ArrayList<>();
+    publish();
     return d;
   }
 
@@ -632,11 +652,19 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.paused = true;
     status.phase = "paused";
     status.currentStep = s.label;
+    publish();
     Workflow.await(() -> !pauseRequested || rollbackRequested);
     status.paused = false;
     status.phase = "running";
     status.pausedReason = null;
+    publish();
     checkRollback();
+  }
+
+  /** Keeps the search attributes (phase, paused, reason, step) in line with the status. */
+  private void publish() {
+    if (!publishSearchAttributes) return;
+    searchAttributes.update(status.phase, status.paused, status.pausedReason, status.currentStep);
   }
 
   private void checkRollback() {
@@ -648,6 +676,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.phase = "rolling-back";
     status.paused = false;
     status.pausedReason = null;
+    publish();
     log.info("rolling back: {}", rollbackReason);
     CancellationScope detached = Workflow.newDetachedCancellationScope(() -> {
       int failed = shadow.runAll();
@@ -666,6 +695,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       if (now < opens) {
         String waiting = "approved; waiting for the cutover window to open at " + r.cutover.notBefore;
         status.pausedReason = waiting;
+        publish();
         Workflow.await(Duration.ofMillis(opens - now), () -> rollbackRequested);
         if (waiting.equals(status.pausedReason)) status.pausedReason = null;
         checkRollback();

@@ -22,6 +22,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.common.SearchAttributes;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -94,6 +95,7 @@ class MigrationWorkflowTest {
   @BeforeEach
   void setUp() {
     env = TestWorkflowEnvironment.newInstance();
+    MigrationSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class);
     fakes = new FakeActivities();
@@ -446,6 +448,33 @@ class MigrationWorkflowTest {
     assertFalse(result.status.paused);
     assertTrue(result.status.allowedDecisions.isEmpty());
     assertEquals(0, fakes.journal.count("truncateTables"));
+  }
+
+  @Test
+  void searchAttributesFollowPhaseStepAndPause() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    fakes.fail("copyLiveConsistent");
+    MigrationWorkflow wf = start(r);
+
+    awaitStatus(wf, st -> st.paused, "paused on the copy failure");
+    SearchAttributes sa = WorkflowStub.fromTyped(wf).describe().getTypedSearchAttributes();
+    assertEquals("paused", sa.get(MigrationSearchAttributes.PHASE));
+    assertEquals(Boolean.TRUE, sa.get(MigrationSearchAttributes.PAUSED));
+    assertEquals("copy", sa.get(MigrationSearchAttributes.STEP));
+    assertTrue(sa.get(MigrationSearchAttributes.PAUSED_REASON).contains("injected failure"));
+    assertEquals(r.source.host + ":" + r.source.port, sa.get(MigrationSearchAttributes.SOURCE));
+    assertEquals(r.target.host + ":" + r.target.port, sa.get(MigrationSearchAttributes.TARGET));
+    assertEquals(Boolean.FALSE, sa.get(MigrationSearchAttributes.REHEARSAL));
+
+    fakes.succeed("copyLiveConsistent");
+    wf.decide("retry");
+    assertEquals(MigrationResult.COMPLETED, result(wf).outcome);
+    sa = WorkflowStub.fromTyped(wf).describe().getTypedSearchAttributes();
+    assertEquals("completed", sa.get(MigrationSearchAttributes.PHASE));
+    assertEquals(Boolean.FALSE, sa.get(MigrationSearchAttributes.PAUSED));
+    assertFalse(sa.containsKey(MigrationSearchAttributes.PAUSED_REASON));
+    assertFalse(sa.containsKey(MigrationSearchAttributes.STEP));
   }
 
   @Test
