@@ -42,6 +42,14 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       if (!readOnly && Jdbc.variable(c, "super_read_only") != null) Jdbc.exec(c, "SET GLOBAL super_read_only = OFF");
       // SET GLOBAL read_only waits for running commits, so no write lands after it returns.
       Jdbc.exec(c, "SET GLOBAL read_only = " + (readOnly ? "ON" : "OFF"));
+      if (readOnly && Jdbc.variable(c, "super_read_only") != null) {
+        // MySQL: also stop accounts with SUPER/CONNECTION_ADMIN; replication threads still apply.
+        try {
+          Jdbc.exec(c, "SET GLOBAL super_read_only = ON");
+        } catch (SQLException notAllowed) {
+          // the account may not: read_only alone stops ordinary application accounts
+        }
+      }
       return System.currentTimeMillis();
     } catch (SQLException ex) {
       throw MySqlErrors.failure(role, e, ex);

@@ -49,6 +49,9 @@ public class BenchCopyCommand implements Callable<Integer> {
   @Option(names = "--method", defaultValue = "live-consistent", description = "freeze method for migrator's run")
   String method;
 
+  @Option(names = "--write-method", defaultValue = "LOAD_DATA", description = "INSERT or LOAD_DATA (frozen-copy methods)")
+  dev.migrator.model.CopyOptions.WriteMethod writeMethod;
+
   @Option(names = "--out", description = "append the Markdown result table to this file")
   Path out;
 
@@ -86,8 +89,8 @@ public class BenchCopyCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %.1f | %.2f | %s | %s |%n", r.tool(), r.seconds(),
             exactRows / r.seconds(), mib / r.seconds(), base / r.seconds(), r.verified() ? "yes" : "NO", r.detail()));
       }
-      md.append(String.format(Locale.ROOT, "%nCommand: `bench/copy/run --tables %d --rows %d --threads %d --chunk-rows %d --method %s`%n",
-          tables, rows, threads, chunkRows, method));
+      md.append(String.format(Locale.ROOT, "%nCommand: `bench/copy/run --tables %d --rows %d --threads %d --chunk-rows %d --method %s --write-method %s`%n",
+          tables, rows, threads, chunkRows, method, writeMethod));
       System.out.println(md);
       if (out != null) Files.writeString(out, md.toString(), java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
@@ -107,6 +110,7 @@ public class BenchCopyCommand implements Callable<Integer> {
       r.method = method;
       r.copy.chunkRows = chunkRows;
       r.copy.parallelism = threads;
+      r.copy.writeMethod = writeMethod;
       r.replication.password = source.rootPasswordRef();
       r.pauseBefore = List.of("replicate"); // the copy and verify are what is measured
       MigrationWorkflow wf = worker.client().newWorkflowStub(MigrationWorkflow.class,
@@ -124,7 +128,7 @@ public class BenchCopyCommand implements Callable<Integer> {
       boolean ok = Contents.of(target, "sbtest").equals(expected) && s.verify != null && s.verify.ok;
       wf.rollback("benchmark done");
       WorkflowStub.fromTyped(wf).getResult(MigrationResult.class);
-      return new Result("migrator (" + method + ")", copy.durationMillis / 1000.0,
+      return new Result("migrator (" + method + (method.equals("live-consistent") ? "" : ", " + writeMethod) + ")", copy.durationMillis / 1000.0,
           String.format(Locale.ROOT, "copy step; verify step %.2f s more", verify.durationMillis / 1000.0), ok);
     }
   }
