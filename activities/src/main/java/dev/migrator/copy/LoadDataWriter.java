@@ -22,56 +22,81 @@ import java.util.List;
  */
 final class LoadDataWriter {
   static final int BUFFER_BYTES = 16 << 20;
+  static final int PIPE_BYTES = 4 << 20;
 
   private LoadDataWriter() {}
 
   static long[] write(ResultSet rs, Connection target, TableMeta meta, ChunkWriter.Progress progress) throws SQLException {
     List<Column> cols = meta.writable();
     String sql = statement(meta, cols);
-    long rows = 0;
-    long bytes = 0;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 16);
-    HexFormat hex = HexFormat.of();
-    try (Statement st = target.createStatement()) {
-      JdbcStatement js = st.unwrap(JdbcStatement.class);
-      while (rs.next()) {
-        for (int i = 0; i < cols.size(); i++) {
-          if (i > 0) buf.write('\t');
-          Object v = ChunkCopier.read(rs, i + 1, cols.get(i));
-          if (v == null) {
-            buf.write('\\');
-            buf.write('N');
-          } else if (v instanceof byte[] b) {
-            buf.writeBytes(hex.formatHex(b).getBytes(StandardCharsets.US_ASCII));
-          } else {
-            escape((String) v, buf);
+    // One LOAD DATA per chunk, fed through a pipe by a reader thread: the source is read while the
+    // target loads, instead of one after the other.
+    java.io.PipedInputStream in = new java.io.PipedInputStream(PIPE_BYTES);
+    java.io.PipedOutputStream out;
+    try {
+      out = new java.io.PipedOutputStream(in);
+    } catch (java.io.IOException e) {
+      throw new SQLException("cannot open the load pipe", e);
+    }
+    long[] counts = new long[2];
+    Throwable[] readerError = new Throwable[1];
+    Thread reader = new Thread(() -> {
+      try (java.io.BufferedOutputStream o = new java.io.BufferedOutputStream(out, 1 << 16)) {
+        HexFormat hex = HexFormat.of();
+        ByteArrayOutputStream row = new ByteArrayOutputStream(1 << 12);
+        long lastReport = 0;
+        while (rs.next()) {
+          row.reset();
+          for (int i = 0; i < cols.size(); i++) {
+            if (i > 0) row.write('\t');
+            Object v = ChunkCopier.read(rs, i + 1, cols.get(i));
+            if (v == null) {
+              row.write('\\');
+              row.write('N');
+            } else if (v instanceof byte[] b) {
+              row.writeBytes(hex.formatHex(b).getBytes(StandardCharsets.US_ASCII));
+            } else {
+              escape((String) v, row);
+            }
+          }
+          row.write('\n');
+          row.writeTo(o);
+          counts[0]++;
+          counts[1] += row.size();
+          if (counts[1] - lastReport >= BUFFER_BYTES) {
+            lastReport = counts[1];
+            progress.written(counts[0], counts[1]);
           }
         }
-        buf.write('\n');
-        rows++;
-        if (buf.size() >= BUFFER_BYTES) {
-          bytes += flush(js, st, sql, buf);
-          progress.written(rows, bytes);
+      } catch (Throwable t) {
+        readerError[0] = t;
+      }
+    }, "load-data-reader");
+    reader.setDaemon(true);
+    try (Statement st = target.createStatement()) {
+      JdbcStatement js = st.unwrap(JdbcStatement.class);
+      js.setLocalInfileInputStream(in);
+      reader.start();
+      try {
+        st.execute(sql);
+      } finally {
+        js.setLocalInfileInputStream(null);
+        try {
+          in.close(); // unblocks the reader if the load stopped early
+        } catch (java.io.IOException ignored) {
+          // closing
+        }
+        try {
+          reader.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
-      if (buf.size() > 0) {
-        bytes += flush(js, st, sql, buf);
-        progress.written(rows, bytes);
-      }
     }
-    return new long[] {rows, bytes};
-  }
-
-  private static long flush(JdbcStatement js, Statement st, String sql, ByteArrayOutputStream buf) throws SQLException {
-    long n = buf.size();
-    js.setLocalInfileInputStream(new ByteArrayInputStream(buf.toByteArray()));
-    try {
-      st.execute(sql);
-    } finally {
-      js.setLocalInfileInputStream(null);
-    }
-    buf.reset();
-    return n;
+    if (readerError[0] instanceof SQLException e) throw e;
+    if (readerError[0] != null) throw new SQLException("reading the chunk for LOAD DATA failed: " + readerError[0], readerError[0]);
+    progress.written(counts[0], counts[1]);
+    return counts;
   }
 
   static String statement(TableMeta meta, List<Column> cols) {

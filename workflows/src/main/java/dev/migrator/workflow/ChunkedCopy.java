@@ -96,14 +96,32 @@ final class ChunkedCopy {
     }
   }
 
-  private static List<List<Chunk>> batch(List<ChunkPlan> plans) {
+  /**
+   * Cuts the plans into batches and interleaves the tables (t1#0, t2#0, ..., t1#1, ...): parallel
+   * slots then load different tables, instead of queueing on one table's locks (InnoDB's bulk
+   * load into an empty table locks the table).
+   */
+  static List<List<Chunk>> batch(List<ChunkPlan> plans) {
     int total = plans.stream().mapToInt(p -> p.chunks.size()).sum();
     int size = Math.max(1, (total + MAX_BATCHES - 1) / MAX_BATCHES);
-    List<List<Chunk>> out = new ArrayList<>();
+    List<List<List<Chunk>>> perTable = new ArrayList<>();
     for (ChunkPlan p : plans) {
+      List<List<Chunk>> t = new ArrayList<>();
       for (int i = 0; i < p.chunks.size(); i += size) {
-        out.add(new ArrayList<>(p.chunks.subList(i, Math.min(p.chunks.size(), i + size))));
+        t.add(new ArrayList<>(p.chunks.subList(i, Math.min(p.chunks.size(), i + size))));
       }
+      perTable.add(t);
+    }
+    List<List<Chunk>> out = new ArrayList<>();
+    for (int round = 0; out.size() < (total + size - 1) / size + perTable.size(); round++) {
+      boolean any = false;
+      for (List<List<Chunk>> t : perTable) {
+        if (round < t.size()) {
+          out.add(t.get(round));
+          any = true;
+        }
+      }
+      if (!any) break;
     }
     return out;
   }
