@@ -42,21 +42,34 @@ final class LoadDataWriter {
     Throwable[] readerError = new Throwable[1];
     Thread reader = new Thread(() -> {
       try (java.io.BufferedOutputStream o = new java.io.BufferedOutputStream(out, 1 << 16)) {
-        HexFormat hex = HexFormat.of();
         ByteArrayOutputStream row = new ByteArrayOutputStream(1 << 12);
         long lastReport = 0;
         while (rs.next()) {
           row.reset();
           for (int i = 0; i < cols.size(); i++) {
             if (i > 0) row.write('\t');
-            Object v = ChunkCopier.read(rs, i + 1, cols.get(i));
+            // Numbers and temporals as the ASCII bytes the server sent; characters decoded from
+            // their column charset and sent as UTF-8 (Connector/J receives them unconverted);
+            // binary values as hex.
+            Column.Transfer t = cols.get(i).transfer();
+            if (t == Column.Transfer.TEXT) {
+              String v = rs.getString(i + 1);
+              if (v == null) {
+                row.write('\\');
+                row.write('N');
+              } else {
+                escape(v, row);
+              }
+              continue;
+            }
+            byte[] v = rs.getBytes(i + 1);
             if (v == null) {
               row.write('\\');
               row.write('N');
-            } else if (v instanceof byte[] b) {
-              row.writeBytes(hex.formatHex(b).getBytes(StandardCharsets.US_ASCII));
+            } else if (t == Column.Transfer.BYTES) {
+              writeHex(v, row);
             } else {
-              escape((String) v, row);
+              escape(v, row);
             }
           }
           row.write('\n');
@@ -115,6 +128,32 @@ final class LoadDataWriter {
         + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ENCLOSED BY '' ESCAPED BY '\\\\'"
         + " LINES TERMINATED BY '\\n' STARTING BY '' (" + String.join(", ", targets) + ")"
         + (sets.isEmpty() ? "" : " SET " + String.join(", ", sets));
+  }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  static void writeHex(byte[] b, ByteArrayOutputStream out) {
+    for (byte x : b) {
+      out.write(HEX[(x >> 4) & 0xF]);
+      out.write(HEX[x & 0xF]);
+    }
+  }
+
+  /**
+   * UTF-8 bytes with the bytes LOAD DATA treats specially escaped. Safe byte by byte: in UTF-8 no
+   * byte of a multi-byte character is below 0x80.
+   */
+  static void escape(byte[] b, ByteArrayOutputStream out) {
+    for (byte x : b) {
+      switch (x) {
+        case '\\': out.write('\\'); out.write('\\'); break;
+        case '\t': out.write('\\'); out.write('t'); break;
+        case '\n': out.write('\\'); out.write('n'); break;
+        case '\r': out.write('\\'); out.write('r'); break;
+        case 0: out.write('\\'); out.write('0'); break;
+        default: out.write(x);
+      }
+    }
   }
 
   /** UTF-8 with the characters LOAD DATA treats specially escaped. */

@@ -168,11 +168,13 @@ public class CopyActivitiesImpl implements CopyActivities {
   @Override
   public List<ChunkPlan> planChunks(MigrationRequest r, Endpoint frozen, List<TableRef> tables) {
     List<ChunkPlan> plans = new ArrayList<>();
+    long t0 = System.currentTimeMillis();
     try (Connection src = connector.open("frozen copy", frozen)) {
       for (TableRef t : tables) {
         plans.add(ChunkPlanner.plan(src, TableMeta.read(src, t), r.copy.chunkRows, r.copy.chunkBytes));
         Activity.getExecutionContext().heartbeat(t.qualified());
       }
+      log.info("planned {} tables in {} ms", tables.size(), System.currentTimeMillis() - t0);
       return plans;
     } catch (SQLException e) {
       throw MySqlErrors.failure("frozen copy", frozen, e);
@@ -187,8 +189,10 @@ public class CopyActivitiesImpl implements CopyActivities {
     List<ChunkResult> results = new ArrayList<>();
     ChunkWriter writer = new ChunkWriter(r.copy.writeMethod);
     Map<TableRef, TableMeta> metas = new HashMap<>();
+    long t0 = System.currentTimeMillis();
     try (Connection src = connector.open("frozen copy", frozen); Connection dst = connector.open("target", r.target)) {
       ChunkCopier.prepareTargetSession(dst);
+      long t1 = System.currentTimeMillis();
       for (int i = 0; i < chunks.size(); i++) {
         Chunk c = chunks.get(i);
         if (i < committed) {
@@ -203,6 +207,8 @@ public class CopyActivitiesImpl implements CopyActivities {
         results.add(writer.copyChunk(src, dst, meta, c, (rows, bytes) -> ctx.heartbeat(committedSoFar(results))));
         ctx.heartbeat(i + 1);
       }
+      log.info("copied {} chunk(s) from {} in {} ms (connect {} ms)", chunks.size(), chunks.get(0).table,
+          System.currentTimeMillis() - t0, t1 - t0);
       return results;
     } catch (SQLException e) {
       throw MySqlErrors.failure("copy", r.target, e);
