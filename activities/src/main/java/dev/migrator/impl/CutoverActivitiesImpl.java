@@ -19,26 +19,40 @@ import java.sql.SQLException;
 public class CutoverActivitiesImpl implements CutoverActivities {
   private final Connector connector;
 
+  private final ReadOnlyHooks hooks;
+
   public CutoverActivitiesImpl(Connector connector) {
+    this(connector, new ReadOnlyHooks(software.amazon.awssdk.services.rds.RdsClient::create));
+  }
+
+  public CutoverActivitiesImpl(Connector connector, ReadOnlyHooks hooks) {
     this.connector = connector;
+    this.hooks = hooks;
   }
 
   @Override
   public long setSourceReadOnly(MigrationRequest r, boolean readOnly) {
-    return setReadOnly("source", r.source, readOnly);
+    return setReadOnly(r.migrationId, "source", r.source, readOnly);
   }
 
   @Override
   public long setTargetReadOnly(MigrationRequest r, boolean readOnly) {
-    return setReadOnly("target", r.target, readOnly);
+    return setReadOnly(r.migrationId, "target", r.target, readOnly);
   }
 
-  private long setReadOnly(String role, Endpoint e, boolean readOnly) {
-    if (e.isRdsFamily()) {
-      throw ApplicationFailure.newNonRetryableFailure(role + ": read_only on " + e.flavor
-          + " is set through the instance's parameter group, which this build does not manage yet", "Incompatible");
+  private long setReadOnly(String migrationId, String role, Endpoint e, boolean readOnly) {
+    if (e.readOnlyHook != null) {
+      hooks.setReadOnly(migrationId, role, e, readOnly);
+      return System.currentTimeMillis();
     }
     try (Connection c = connector.open(role, e)) {
+      if (e.isRdsFamily()) {
+        // RDS/Aurora refuse SET GLOBAL: without a hook, only "writable" can be confirmed.
+        if (!readOnly && "0".equals(Jdbc.scalar(c, "SELECT @@GLOBAL.read_only"))) return System.currentTimeMillis();
+        throw ApplicationFailure.newNonRetryableFailure(role + ": read_only on " + e.flavor + " is set through the"
+            + " instance's parameter group: configure " + role + ".readOnlyHook (type parameter-group with the"
+            + " group's name, or a command/webhook that stops writes)", "Incompatible");
+      }
       if (!readOnly && Jdbc.variable(c, "super_read_only") != null) Jdbc.exec(c, "SET GLOBAL super_read_only = OFF");
       // SET GLOBAL read_only waits for running commits, so no write lands after it returns.
       Jdbc.exec(c, "SET GLOBAL read_only = " + (readOnly ? "ON" : "OFF"));

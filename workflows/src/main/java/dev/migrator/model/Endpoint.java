@@ -22,6 +22,12 @@ public class Endpoint {
   public String replicationHost;
 
   public Integer replicationPort;
+  /**
+   * How to switch this endpoint read-only and back when SET GLOBAL read_only is not possible
+   * (required for cutover and rollback on rds-mysql/aurora-mysql sources). Null: SET GLOBAL.
+   */
+  public ReadOnlyHook readOnlyHook;
+
   /** Optional path of a CA bundle; when set, connections use TLS and verify the server. */
   public String tlsCaFile;
 

@@ -32,6 +32,11 @@ public class MigrationRequest {
   public CutoverOptions cutover = new CutoverOptions();
   /** Hours of binlog retention the migration needs on the source. */
   public int retentionHours = 24;
+  /**
+   * What a rollback does to the target's data: "drop" (the schemas this migration created) or
+   * "keep" (leave schemas and rows for inspection; replication and accounts are still undone).
+   */
+  public String rollbackTarget = "drop";
   /** What a failed step does: "pause" (wait for an operator decision) or "rollback". */
   public String onFailure = "pause";
   /**

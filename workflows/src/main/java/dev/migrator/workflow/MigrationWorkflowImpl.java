@@ -102,6 +102,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private RetentionChange retentionBefore;
 
   private boolean approved;
+  private boolean finalRollback;
   private final java.util.Set<String> breakpointsHit = new java.util.HashSet<>();
   private boolean reverseStarted;
   private boolean trafficSwitched;
@@ -331,8 +332,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     SchemaResult created = step(Step.SCHEMA, () -> {
       // Only schemas absent before the migration are ever dropped: preflight blocks on existing ones.
       List<String> ours = new ArrayList<>(r.schemas);
-      shadow.register(Step.SCHEMA.label, "drop the schemas this migration created " + ours,
-          () -> schema.dropSchemas(r, ours));
+      shadow.register(Step.SCHEMA.label, "drop the schemas this migration created " + ours
+          + ("keep".equals(r.rollbackTarget) ? " (on a rebuild only: rollbackTarget=keep)" : ""), () -> {
+            if (!keepTarget(r)) schema.dropSchemas(r, ours);
+          });
       return schema.createSchema(r, frozen);
     });
     List<TableRef> tables = created.tables;
@@ -340,7 +343,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     skipStep(Step.ACCOUNTS, "not requested");
 
     List<TableChecksum> sourceChecksums = step(Step.COPY, () -> {
-      shadow.register(Step.COPY.label, "empty the tables loaded by the copy", () -> copy.truncateTables(r, tables));
+      shadow.register(Step.COPY.label, "empty the tables loaded by the copy"
+          + ("keep".equals(r.rollbackTarget) ? " (on a rebuild only: rollbackTarget=keep)" : ""), () -> {
+            if (!keepTarget(r)) copy.truncateTables(r, tables);
+          });
       status.copy = new CopyProgress();
       if (FreezeMethod.LIVE_CONSISTENT.equals(frozen.method)) {
         LiveCopyResult res = copy.copyLiveConsistent(r, tables, Workflow.getInfo().getWorkflowId());
@@ -671,8 +677,14 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     if (rollbackRequested) throw new RollbackRequested();
   }
 
+  /** A final rollback leaves the target's data when the request says so; a rebuild never does. */
+  private boolean keepTarget(MigrationRequest r) {
+    return finalRollback && "keep".equals(r.rollbackTarget);
+  }
+
   /** Runs the shadow checklist in a scope that survives workflow cancellation. */
   private void rollBack() {
+    finalRollback = true;
     status.phase = "rolling-back";
     status.paused = false;
     status.pausedReason = null;

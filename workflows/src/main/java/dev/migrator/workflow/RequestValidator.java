@@ -117,6 +117,9 @@ public final class RequestValidator {
     if (r.retentionHours <= 0) {
       p.add("retentionHours must be positive (hours of binlog the source must keep)");
     }
+    if (!"drop".equals(r.rollbackTarget) && !"keep".equals(r.rollbackTarget)) {
+      p.add("rollbackTarget '" + r.rollbackTarget + "' is unknown: use \"drop\" or \"keep\"");
+    }
     if (!"pause".equals(r.onFailure) && !"rollback".equals(r.onFailure)) {
       p.add("onFailure '" + r.onFailure + "' is unknown: use \"pause\" or \"rollback\"");
     }

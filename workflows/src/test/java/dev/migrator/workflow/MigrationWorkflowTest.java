@@ -305,6 +305,22 @@ class MigrationWorkflowTest {
   }
 
   @Test
+  void rollbackWithKeepTargetLeavesTheTargetDataButUndoesReplication() {
+    MigrationRequest r = request();
+    r.rollbackTarget = "keep";
+    MigrationWorkflow wf = start(r);
+    awaitStatus(wf, st -> "approve".equals(st.currentStep), "waiting at approve");
+    wf.rollback("inspect the target");
+    MigrationResult result = result(wf);
+    assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+    assertEquals(0L, fakes.journal.count("dropSchemas"));
+    assertEquals(0L, fakes.journal.count("truncateTables"));
+    assertEquals(1L, fakes.journal.count("dropReplicationUser"));
+    assertTrue(fakes.journal.count("stopAndResetReplication") >= 1);
+    assertAllShadowDone(result.status);
+  }
+
+  @Test
   void approvalSentEarlyIsKept() {
     fakes.block("awaitCatchUp");
     MigrationWorkflow wf = start(request());
