@@ -81,31 +81,44 @@ public class CutoverActivitiesImpl implements CutoverActivities {
 
   @Override
   public void waitForTargetPosition(MigrationRequest r, BinlogCoordinates position) {
-    long deadline = System.currentTimeMillis() + r.cutover.drainTimeoutSeconds * 1000L;
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
-      while (true) {
-        LagReading l = ReplicationActivitiesImpl.read(src, dst);
-        BinlogCoordinates executed = l.replica.executed();
-        if (executed != null && executed.compareTo(position) >= 0) return;
-        if (l.errorKind != null && !"connect".equals(l.errorKind)) {
-          throw ApplicationFailure.newNonRetryableFailure("target stopped replicating before reaching " + position + ": "
-              + l.diagnosis, "ReplicationError");
-        }
-        if (System.currentTimeMillis() > deadline) {
-          throw ApplicationFailure.newFailure("target had not executed up to " + position + " after "
-              + r.cutover.drainTimeoutSeconds + " s (it is at " + executed + ")", "DrainTimeout");
-        }
-        Activity.getExecutionContext().heartbeat(executed == null ? null : executed.toString());
-        Thread.sleep(100);
-      }
+      drain(src, dst, "the target", position, r.cutover.drainTimeoutSeconds);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while draining", "Interrupted");
     }
   }
 
+  /**
+   * Waits (heartbeating) until the replica behind {@code replica} has executed {@code position} of
+   * the primary behind {@code primary}; fails on a replication error or after the timeout.
+   */
+  private static void drain(Connection primary, Connection replica, String who, BinlogCoordinates position,
+      int timeoutSeconds) throws SQLException {
+    long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
+    while (true) {
+      LagReading l = ReplicationActivitiesImpl.read(primary, replica);
+      BinlogCoordinates executed = l.replica.executed();
+      if (executed != null && executed.compareTo(position) >= 0) return;
+      if (!l.replica.configured) {
+        throw ApplicationFailure.newNonRetryableFailure(who + " has no replication to drain", "NotFound");
+      }
+      if (l.errorKind != null && !"connect".equals(l.errorKind)) {
+        throw ApplicationFailure.newNonRetryableFailure(who + " stopped replicating before reaching " + position + ": "
+            + l.diagnosis, "ReplicationError");
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw ApplicationFailure.newFailure(who + " had not executed up to " + position + " after " + timeoutSeconds
+            + " s (it is at " + executed + ")", "DrainTimeout");
+      }
+      Activity.getExecutionContext().heartbeat(executed == null ? null : executed.toString());
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ApplicationFailure.newFailure("interrupted while draining", "Interrupted");
+      }
+    }
+  }
 
   @Override
   public BinlogCoordinates targetPosition(MigrationRequest r) {
@@ -160,32 +173,11 @@ public class CutoverActivitiesImpl implements CutoverActivities {
 
   @Override
   public void waitForSourcePosition(MigrationRequest r, BinlogCoordinates position) {
-    long deadline = System.currentTimeMillis() + r.cutover.drainTimeoutSeconds * 1000L;
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
-      while (true) {
-        // Reverse direction: the target is the primary, the source the replica.
-        LagReading l = ReplicationActivitiesImpl.read(dst, src);
-        BinlogCoordinates executed = l.replica.executed();
-        if (executed != null && executed.compareTo(position) >= 0) return;
-        if (!l.replica.configured) {
-          throw ApplicationFailure.newNonRetryableFailure("the source has no reverse replication to drain", "NotFound");
-        }
-        if (l.errorKind != null && !"connect".equals(l.errorKind)) {
-          throw ApplicationFailure.newNonRetryableFailure("reverse replication stopped before reaching " + position
-              + ": " + l.diagnosis, "ReplicationError");
-        }
-        if (System.currentTimeMillis() > deadline) {
-          throw ApplicationFailure.newFailure("the source had not executed the target's " + position + " after "
-              + r.cutover.drainTimeoutSeconds + " s (it is at " + executed + ")", "DrainTimeout");
-        }
-        Activity.getExecutionContext().heartbeat(executed == null ? null : executed.toString());
-        Thread.sleep(100);
-      }
+      // Reverse direction: the target is the primary, the source the replica.
+      drain(dst, src, "the source", position, r.cutover.drainTimeoutSeconds);
     } catch (SQLException e) {
       throw MySqlErrors.failure("source", r.source, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while draining", "Interrupted");
     }
   }
 }

@@ -3,14 +3,7 @@ package dev.migrator.impl;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.ReadOnlyHook;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.ApplyMethod;
@@ -25,7 +18,6 @@ import software.amazon.awssdk.services.rds.model.Parameter;
  */
 public class ReadOnlyHooks {
   private final Supplier<RdsClient> rds;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   public ReadOnlyHooks(Supplier<RdsClient> rds) {
     this.rds = rds;
@@ -62,48 +54,15 @@ public class ReadOnlyHooks {
     if (h.command == null || h.command.isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(role + ".readOnlyHook.command is empty", "InvalidRequest");
     }
-    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", h.command).redirectErrorStream(true);
-    pb.environment().put("MIGRATOR_MIGRATION_ID", migrationId == null ? "" : migrationId);
-    pb.environment().put("MIGRATOR_ENDPOINT", e.address());
-    pb.environment().put("MIGRATOR_ROLE", role);
-    pb.environment().put("MIGRATOR_READ_ONLY", readOnly ? "1" : "0");
-    try {
-      Process p = pb.start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw ApplicationFailure.newFailure(role + " read-only hook timed out after 5 minutes", "ReadOnlyHook");
-      }
-      if (p.exitValue() != 0) {
-        throw ApplicationFailure.newFailure(role + " read-only hook exited " + p.exitValue() + ": "
-            + (out.length() > 500 ? out.substring(out.length() - 500) : out), "ReadOnlyHook");
-      }
-    } catch (IOException ex) {
-      throw ApplicationFailure.newFailure(role + " read-only hook could not start: " + ex.getMessage(), "ReadOnlyHook");
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted", "ReadOnlyHook");
-    }
+    Hooks.command(role + " read-only hook", h.command, Map.of(
+        "MIGRATOR_MIGRATION_ID", migrationId == null ? "" : migrationId,
+        "MIGRATOR_ENDPOINT", e.address(),
+        "MIGRATOR_ROLE", role,
+        "MIGRATOR_READ_ONLY", readOnly ? "1" : "0"));
   }
 
-  private void webhook(String migrationId, String role, Endpoint e, ReadOnlyHook h, boolean readOnly) {
-    String body = "{\"migrationId\":\"" + (migrationId == null ? "" : migrationId.replace("\"", "\\\"")) + "\",\"role\":\""
-        + role + "\",\"endpoint\":\"" + e.address() + "\",\"readOnly\":" + readOnly + "}";
-    try {
-      HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(h.url)).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (res.statusCode() / 100 != 2) {
-        throw ApplicationFailure.newFailure(role + " read-only webhook answered HTTP " + res.statusCode(), "ReadOnlyHook");
-      }
-    } catch (IOException ex) {
-      throw ApplicationFailure.newFailure(role + " read-only webhook failed: " + ex.getMessage(), "ReadOnlyHook");
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted", "ReadOnlyHook");
-    } catch (IllegalArgumentException ex) {
-      throw ApplicationFailure.newNonRetryableFailure(role + ".readOnlyHook.url is not a valid URL", "InvalidRequest");
-    }
+  private static void webhook(String migrationId, String role, Endpoint e, ReadOnlyHook h, boolean readOnly) {
+    Hooks.postJson(role + " read-only hook", h.url, "{\"migrationId\":\"" + Hooks.json(migrationId) + "\",\"role\":\""
+        + role + "\",\"endpoint\":\"" + Hooks.json(e.address()) + "\",\"readOnly\":" + readOnly + "}");
   }
 }
