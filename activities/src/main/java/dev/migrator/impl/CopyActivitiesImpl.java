@@ -182,6 +182,27 @@ public class CopyActivitiesImpl implements CopyActivities {
   }
 
   @Override
+  public List<ChunkPlan> planPage(MigrationRequest r, Endpoint frozen, List<TableRef> tables, Chunk previous,
+      int maxChunks) {
+    List<ChunkPlan> pages = new ArrayList<>();
+    int planned = 0;
+    try (Connection src = connector.open("frozen copy", frozen)) {
+      for (int i = 0; i < tables.size() && planned < maxChunks; i++) {
+        TableRef t = tables.get(i);
+        ChunkPlan page = ChunkPlanner.planPage(src, TableMeta.read(src, t), r.copy.chunkRows, r.copy.chunkBytes,
+            i == 0 ? previous : null, maxChunks - planned);
+        pages.add(page);
+        planned += page.chunks.size();
+        Activity.getExecutionContext().heartbeat(t.qualified());
+        if (!page.complete) break;
+      }
+      return pages;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("frozen copy", frozen, e);
+    }
+  }
+
+  @Override
   public List<ChunkResult> copyChunks(MigrationRequest r, Endpoint frozen, List<Chunk> chunks) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     // Chunks committed by an earlier attempt of this activity (its last heartbeat) are skipped.

@@ -15,6 +15,7 @@ import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.CredentialResolver;
 import dev.migrator.workflow.MigrationWorkflow;
 import dev.migrator.workflow.CatchUpWorkflowImpl;
+import dev.migrator.workflow.TableCopyWorkflowImpl;
 import dev.migrator.workflow.MigrationSearchAttributes;
 import dev.migrator.workflow.MigrationWorkflowImpl;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
@@ -75,7 +76,7 @@ public final class MigratorWorker implements AutoCloseable {
       options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
     }
     Worker worker = factory.newWorker(config.taskQueue, options.build());
-    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class, TableCopyWorkflowImpl.class);
     registerActivities(worker, client, new CredentialResolver());
     factory.start();
     if (metrics != null) metrics.countMigrations(client);

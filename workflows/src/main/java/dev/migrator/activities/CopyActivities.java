@@ -24,6 +24,16 @@ public interface CopyActivities {
       List<TableRef> tables);
 
   /**
+   * Plans the next page of the copy on the frozen copy (read-only): continues tables[0] after
+   * {@code previous} (from its start when null), then the following tables in order, until
+   * {@code maxChunks} chunks are planned or a table's page is incomplete. Returns one page per table
+   * touched, in order; {@code ChunkPlan.complete} marks a table's last page. Pages chain into exactly
+   * the whole plan of each table.
+   */
+  List<dev.migrator.model.ChunkPlan> planPage(MigrationRequest request, dev.migrator.model.Endpoint frozen,
+      List<TableRef> tables, dev.migrator.model.Chunk previous, int maxChunks);
+
+  /**
    * Copies these chunks from the frozen copy to the target, in order, each idempotently in its
    * own transaction. Heartbeats the number of chunks committed, so a retry after a crash resumes
    * after the last committed chunk: at most one chunk per running activity is copied twice.

@@ -12,6 +12,14 @@ public class CopyOptions {
   public enum WriteMethod { INSERT, LOAD_DATA }
   /** Chunks copied at once by one worker. 0 means: derive from the handbook's rule of thumb. */
   public int parallelism = 0;
+  /** Chunks per copyChunks activity (a batch); one chunk each by default. */
+  public int chunksPerActivity = 1;
+  /** Most chunks one planPage activity returns (one page of the plan). */
+  public int planPageChunks = 1000;
+  /** Activities a table-copy child runs before it continues as new (bounds each run's history). */
+  public int activitiesPerRun = 500;
+  /** A table-copy child reports progress to the migration at most this often (plus on pause and at the end). */
+  public int progressReportSeconds = 30;
   /** Create secondary indexes after the load instead of before. */
   public boolean deferSecondaryIndexes = false;
 }

@@ -1,16 +1,18 @@
 package dev.migrator.workflow;
 
-import dev.migrator.activities.CopyActivities;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkPlan;
-import dev.migrator.model.ChunkResult;
 import dev.migrator.model.CopyProgress;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationStatus;
+import dev.migrator.model.TableCopyInput;
+import dev.migrator.model.TableCopyProgress;
 import dev.migrator.model.TableProgress;
 import dev.migrator.model.TableRef;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Functions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -23,146 +25,204 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * Step 6 from a frozen copy: plan once, then copy batches of chunks with up to N activities in
- * flight. Batches already committed are remembered, so a retry of the step (after an operator's
- * 'retry') copies only what is missing. A pause stops new batches from starting; running ones
- * finish. Progress (chunks, rows, bytes, rate, ETA) is updated as batches complete.
+ * Step 6 from a frozen copy: the tables are cut into at most {@link #MAX_CHILDREN} groups, each
+ * copied by a {@link TableCopyWorkflow} child (plans page by page, copies in batches, continues as
+ * new), with up to {@code copy.parallelism} copy activities in flight over all children. The
+ * migration's history grows by a bounded amount: one child per group, and at most
+ * {@link #MAX_PROGRESS_REPORTS} progress signals from all children together. Groups already copied
+ * are remembered, so a retry of the step (after an operator's 'retry') copies only the others. A
+ * pause is passed on to the running children (a signal each): they start no new batch; running
+ * ones finish.
  */
 final class ChunkedCopy {
-  /** Upper bound of activities one copy schedules; batches grow to stay under it. */
-  static final int MAX_BATCHES = 2000;
+  /** Most table-copy children of one copy (tables are grouped to stay under it). */
+  static final int MAX_CHILDREN = 100;
+  /** Most progress signals all children of one copy send to the migration together. */
+  static final int MAX_PROGRESS_REPORTS = 2000;
+  /** Per-table progress lines kept in the status (totals are always exact). */
+  static final int MAX_TABLE_LINES = 1000;
 
-  private final CopyActivities copy;
   private final MigrationStatus status;
   private final BooleanSupplier paused;
   private final BooleanSupplier rollingBack;
   private final Functions.Proc checkRollback;
-  private List<ChunkPlan> plans;
-  private List<List<Chunk>> batches;
+  private List<List<TableRef>> groups;
+  private final Map<Integer, TableCopyProgress> latest = new HashMap<>();
   private final Set<Integer> done = new HashSet<>();
+  private int attempt;
+  private boolean sentPaused;
+  private long started;
+  private long rowsAtStart;
 
-  ChunkedCopy(CopyActivities copy, MigrationStatus status, BooleanSupplier paused, BooleanSupplier rollingBack,
-      Functions.Proc checkRollback) {
-    this.copy = copy;
+  ChunkedCopy(MigrationStatus status, BooleanSupplier paused, BooleanSupplier rollingBack, Functions.Proc checkRollback) {
     this.status = status;
     this.paused = paused;
     this.rollingBack = rollingBack;
     this.checkRollback = checkRollback;
   }
 
-  /** Forgets the plan and what was copied (a rebuild copies again from a new frozen copy). */
+  /** Forgets what was copied (a rebuild copies again from a new frozen copy). */
   void reset() {
-    plans = null;
-    batches = null;
+    groups = null;
+    latest.clear();
     done.clear();
   }
 
-  void run(MigrationRequest r, Endpoint frozen, List<TableRef> tables) {
-    if (plans == null) {
-      // Planned once: a retried step reuses the same boundaries.
-      plans = copy.planChunks(r, frozen, tables);
-      plans.forEach(p -> p.warnings.forEach(w -> status.warnings.add(p.table + ": " + w)));
-      batches = batch(plans);
-      status.copy = progress(plans);
+  static List<List<TableRef>> group(List<TableRef> tables) {
+    int size = Math.max(1, (tables.size() + MAX_CHILDREN - 1) / MAX_CHILDREN);
+    List<List<TableRef>> out = new ArrayList<>();
+    for (int i = 0; i < tables.size(); i += size) {
+      out.add(new ArrayList<>(tables.subList(i, Math.min(tables.size(), i + size))));
     }
+    return out;
+  }
+
+  void run(MigrationRequest r, Endpoint frozen, List<TableRef> tables) {
+    if (groups == null) {
+      groups = group(tables);
+      status.copy = new CopyProgress();
+      status.copy.tablesTotal = tables.size();
+    }
+    attempt++;
     int slots = r.copy.parallelism > 0 ? r.copy.parallelism : 2;
-    long started = Workflow.currentTimeMillis();
-    long rowsAtStart = status.copy.rows;
-    Map<Integer, Promise<List<ChunkResult>>> running = new HashMap<>();
+    int childrenAtOnce = Math.max(1, Math.min(slots, groups.size()));
+    int childSlots = Math.max(1, slots / childrenAtOnce);
+    int reportsEach = Math.max(1, MAX_PROGRESS_REPORTS / Math.max(1, groups.size()));
+    String parentId = Workflow.getInfo().getWorkflowId();
+    started = Workflow.currentTimeMillis();
+    rowsAtStart = status.copy.rows;
+
+    Map<Integer, Promise<TableCopyProgress>> running = new HashMap<>();
+    Map<Integer, String> childIds = new HashMap<>();
+    List<CancellationScope> scopes = new ArrayList<>();
+    sentPaused = false;
     int next = 0;
-    while (true) {
-      while (running.size() < slots && next < batches.size() && !paused.getAsBoolean()) {
-        int i = next++;
-        if (done.contains(i)) continue;
-        running.put(i, Async.function(copy::copyChunks, r, frozen, batches.get(i)));
+    try {
+      while (true) {
+        boolean p = paused.getAsBoolean();
+        if (p != sentPaused) {
+          for (String id : childIds.values()) {
+            Workflow.newExternalWorkflowStub(TableCopyWorkflow.class, id).setPaused(p);
+          }
+          sentPaused = p;
+        }
+        while (running.size() < childrenAtOnce && next < groups.size() && !p) {
+          int g = next++;
+          if (done.contains(g)) continue;
+          TableCopyInput in = new TableCopyInput();
+          in.request = r;
+          in.frozen = frozen;
+          in.tables = groups.get(g);
+          in.parentWorkflowId = parentId;
+          in.slots = childSlots;
+          in.reportsLeft = reportsEach;
+          in.progress.group = g;
+          String id = parentId + "-copy-" + g + (attempt > 1 ? "-retry-" + (attempt - 1) : "");
+          TableCopyWorkflow child = Workflow.newChildWorkflowStub(TableCopyWorkflow.class,
+              ChildWorkflowOptions.newBuilder().setWorkflowId(id).build());
+          latest.remove(g);
+          CancellationScope scope = Workflow.newCancellationScope(
+              () -> running.put(g, Async.function(child::run, in)));
+          scope.run();
+          scopes.add(scope);
+          childIds.put(g, id);
+        }
+        if (running.isEmpty() && next >= groups.size()) return;
+        Workflow.await(() -> rollingBack.getAsBoolean() || paused.getAsBoolean() != sentPaused
+            || running.values().stream().anyMatch(Promise::isCompleted) || (running.isEmpty() && !paused.getAsBoolean()));
+        if (rollingBack.getAsBoolean()) {
+          cancel(scopes, running);
+          checkRollback.apply();
+        }
+        for (Integer g : new ArrayList<>(running.keySet())) {
+          Promise<TableCopyProgress> c = running.get(g);
+          if (!c.isCompleted()) continue;
+          running.remove(g);
+          childIds.remove(g);
+          TableCopyProgress res = c.get(); // a failed child fails the step (pause / retry / rollback)
+          done.add(g);
+          report(res);
+        }
       }
-      if (running.isEmpty()) {
-        if (next >= batches.size()) return;
-        // Paused with nothing in flight: wait for resume (or rollback).
-        Workflow.await(() -> !paused.getAsBoolean() || rollingBack.getAsBoolean());
-        checkRollback.apply();
-        continue;
-      }
-      Promise.anyOf(running.values()).get();
-      for (Integer i : new ArrayList<>(running.keySet())) {
-        Promise<List<ChunkResult>> p = running.get(i);
-        if (!p.isCompleted()) continue;
-        running.remove(i);
-        List<ChunkResult> results = p.get(); // a failed batch fails the step (pause / retry / rollback)
-        done.add(i);
-        record(results, started, rowsAtStart);
-      }
-      checkRollback.apply();
+    } catch (RuntimeException e) {
+      cancel(scopes, running);
+      throw e;
     }
   }
 
-  /**
-   * Cuts the plans into batches and interleaves the tables (t1#0, t2#0, ..., t1#1, ...): parallel
-   * slots then load different tables, instead of queueing on one table's locks (InnoDB's bulk
-   * load into an empty table locks the table).
-   */
-  static List<List<Chunk>> batch(List<ChunkPlan> plans) {
-    int total = plans.stream().mapToInt(p -> p.chunks.size()).sum();
-    int size = Math.max(1, (total + MAX_BATCHES - 1) / MAX_BATCHES);
-    List<List<List<Chunk>>> perTable = new ArrayList<>();
-    for (ChunkPlan p : plans) {
-      List<List<Chunk>> t = new ArrayList<>();
-      for (int i = 0; i < p.chunks.size(); i += size) {
-        t.add(new ArrayList<>(p.chunks.subList(i, Math.min(p.chunks.size(), i + size))));
+  /** Cancels the running children and waits until they stopped (their activities finish cancelling). */
+  private static void cancel(List<CancellationScope> scopes, Map<Integer, Promise<TableCopyProgress>> running) {
+    scopes.forEach(CancellationScope::cancel);
+    for (Promise<TableCopyProgress> c : running.values()) {
+      try {
+        c.get();
+      } catch (RuntimeException ignored) {
+        // cancelled or failed: either way it stopped
       }
-      perTable.add(t);
     }
-    List<List<Chunk>> out = new ArrayList<>();
-    for (int round = 0; out.size() < (total + size - 1) / size + perTable.size(); round++) {
+    running.clear();
+  }
+
+  /** A child's cumulative progress (signal or final result). */
+  void report(TableCopyProgress p) {
+    if (p == null || status.copy == null || groups == null) return;
+    latest.put(p.group, p);
+    CopyProgress c = status.copy;
+    p.warnings.forEach(status.warnings::add);
+    if (c.tablesTotal <= MAX_TABLE_LINES) {
+      for (TableProgress t : p.finished) {
+        c.tables.removeIf(x -> x.table.equals(t.table));
+        c.tables.add(t);
+      }
+    }
+    int tablesDone = 0;
+    int tablesPlanned = 0;
+    long chunksTotal = 0;
+    long chunksDone = 0;
+    long rows = 0;
+    long bytes = 0;
+    for (TableCopyProgress l : latest.values()) {
+      tablesDone += l.tablesDone;
+      tablesPlanned += l.tablesPlanned;
+      chunksTotal += l.chunksPlanned;
+      chunksDone += l.chunksDone;
+      rows += l.rows;
+      bytes += l.bytes;
+    }
+    c.tablesDone = tablesDone;
+    c.chunksTotal = chunksTotal;
+    c.chunksDone = chunksDone;
+    c.rows = rows;
+    c.bytes = bytes;
+    long elapsed = Math.max(1, Workflow.currentTimeMillis() - started);
+    c.rowsPerSecond = Math.max(0, c.rows - rowsAtStart) * 1000.0 / elapsed;
+    double chunksPerMs = (double) c.chunksDone / elapsed;
+    // Chunks are known page by page: an ETA only once every table is planned.
+    c.etaSeconds = chunksPerMs <= 0 || tablesPlanned < c.tablesTotal ? null
+        : (long) ((c.chunksTotal - c.chunksDone) / chunksPerMs / 1000);
+  }
+
+  /**
+   * Interleaves the pages' chunks by table (t1#0, t2#0, ..., t1#1, ...) and cuts that order into
+   * batches of {@code size} chunks: parallel slots then load different tables, instead of queueing on one table's
+   * locks (InnoDB's bulk load into an empty table locks the table).
+   */
+  static List<List<Chunk>> batch(List<ChunkPlan> plans, int size) {
+    List<Chunk> order = new ArrayList<>();
+    for (int round = 0; ; round++) {
       boolean any = false;
-      for (List<List<Chunk>> t : perTable) {
-        if (round < t.size()) {
-          out.add(t.get(round));
+      for (ChunkPlan p : plans) {
+        if (round < p.chunks.size()) {
+          order.add(p.chunks.get(round));
           any = true;
         }
       }
       if (!any) break;
     }
+    List<List<Chunk>> out = new ArrayList<>();
+    for (int i = 0; i < order.size(); i += size) {
+      out.add(new ArrayList<>(order.subList(i, Math.min(order.size(), i + size))));
+    }
     return out;
-  }
-
-  private static CopyProgress progress(List<ChunkPlan> plans) {
-    CopyProgress c = new CopyProgress();
-    c.tablesTotal = plans.size();
-    for (ChunkPlan p : plans) {
-      TableProgress t = new TableProgress(p.table.qualified());
-      t.chunksTotal = p.chunks.size();
-      c.chunksTotal += t.chunksTotal;
-      c.tables.add(t);
-      if (t.chunksTotal == 0) {
-        t.done = true;
-        c.tablesDone++;
-      }
-    }
-    return c;
-  }
-
-  private void record(List<ChunkResult> results, long started, long rowsAtStart) {
-    CopyProgress c = status.copy;
-    for (ChunkResult res : results) {
-      c.chunksDone++;
-      c.rows += res.rows;
-      c.bytes += res.bytes;
-      for (TableProgress t : c.tables) {
-        if (t.table.equals(res.table.qualified())) {
-          t.chunksDone++;
-          t.rows += res.rows;
-          t.bytes += res.bytes;
-          if (t.chunksDone >= t.chunksTotal && !t.done) {
-            t.done = true;
-            c.tablesDone++;
-          }
-        }
-      }
-    }
-    long elapsed = Math.max(1, Workflow.currentTimeMillis() - started);
-    c.rowsPerSecond = (c.rows - rowsAtStart) * 1000.0 / elapsed;
-    double chunksPerMs = (double) c.chunksDone / elapsed;
-    c.etaSeconds = chunksPerMs <= 0 ? null : (long) ((c.chunksTotal - c.chunksDone) / chunksPerMs / 1000);
   }
 }

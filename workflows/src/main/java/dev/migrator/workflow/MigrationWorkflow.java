@@ -64,6 +64,10 @@ public interface MigrationWorkflow {
   @SignalMethod
   void reportCopyProgress(CopyProgress progress);
 
+  /** From a table-copy child: its cumulative progress (at a bounded rate, see ChunkedCopy). */
+  @SignalMethod
+  void reportTableCopy(dev.migrator.model.TableCopyProgress progress);
+
   /** Sent by the catch-up child workflow (at a bounded rate) so that the status shows the lag. */
   @SignalMethod
   void reportLag(LagReading reading);

@@ -93,7 +93,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private final TrafficActivities traffic = Workflow.newActivityStub(TrafficActivities.class, SHORT);
 
   private final MigrationStatus status = new MigrationStatus();
-  private final ChunkedCopy chunkedCopy = new ChunkedCopy(copy, status, () -> this.pauseRequested, () -> this.rollbackRequested, this::checkRollback);
+  private final ChunkedCopy chunkedCopy = new ChunkedCopy(status, () -> this.pauseRequested, () -> this.rollbackRequested, this::checkRollback);
   private final Map<Step, StepState> steps = new EnumMap<>(Step.class);
   private final ShadowChecklist shadow = new ShadowChecklist(status.shadow);
   private final MigrationSearchAttributes searchAttributes = new MigrationSearchAttributes();
@@ -774,6 +774,11 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   @Override
   public void reportCopyProgress(CopyProgress progress) {
     if (progress != null) status.copy = progress;
+  }
+
+  @Override
+  public void reportTableCopy(dev.migrator.model.TableCopyProgress progress) {
+    chunkedCopy.report(progress);
   }
 
   @Override

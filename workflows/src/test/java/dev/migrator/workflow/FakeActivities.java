@@ -164,6 +164,9 @@ final class FakeActivities {
     }
   }
 
+  /** Chunks the fake planner makes per table. */
+  int chunksPerTable = 3;
+
   static List<TableRef> tablesOf(MigrationRequest r) {
     List<TableRef> t = new ArrayList<>();
     for (String s : r.schemas) {
@@ -299,6 +302,35 @@ final class FakeActivities {
         plans.add(p);
       }
       return plans;
+    }
+
+    @Override
+    public List<dev.migrator.model.ChunkPlan> planPage(MigrationRequest request, dev.migrator.model.Endpoint frozen,
+        List<TableRef> tables, dev.migrator.model.Chunk previous, int maxChunks) {
+      call("planPage", tables.get(0) + (previous == null ? "" : "#" + (previous.ordinal + 1)));
+      List<dev.migrator.model.ChunkPlan> pages = new java.util.ArrayList<>();
+      int planned = 0;
+      for (int ti = 0; ti < tables.size() && planned < maxChunks; ti++) {
+        TableRef t = tables.get(ti);
+        int from = ti == 0 && previous != null ? previous.ordinal + 1 : 0;
+        int to = Math.min(chunksPerTable, from + (maxChunks - planned));
+        dev.migrator.model.ChunkPlan p = new dev.migrator.model.ChunkPlan();
+        p.table = t;
+        p.firstOrdinal = from;
+        for (int i = from; i < to; i++) {
+          dev.migrator.model.Chunk c = new dev.migrator.model.Chunk();
+          c.table = t;
+          c.ordinal = i;
+          c.keyColumns = null;
+          p.chunks.add(c);
+        }
+        planned += to - from;
+        p.complete = to >= chunksPerTable;
+        p.keyColumns = null;
+        pages.add(p);
+        if (!p.complete) break;
+      }
+      return pages;
     }
 
     @Override

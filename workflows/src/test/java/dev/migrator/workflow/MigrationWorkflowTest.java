@@ -97,7 +97,7 @@ class MigrationWorkflowTest {
     env = TestWorkflowEnvironment.newInstance();
     MigrationSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
     Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class, TableCopyWorkflowImpl.class);
     fakes = new FakeActivities();
     worker.registerActivitiesImplementations(fakes.all());
     env.start();
