@@ -167,6 +167,18 @@ final class FakeActivities {
   /** Chunks the fake planner makes per table. */
   int chunksPerTable = 3;
 
+  /** Tables per schema the fake schema step reports; 0 = customers and orders. */
+  int tablesPerSchema = 0;
+
+  List<TableRef> tables(MigrationRequest r) {
+    if (tablesPerSchema == 0) return tablesOf(r);
+    List<TableRef> t = new ArrayList<>();
+    for (String s : r.schemas) {
+      for (int i = 0; i < tablesPerSchema; i++) t.add(new TableRef(s, "t" + i));
+    }
+    return t;
+  }
+
   static List<TableRef> tablesOf(MigrationRequest r) {
     List<TableRef> t = new ArrayList<>();
     for (String s : r.schemas) {
@@ -245,7 +257,7 @@ final class FakeActivities {
     @Override
     public List<TableRef> listTables(MigrationRequest request, FrozenCopy frozen) {
       call("listTables");
-      return tablesOf(request);
+      return tables(request);
     }
 
     @Override
@@ -253,7 +265,7 @@ final class FakeActivities {
       call("createSchema", request.schemas);
       SchemaResult res = new SchemaResult();
       res.createdSchemas.addAll(request.schemas);
-      res.tables.addAll(tablesOf(request));
+      res.tables.addAll(tables(request));
       return res;
     }
 
