@@ -290,6 +290,8 @@ class MigrationWorkflowTest {
     fakes.journal.awaitCalls("copyChunks", 2);
     wf.pause("look at the target before more load");
     awaitHistory(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+    // The copy runs in table-copy children (one per table here): the pause reaches them as signals.
+    awaitHistoryCount(EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, 2);
     fakes.release("copyChunks");
     MigrationStatus s = awaitStatus(wf, st -> st.copy != null && st.copy.chunksDone == 2, "two batches done");
     env.sleep(Duration.ofMinutes(5));
@@ -1108,6 +1110,16 @@ class MigrationWorkflowTest {
     while (client.fetchHistory("wf-" + ID).getEvents().stream().noneMatch(e -> e.getEventType() == type)) {
       if (System.nanoTime() > deadline) {
         fail("no " + type + " in the history; journal=" + fakes.journal.calls());
+      }
+      env.sleep(Duration.ofMillis(10));
+    }
+  }
+
+  private void awaitHistoryCount(EventType type, long count) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (client.fetchHistory("wf-" + ID).getEvents().stream().filter(e -> e.getEventType() == type).count() < count) {
+      if (System.nanoTime() > deadline) {
+        fail("fewer than " + count + " " + type + " in the history; journal=" + fakes.journal.calls());
       }
       env.sleep(Duration.ofMillis(10));
     }
