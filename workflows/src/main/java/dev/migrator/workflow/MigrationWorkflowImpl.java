@@ -336,7 +336,12 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
           + ("keep".equals(r.rollbackTarget) ? " (on a rebuild only: rollbackTarget=keep)" : ""), () -> {
             if (!keepTarget(r)) schema.dropSchemas(r, ours);
           });
-      return schema.createSchema(r, frozen);
+      SchemaResult res = schema.createSchema(r, frozen);
+      if (res != null && !res.notes.isEmpty()) {
+        res.notes.forEach(n -> status.warnings.add("schema: " + n));
+        steps.get(Step.SCHEMA).detail = res.notes.size() + " compatibility note(s), see warnings";
+      }
+      return res;
     });
     List<TableRef> tables = created.tables;
 
@@ -367,6 +372,12 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       status.verify = res;
       if (!res.ok) {
         throw ApplicationFailure.newNonRetryableFailure("verification failed: " + res.summary(), "VerifyFailed");
+      }
+      // Triggers (and deferred secondary indexes) only now, so the copy never fired them.
+      SchemaResult post = schema.createPostLoadObjects(r, frozen);
+      if (post != null && !post.notes.isEmpty()) {
+        post.notes.forEach(n -> status.warnings.add("schema: " + n));
+        steps.get(Step.VERIFY).detail = "post-load objects: " + post.notes.size() + " note(s)";
       }
       return res;
     });
