@@ -201,8 +201,8 @@ public class SchemaActivitiesImpl implements SchemaActivities {
       String label = "event " + schema + "." + row.get("EVENT_NAME");
       Map<String, String> show = Jdbc.firstRow(src, "SHOW CREATE EVENT " + name);
       String ddl = SchemaRewrites.definer(show.get("Create Event"), policy(r), label, result.notes);
-      createIn(dst, schema, show.get("sql_mode"), "DROP EVENT IF EXISTS " + name, ddl);
-      Jdbc.exec(dst, "ALTER EVENT " + name + " DISABLE");
+      // Disabled in the CREATE itself: ALTER EVENT would make the migration account its definer.
+      createIn(dst, schema, show.get("sql_mode"), "DROP EVENT IF EXISTS " + name, SchemaRewrites.disabledEvent(ddl));
       if ("ENABLED".equalsIgnoreCase(row.get("STATUS"))) {
         result.notes.add(label + ": created DISABLED on the target (it runs on the source and its writes replicate);"
             + " enable it after the cutover");

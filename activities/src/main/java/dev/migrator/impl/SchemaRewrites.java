@@ -66,6 +66,18 @@ final class SchemaRewrites {
     return head + ") ENGINE=InnoDB" + tail;
   }
 
+  private static final Pattern EVENT_STATUS = Pattern.compile(
+      "\\s(ENABLE|DISABLE ON (?:SLAVE|REPLICA)|DISABLE)((?:\\s+COMMENT\\s+'(?:[^'\\\\]|''|\\\\.)*')?\\s+DO\\s)");
+
+  /** SHOW CREATE EVENT with its status made DISABLE (an event must not run on a replicating target). */
+  static String disabledEvent(String ddl) {
+    Matcher m = EVENT_STATUS.matcher(ddl);
+    if (!m.find()) {
+      throw ApplicationFailure.newNonRetryableFailure("cannot find the ENABLE/DISABLE clause in: " + ddl, "Incompatible");
+    }
+    return ddl.substring(0, m.start()) + " DISABLE" + m.group(2) + ddl.substring(m.end());
+  }
+
   static final class Split {
     String ddl;
     List<String> deferred = new ArrayList<>();
