@@ -61,6 +61,8 @@ final class SchemaRewrites {
     String head = ddl.substring(0, m.start());
     String tail = ddl.substring(m.end());
     tail = MYISAM_OPTIONS.matcher(tail).replaceAll("");
+    // Partition definitions repeat the engine ("ENGINE = MyISAM"): all of a table's partitions share one.
+    tail = Pattern.compile("ENGINE = " + Pattern.quote(m.group(1)) + "\\b").matcher(tail).replaceAll("ENGINE = InnoDB");
     notes.add("table " + table + ": ENGINE=" + m.group(1) + " changed to InnoDB"
         + (missing ? " (the target has no " + m.group(1) + ")" : " (Aurora and replication safety need InnoDB)"));
     return head + ") ENGINE=InnoDB" + tail;

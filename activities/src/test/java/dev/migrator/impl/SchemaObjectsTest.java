@@ -161,8 +161,13 @@ class SchemaObjectsTest {
   void myIsamBecomesInnoDbWithANote() {
     source.sql("DROP DATABASE IF EXISTS eng", "CREATE DATABASE eng",
         "CREATE TABLE eng.m (id INT PRIMARY KEY, txt VARCHAR(100), KEY k (txt)) ENGINE=MyISAM CHECKSUM=1 DELAY_KEY_WRITE=1",
-        "CREATE TABLE eng.i (id INT PRIMARY KEY) ENGINE=InnoDB");
+        "CREATE TABLE eng.i (id INT PRIMARY KEY) ENGINE=InnoDB",
+        "CREATE TABLE eng.p (id INT PRIMARY KEY) ENGINE=MyISAM PARTITION BY HASH (id) PARTITIONS 2");
     List<String> notes = migrate(request("eng"));
+    assertEquals("InnoDB", target.query("SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'eng' AND TABLE_NAME = 'p'"));
+    assertTrue(target.query("SHOW CREATE TABLE eng.p").isEmpty() || !target.queryRows("SHOW CREATE TABLE eng.p").toString()
+        .contains("MyISAM"), "no partition keeps MyISAM");
+    notes.remove("table eng.p: ENGINE=MyISAM changed to InnoDB (Aurora and replication safety need InnoDB)");
     assertEquals("InnoDB", target.query("SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'eng' AND TABLE_NAME = 'm'"));
     assertEquals(List.of("table eng.m: ENGINE=MyISAM changed to InnoDB (Aurora and replication safety need InnoDB)"), notes);
   }
