@@ -16,17 +16,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * Step 4. Creates the request's schemas and their tables and views on the target from SHOW CREATE
- * statements. Re-running it after a crash is harmless (IF NOT EXISTS / OR REPLACE); the workflow
+ * Step 4. Creates the request's schemas and their tables, views, routines and events (disabled) on
+ * the target from SHOW CREATE statements, with the compatibility rewrites of {@link SchemaRewrites};
+ * triggers and deferred secondary indexes come after the verified load (createPostLoadObjects). Re-running it after a crash is harmless (IF NOT EXISTS / OR REPLACE); the workflow
  * only drops schemas that preflight saw absent.
  */
 public class SchemaActivitiesImpl implements SchemaActivities {
-  private static final Pattern DEFINER = Pattern.compile("DEFINER=`[^`]*`@`[^`]*`\\s*");
   private final Connector connector;
 
   public SchemaActivitiesImpl(Connector connector) {
@@ -90,12 +92,29 @@ public class SchemaActivitiesImpl implements SchemaActivities {
             + " COLLATE " + db.get("co"));
         result.createdSchemas.add(schema);
       }
+      Set<String> engines = targetEngines(dst);
+      boolean defer = r.copy != null && r.copy.deferSecondaryIndexes;
       for (TableRef t : result.tables) {
         String ddl = Jdbc.firstRow(src, "SHOW CREATE TABLE " + Sql.table(t.schema, t.table)).get("Create Table");
+        ddl = SchemaRewrites.engine(ddl, t.qualified(), engines, result.notes);
+        if (defer) {
+          SchemaRewrites.Split split = SchemaRewrites.splitSecondaryIndexes(ddl);
+          if (!split.deferred.isEmpty()) {
+            result.notes.add("table " + t.qualified() + ": " + split.deferred.size()
+                + " secondary index(es) deferred until after the load");
+          }
+          ddl = split.ddl;
+        }
         ddl = ddl.replaceFirst("^CREATE TABLE ", "CREATE TABLE IF NOT EXISTS " + Sql.id(t.schema) + ".");
         Jdbc.exec(dst, ddl);
       }
       createViews(src, dst, r, result);
+      String sqlMode = Jdbc.scalar(dst, "SELECT @@SESSION.sql_mode");
+      for (String schema : r.schemas) {
+        createRoutines(src, dst, r, schema, result);
+        createEvents(src, dst, r, schema, result);
+      }
+      Jdbc.exec(dst, "SET SESSION sql_mode = " + Sql.literal(sqlMode));
       return result;
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
@@ -109,11 +128,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
       for (Map<String, String> row : Jdbc.rows(src, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = "
           + Sql.literal(schema) + " ORDER BY TABLE_NAME")) {
         String ddl = Jdbc.firstRow(src, "SHOW CREATE VIEW " + Sql.table(schema, row.get("TABLE_NAME"))).get("Create View");
-        if (DEFINER.matcher(ddl).find()) {
-          ddl = DEFINER.matcher(ddl).replaceFirst("");
-          result.notes.add("view " + schema + "." + row.get("TABLE_NAME") + ": DEFINER clause removed (the migration"
-              + " account becomes the definer; ERROR 1227 otherwise on targets without SUPER)");
-        }
+        ddl = SchemaRewrites.definer(ddl, policy(r), "view " + schema + "." + row.get("TABLE_NAME"), result.notes);
         pending.add(new String[] {schema, row.get("TABLE_NAME"), ddl.replaceFirst("^CREATE ", "CREATE OR REPLACE ")});
       }
     }
@@ -132,6 +147,122 @@ public class SchemaActivitiesImpl implements SchemaActivities {
       if (next.size() == pending.size()) throw last;
       pending = next;
     }
+  }
+
+  private static String policy(MigrationRequest r) {
+    return r.schemaOptions == null || r.schemaOptions.definer == null ? "strip" : r.schemaOptions.definer;
+  }
+
+  private static Set<String> targetEngines(Connection dst) throws SQLException {
+    Set<String> out = new HashSet<>();
+    for (Map<String, String> row : Jdbc.rows(dst, "SELECT ENGINE FROM information_schema.ENGINES"
+        + " WHERE SUPPORT IN ('YES', 'DEFAULT')")) {
+      out.add(row.get("ENGINE").toUpperCase(Locale.ROOT));
+    }
+    return out;
+  }
+
+  /** Runs one object's CREATE in its schema under the sql_mode it was created with. */
+  private static void createIn(Connection dst, String schema, String sqlMode, String dropSql, String ddl) throws SQLException {
+    try (Statement s = dst.createStatement()) {
+      s.execute("USE " + Sql.id(schema));
+      s.execute("SET SESSION sql_mode = " + Sql.literal(sqlMode == null ? "" : sqlMode));
+      s.execute(dropSql);
+      s.execute(ddl);
+    }
+  }
+
+  /** Stored procedures and functions; created before the load (they do not fire on their own). */
+  private void createRoutines(Connection src, Connection dst, MigrationRequest r, String schema, SchemaResult result)
+      throws SQLException {
+    for (Map<String, String> row : Jdbc.rows(src, "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES"
+        + " WHERE ROUTINE_SCHEMA = " + Sql.literal(schema) + " AND ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION')"
+        + " ORDER BY ROUTINE_TYPE, ROUTINE_NAME")) {
+      String type = row.get("ROUTINE_TYPE");
+      String name = Sql.table(schema, row.get("ROUTINE_NAME"));
+      String label = type.toLowerCase(Locale.ROOT) + " " + schema + "." + row.get("ROUTINE_NAME");
+      Map<String, String> show = Jdbc.firstRow(src, "SHOW CREATE " + type + " " + name);
+      String ddl = show.get("PROCEDURE".equals(type) ? "Create Procedure" : "Create Function");
+      if (ddl == null) {
+        throw ApplicationFailure.newNonRetryableFailure(label + ": SHOW CREATE " + type + " returned no body: the source"
+            + " account needs SELECT on mysql.proc (5.7) or SHOW_ROUTINE / global SELECT (8.0) to read routines", "Incompatible");
+      }
+      ddl = SchemaRewrites.definer(ddl, policy(r), label, result.notes);
+      createIn(dst, schema, show.get("sql_mode"), "DROP " + type + " IF EXISTS " + name, ddl);
+    }
+  }
+
+  /** Events are created DISABLED: on the target they would run twice (directly and through replication). */
+  private void createEvents(Connection src, Connection dst, MigrationRequest r, String schema, SchemaResult result)
+      throws SQLException {
+    for (Map<String, String> row : Jdbc.rows(src, "SELECT EVENT_NAME, STATUS FROM information_schema.EVENTS"
+        + " WHERE EVENT_SCHEMA = " + Sql.literal(schema) + " ORDER BY EVENT_NAME")) {
+      String name = Sql.table(schema, row.get("EVENT_NAME"));
+      String label = "event " + schema + "." + row.get("EVENT_NAME");
+      Map<String, String> show = Jdbc.firstRow(src, "SHOW CREATE EVENT " + name);
+      String ddl = SchemaRewrites.definer(show.get("Create Event"), policy(r), label, result.notes);
+      // Disabled in the CREATE itself: ALTER EVENT would make the migration account its definer.
+      createIn(dst, schema, show.get("sql_mode"), "DROP EVENT IF EXISTS " + name, SchemaRewrites.disabledEvent(ddl));
+      if ("ENABLED".equalsIgnoreCase(row.get("STATUS"))) {
+        result.notes.add(label + ": created DISABLED on the target (it runs on the source and its writes replicate);"
+            + " enable it after the cutover");
+      }
+    }
+  }
+
+  @Override
+  public SchemaResult createPostLoadObjects(MigrationRequest r, FrozenCopy frozen) {
+    SchemaResult result = new SchemaResult();
+    try (Connection src = connector.open("source", frozen != null && frozen.endpoint != null ? frozen.endpoint : r.source);
+        Connection dst = connector.open("target", r.target)) {
+      Jdbc.exec(dst, "SET SESSION foreign_key_checks = 0");
+      try {
+        Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
+      } catch (SQLException e) {
+        result.notes.add("target: DDL is binary-logged (the account may not set sql_log_bin)");
+      }
+      result.tables = tables(src, r);
+      if (r.copy != null && r.copy.deferSecondaryIndexes) {
+        for (TableRef t : result.tables) addDeferredIndexes(src, dst, t, result);
+      }
+      Set<String> selected = new HashSet<>();
+      result.tables.forEach(t -> selected.add(t.qualified()));
+      for (String schema : r.schemas) {
+        for (Map<String, String> row : Jdbc.rows(src, "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS"
+            + " WHERE TRIGGER_SCHEMA = " + Sql.literal(schema) + " ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING,"
+            + " EVENT_MANIPULATION, ACTION_ORDER")) {
+          if (!selected.contains(schema + "." + row.get("EVENT_OBJECT_TABLE"))) continue;
+          String name = Sql.table(schema, row.get("TRIGGER_NAME"));
+          String label = "trigger " + schema + "." + row.get("TRIGGER_NAME");
+          Map<String, String> show = Jdbc.firstRow(src, "SHOW CREATE TRIGGER " + name);
+          String ddl = SchemaRewrites.definer(show.get("SQL Original Statement"), policy(r), label, result.notes);
+          createIn(dst, schema, show.get("sql_mode"), "DROP TRIGGER IF EXISTS " + name, ddl);
+        }
+      }
+      return result;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  /** One ALTER TABLE per table with every deferred index the target does not have yet (idempotent). */
+  private void addDeferredIndexes(Connection src, Connection dst, TableRef t, SchemaResult result) throws SQLException {
+    String ddl = Jdbc.firstRow(src, "SHOW CREATE TABLE " + Sql.table(t.schema, t.table)).get("Create Table");
+    List<String> deferred = SchemaRewrites.splitSecondaryIndexes(ddl).deferred;
+    if (deferred.isEmpty()) return;
+    Set<String> existing = new HashSet<>();
+    for (Map<String, String> row : Jdbc.rows(dst, "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS"
+        + " WHERE TABLE_SCHEMA = " + Sql.literal(t.schema) + " AND TABLE_NAME = " + Sql.literal(t.table))) {
+      existing.add(row.get("INDEX_NAME").toLowerCase(Locale.ROOT));
+    }
+    List<String> adds = new ArrayList<>();
+    for (String def : deferred) {
+      String name = SchemaRewrites.indexName(def);
+      if (name == null || !existing.contains(name.toLowerCase(Locale.ROOT))) adds.add("ADD " + def);
+    }
+    if (adds.isEmpty()) return;
+    Jdbc.exec(dst, "ALTER TABLE " + Sql.table(t.schema, t.table) + " " + String.join(", ", adds));
+    result.notes.add("table " + t.qualified() + ": " + adds.size() + " deferred secondary index(es) added after the load");
   }
 
   @Override

@@ -17,6 +17,12 @@ public interface SchemaActivities {
   SchemaResult createSchema(MigrationRequest request, FrozenCopy frozen);
 
   /**
+   * After a verified load: creates the triggers (so the copy never fired them) and, with
+   * copy.deferSecondaryIndexes, the secondary indexes left out by createSchema. Idempotent.
+   */
+  SchemaResult createPostLoadObjects(MigrationRequest request, FrozenCopy frozen);
+
+  /**
    * Drops the given schemas on the target if they exist. Idempotent. The workflow passes only
    * schemas this migration created (they did not exist at preflight).
    */

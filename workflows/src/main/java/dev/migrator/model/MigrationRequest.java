@@ -28,6 +28,8 @@ public class MigrationRequest {
   public AuroraSnapshotOptions aurora = new AuroraSnapshotOptions();
 
   public CopyOptions copy = new CopyOptions();
+  /** Compatibility rewrites of the schema step (DEFINER policy). */
+  public SchemaOptions schemaOptions = new SchemaOptions();
   public ReplicationOptions replication = new ReplicationOptions();
   public CutoverOptions cutover = new CutoverOptions();
   /** Hours of binlog retention the migration needs on the source. */

@@ -336,7 +336,12 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
           + ("keep".equals(r.rollbackTarget) ? " (on a rebuild only: rollbackTarget=keep)" : ""), () -> {
             if (!keepTarget(r)) schema.dropSchemas(r, ours);
           });
-      return schema.createSchema(r, frozen);
+      SchemaResult res = schema.createSchema(r, frozen);
+      if (res != null && !res.notes.isEmpty()) {
+        res.notes.forEach(n -> status.warnings.add("schema: " + n));
+        steps.get(Step.SCHEMA).detail = res.notes.size() + " compatibility note(s), see warnings";
+      }
+      return res;
     });
     List<TableRef> tables = created.tables;
 
@@ -367,6 +372,14 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       status.verify = res;
       if (!res.ok) {
         throw ApplicationFailure.newNonRetryableFailure("verification failed: " + res.summary(), "VerifyFailed");
+      }
+      // Triggers (and deferred secondary indexes) only now, so the copy never fired them. Versioned:
+      // histories recorded before this call existed replay without it.
+      if (Workflow.getVersion("post-load-objects", Workflow.DEFAULT_VERSION, 1) < 1) return res;
+      SchemaResult post = schema.createPostLoadObjects(r, frozen);
+      if (post != null && !post.notes.isEmpty()) {
+        post.notes.forEach(n -> status.warnings.add("schema: " + n));
+        steps.get(Step.VERIFY).detail = "post-load objects: " + post.notes.size() + " note(s)";
       }
       return res;
     });
@@ -584,6 +597,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         if ("skip".equals(decision)) {
           finishStep(st, StepState.SKIPPED, "skipped by operator after: " + msg);
           status.warnings.add("step " + s.label + " was skipped by an operator after: " + msg);
+          if (s == Step.VERIFY) {
+            status.warnings.add("schema: triggers and deferred secondary indexes follow a successful verify and were"
+                + " not created: create them by hand");
+          }
           return null;
         }
         st.state = StepState.RUNNING; // retry

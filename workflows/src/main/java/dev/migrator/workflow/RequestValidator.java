@@ -3,6 +3,7 @@ package dev.migrator.workflow;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.SchemaOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -77,6 +78,11 @@ public final class RequestValidator {
       p.add("copy.chunkRows must be a positive number of rows");
     } else if (r.copy.parallelism < 0) {
       p.add("copy.parallelism must be 0 (automatic) or more");
+    }
+    if (r.schemaOptions == null) {
+      p.add("schemaOptions must be an object (or left out for the defaults)");
+    } else if (!SchemaOptions.DEFINER_POLICIES.contains(r.schemaOptions.definer)) {
+      p.add("schemaOptions.definer must be one of " + SchemaOptions.DEFINER_POLICIES + ", not '" + r.schemaOptions.definer + "'");
     }
     if (r.replication == null) {
       p.add("replication must be an object (or left out for the defaults)");

@@ -270,6 +270,12 @@ final class FakeActivities {
     }
 
     @Override
+    public SchemaResult createPostLoadObjects(MigrationRequest request, FrozenCopy frozen) {
+      call("createPostLoadObjects", request.schemas);
+      return new SchemaResult();
+    }
+
+    @Override
     public void dropSchemas(MigrationRequest request, List<String> schemas) {
       call("dropSchemas", schemas);
     }
