@@ -10,9 +10,8 @@ import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.MySqlErrors;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
-import dev.migrator.mysql.Sql;
+import dev.migrator.replication.ReplicationAccount;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /** Step 12 for self-managed endpoints: read_only switches and the exact-position drain. */
@@ -134,17 +133,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
     String pw = connector.credentials().resolve(r.replication.password, "replication.password");
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
       // The source connects to the target with the replication account; create it there, unlogged.
-      try {
-        Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
-      } catch (SQLException ignored) {
-        // RDS/Aurora: the account statement is binlogged, harmless
-      }
-      try (PreparedStatement ps = dst.prepareStatement("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?")) {
-        ps.setString(1, r.replication.user);
-        ps.setString(2, pw == null ? "" : pw);
-        ps.execute();
-      }
-      Jdbc.exec(dst, "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO " + Sql.literal(r.replication.user) + "@'%'");
+      ReplicationAccount.create(dst, r.replication.user, pw);
       // Odd ids on the source, even ids on the target: inserts on either side never collide.
       Jdbc.exec(src, "SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 1");
       Jdbc.exec(dst, "SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
@@ -160,12 +149,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       ReplicationActivitiesImpl.resetReplica(src, r.source);
       Jdbc.exec(src, "SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
       Jdbc.exec(dst, "SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
-      try {
-        Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
-      } catch (SQLException ignored) {
-        // see startReverseReplication
-      }
-      Jdbc.exec(dst, "DROP USER IF EXISTS " + Sql.literal(r.replication.user) + "@'%'");
+      ReplicationAccount.drop(dst, r.replication.user);
     } catch (SQLException e) {
       throw MySqlErrors.failure("reverse replication", r.source, e);
     }

@@ -13,6 +13,7 @@ import dev.migrator.mysql.ServerInfo;
 import dev.migrator.mysql.Sql;
 import dev.migrator.replication.ProgressInspector;
 import dev.migrator.replication.ReplicaStatusReader;
+import dev.migrator.replication.ReplicationAccount;
 import dev.migrator.replication.ReplicationConfigurator;
 import dev.migrator.replication.ReplicationErrorClassifier;
 import io.temporal.activity.Activity;
@@ -64,19 +65,9 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
             + "'@'%' does not exist and replication.createUser is false: create it with REPLICATION SLAVE,"
             + " REPLICATION CLIENT or let migrator create it", "NotFound");
       }
-      String pw = connector.credentials().resolve(r.replication.password, "replication.password");
       // Not binlogged where allowed: the account must not replicate into the target.
-      try {
-        Jdbc.exec(src, "SET SESSION sql_log_bin = 0");
-      } catch (SQLException ignored) {
-        // RDS/Aurora: the account replicates too, which is harmless
-      }
-      try (PreparedStatement ps = src.prepareStatement("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?")) {
-        ps.setString(1, r.replication.user);
-        ps.setString(2, pw == null ? "" : pw);
-        ps.execute();
-      }
-      Jdbc.exec(src, "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO " + Sql.literal(r.replication.user) + "@'%'");
+      ReplicationAccount.create(src, r.replication.user,
+          connector.credentials().resolve(r.replication.password, "replication.password"));
       return true;
     } catch (SQLException e) {
       throw MySqlErrors.failure("source", r.source, e);
@@ -86,12 +77,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   @Override
   public void dropReplicationUser(MigrationRequest r) {
     try (Connection src = connector.open("source", r.source)) {
-      try {
-        Jdbc.exec(src, "SET SESSION sql_log_bin = 0");
-      } catch (SQLException ignored) {
-        // see ensureReplicationUser
-      }
-      Jdbc.exec(src, "DROP USER IF EXISTS " + Sql.literal(r.replication.user) + "@'%'");
+      ReplicationAccount.drop(src, r.replication.user);
     } catch (SQLException e) {
       throw MySqlErrors.failure("source", r.source, e);
     }
