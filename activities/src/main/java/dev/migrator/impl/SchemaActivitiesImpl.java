@@ -37,7 +37,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
 
   @Override
   public List<TableRef> listTables(MigrationRequest r, FrozenCopy frozen) {
-    try (Connection src = connector.open("source", frozen != null && frozen.endpoint != null ? frozen.endpoint : r.source)) {
+    try (Connection src = connector.open("source", readFrom(r, frozen))) {
       return tables(src, r);
     } catch (SQLException e) {
       throw MySqlErrors.failure("source", r.source, e);
@@ -69,17 +69,27 @@ public class SchemaActivitiesImpl implements SchemaActivities {
     return out;
   }
 
+  /** The server schema objects are read from: the frozen copy, or the source for live-consistent. */
+  private static dev.migrator.model.Endpoint readFrom(MigrationRequest r, FrozenCopy frozen) {
+    return frozen != null && frozen.endpoint != null ? frozen.endpoint : r.source;
+  }
+
+  /** Target session for DDL: no FK checks (creation order does not matter), not binlogged where allowed. */
+  private static void prepareDdlSession(Connection dst, SchemaResult result) throws SQLException {
+    Jdbc.exec(dst, "SET SESSION foreign_key_checks = 0");
+    try {
+      Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
+    } catch (SQLException e) {
+      result.notes.add("target: DDL is binary-logged (the account may not set sql_log_bin)");
+    }
+  }
+
   @Override
   public SchemaResult createSchema(MigrationRequest r, FrozenCopy frozen) {
     SchemaResult result = new SchemaResult();
-    try (Connection src = connector.open("source", frozen != null && frozen.endpoint != null ? frozen.endpoint : r.source);
+    try (Connection src = connector.open("source", readFrom(r, frozen));
         Connection dst = connector.open("target", r.target)) {
-      Jdbc.exec(dst, "SET SESSION foreign_key_checks = 0");
-      try {
-        Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
-      } catch (SQLException e) {
-        result.notes.add("target: DDL is binary-logged (the account may not set sql_log_bin)");
-      }
+      prepareDdlSession(dst, result);
       result.tables = tables(src, r);
       for (String schema : r.schemas) {
         Map<String, String> db = Jdbc.firstRow(src, "SELECT DEFAULT_CHARACTER_SET_NAME cs, DEFAULT_COLLATION_NAME co"
@@ -213,14 +223,9 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   @Override
   public SchemaResult createPostLoadObjects(MigrationRequest r, FrozenCopy frozen) {
     SchemaResult result = new SchemaResult();
-    try (Connection src = connector.open("source", frozen != null && frozen.endpoint != null ? frozen.endpoint : r.source);
+    try (Connection src = connector.open("source", readFrom(r, frozen));
         Connection dst = connector.open("target", r.target)) {
-      Jdbc.exec(dst, "SET SESSION foreign_key_checks = 0");
-      try {
-        Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
-      } catch (SQLException e) {
-        result.notes.add("target: DDL is binary-logged (the account may not set sql_log_bin)");
-      }
+      prepareDdlSession(dst, result);
       result.tables = tables(src, r);
       if (r.copy != null && r.copy.deferSecondaryIndexes) {
         for (TableRef t : result.tables) addDeferredIndexes(src, dst, t, result);
