@@ -20,6 +20,20 @@ public class CopyOptions {
   public int activitiesPerRun = 500;
   /** A table-copy child reports progress to the migration at most this often (plus on pause and at the end). */
   public int progressReportSeconds = 30;
+  /**
+   * How chunks travel: "direct" (default; streamed from the frozen copy into the target by one
+   * worker) or "staged" (dumped to files in {@link #stage}, then loaded from them; see StageOptions).
+   */
+  public String transport = "direct";
+  /** Where staged chunks go (transport "staged" only). */
+  public StageOptions stage;
+  /**
+   * Adaptive chunk size: when above 0, each table-copy child measures how long its chunks take and
+   * plans the next page with chunkRows scaled toward this many seconds per chunk (cashapp/spirit's
+   * target-chunk-time), within [chunkRows / 10, chunkRows * 10]. 0 = fixed chunkRows/chunkBytes.
+   * Boundaries are planned page by page and recorded in history, so a resumed copy reuses them.
+   */
+  public double targetChunkSeconds = 0;
   /** Create secondary indexes after the load instead of before. */
   public boolean deferSecondaryIndexes = false;
 }
