@@ -101,6 +101,7 @@ public final class ChunkWriter {
         del.executeUpdate();
       }
       long[] rowsBytes;
+      if (method == WriteMethod.LOAD_DATA) LoadDataFormat.prepareReadSession(source);
       try (PreparedStatement sel = source.prepareStatement(selectSql(meta, chunk, range),
           ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
         sel.setFetchSize(Integer.MIN_VALUE); // stream: a chunk may be bigger than memory

@@ -1,24 +1,18 @@
 package dev.migrator.copy;
 
 import com.mysql.cj.jdbc.JdbcStatement;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The fast path: rows streamed into {@code LOAD DATA LOCAL INFILE} from memory (mysql-connector-j's
- * {@link JdbcStatement#setLocalInfileInputStream}), one statement per {@link #BUFFER_BYTES} of rows,
- * all in the caller's transaction. Format: tab-separated, backslash-escaped, UTF-8, {@code \N} for
- * NULL. Binary values (BLOB, BINARY, BIT, spatial) travel as hex and are decoded by UNHEX() on the
- * server, so no byte is ever reinterpreted in a character set; numbers and temporals travel as the
- * source server's text like the INSERT path.
+ * The fast path: rows streamed into ONE {@code LOAD DATA LOCAL INFILE} per chunk from memory
+ * (mysql-connector-j's {@link JdbcStatement#setLocalInfileInputStream}), in the caller's
+ * transaction, encoded by {@link LoadDataFormat}. The source connection must have been prepared
+ * with {@link LoadDataFormat#prepareReadSession} before the chunk's SELECT.
  */
 final class LoadDataWriter {
   static final int BUFFER_BYTES = 16 << 20;
@@ -41,46 +35,10 @@ final class LoadDataWriter {
     long[] counts = new long[2];
     Throwable[] readerError = new Throwable[1];
     Thread reader = new Thread(() -> {
-      try (java.io.BufferedOutputStream o = new java.io.BufferedOutputStream(out, 1 << 16)) {
-        ByteArrayOutputStream row = new ByteArrayOutputStream(1 << 12);
-        long lastReport = 0;
-        while (rs.next()) {
-          row.reset();
-          for (int i = 0; i < cols.size(); i++) {
-            if (i > 0) row.write('\t');
-            // Numbers and temporals as the ASCII bytes the server sent; characters decoded from
-            // their column charset and sent as UTF-8 (Connector/J receives them unconverted);
-            // binary values as hex.
-            Column.Transfer t = cols.get(i).transfer();
-            if (t == Column.Transfer.TEXT) {
-              String v = rs.getString(i + 1);
-              if (v == null) {
-                row.write('\\');
-                row.write('N');
-              } else {
-                escape(v, row);
-              }
-              continue;
-            }
-            byte[] v = rs.getBytes(i + 1);
-            if (v == null) {
-              row.write('\\');
-              row.write('N');
-            } else if (t == Column.Transfer.BYTES) {
-              writeHex(v, row);
-            } else {
-              escape(v, row);
-            }
-          }
-          row.write('\n');
-          row.writeTo(o);
-          counts[0]++;
-          counts[1] += row.size();
-          if (counts[1] - lastReport >= BUFFER_BYTES) {
-            lastReport = counts[1];
-            progress.written(counts[0], counts[1]);
-          }
-        }
+      try (out) {
+        long[] rb = new LoadDataFormat(out).encode(rs, cols, BUFFER_BYTES, progress::written);
+        counts[0] = rb[0];
+        counts[1] = rb[1];
       } catch (Throwable t) {
         readerError[0] = t;
       }
@@ -130,46 +88,4 @@ final class LoadDataWriter {
         + (sets.isEmpty() ? "" : " SET " + String.join(", ", sets));
   }
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
-  static void writeHex(byte[] b, ByteArrayOutputStream out) {
-    for (byte x : b) {
-      out.write(HEX[(x >> 4) & 0xF]);
-      out.write(HEX[x & 0xF]);
-    }
-  }
-
-  /**
-   * UTF-8 bytes with the bytes LOAD DATA treats specially escaped. Safe byte by byte: in UTF-8 no
-   * byte of a multi-byte character is below 0x80.
-   */
-  static void escape(byte[] b, ByteArrayOutputStream out) {
-    for (byte x : b) {
-      switch (x) {
-        case '\\': out.write('\\'); out.write('\\'); break;
-        case '\t': out.write('\\'); out.write('t'); break;
-        case '\n': out.write('\\'); out.write('n'); break;
-        case '\r': out.write('\\'); out.write('r'); break;
-        case 0: out.write('\\'); out.write('0'); break;
-        default: out.write(x);
-      }
-    }
-  }
-
-  /** UTF-8 with the characters LOAD DATA treats specially escaped. */
-  static void escape(String s, ByteArrayOutputStream out) {
-    StringBuilder b = new StringBuilder(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '\\': b.append("\\\\"); break;
-        case '\t': b.append("\\t"); break;
-        case '\n': b.append("\\n"); break;
-        case '\r': b.append("\\r"); break;
-        case '\0': b.append("\\0"); break;
-        default: b.append(ch);
-      }
-    }
-    out.writeBytes(b.toString().getBytes(StandardCharsets.UTF_8));
-  }
 }

@@ -173,7 +173,9 @@ public final class TempServer {
           "skip-log-bin",
           "skip-slave-start",
           // The copy carries the source's events and accounts: nothing may change the frozen data.
-          "event-scheduler=DISABLED",
+          // OFF, not DISABLED: DISABLED also refuses to list events (ERROR 1577), and the schema
+          // step reads them from here.
+          "event-scheduler=OFF",
           "read_only=ON",
           "server-id=" + (4000 + Math.floorMod(dir.toString().hashCode(), 100000)),
           "innodb_buffer_pool_size=" + bufferPool,

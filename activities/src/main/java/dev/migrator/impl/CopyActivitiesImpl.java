@@ -166,30 +166,20 @@ public class CopyActivitiesImpl implements CopyActivities {
   }
 
   @Override
-  public List<ChunkPlan> planChunks(MigrationRequest r, Endpoint frozen, List<TableRef> tables) {
-    List<ChunkPlan> plans = new ArrayList<>();
-    long t0 = System.currentTimeMillis();
-    try (Connection src = connector.open("frozen copy", frozen)) {
-      for (TableRef t : tables) {
-        plans.add(ChunkPlanner.plan(src, TableMeta.read(src, t), r.copy.chunkRows, r.copy.chunkBytes));
-        Activity.getExecutionContext().heartbeat(t.qualified());
-      }
-      log.info("planned {} tables in {} ms", tables.size(), System.currentTimeMillis() - t0);
-      return plans;
-    } catch (SQLException e) {
-      throw MySqlErrors.failure("frozen copy", frozen, e);
-    }
+  public dev.migrator.model.CopySizing sizeCopy(MigrationRequest r, Endpoint frozen) {
+    return new CopySizer(connector).size(frozen, r.target);
   }
 
   @Override
   public List<ChunkPlan> planPage(MigrationRequest r, Endpoint frozen, List<TableRef> tables, Chunk previous,
-      int maxChunks) {
+      int maxChunks, long chunkRows) {
+    long rows = chunkRows > 0 ? chunkRows : r.copy.chunkRows;
     List<ChunkPlan> pages = new ArrayList<>();
     int planned = 0;
     try (Connection src = connector.open("frozen copy", frozen)) {
       for (int i = 0; i < tables.size() && planned < maxChunks; i++) {
         TableRef t = tables.get(i);
-        ChunkPlan page = ChunkPlanner.planPage(src, TableMeta.read(src, t), r.copy.chunkRows, r.copy.chunkBytes,
+        ChunkPlan page = ChunkPlanner.planPage(src, TableMeta.read(src, t), rows, r.copy.chunkBytes,
             i == 0 ? previous : null, maxChunks - planned);
         pages.add(page);
         planned += page.chunks.size();
@@ -225,7 +215,10 @@ public class CopyActivitiesImpl implements CopyActivities {
           meta = TableMeta.read(src, c.table);
           metas.put(c.table, meta);
         }
-        results.add(writer.copyChunk(src, dst, meta, c, (rows, bytes) -> ctx.heartbeat(committedSoFar(results))));
+        long started = System.nanoTime();
+        ChunkResult res = writer.copyChunk(src, dst, meta, c, (rows, bytes) -> ctx.heartbeat(committedSoFar(results)));
+        res.millis = (System.nanoTime() - started) / 1_000_000;
+        results.add(res);
         ctx.heartbeat(i + 1);
       }
       log.info("copied {} chunk(s) from {} in {} ms (connect {} ms)", chunks.size(), chunks.get(0).table,

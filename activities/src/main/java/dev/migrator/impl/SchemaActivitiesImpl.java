@@ -205,8 +205,18 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   /** Events are created DISABLED: on the target they would run twice (directly and through replication). */
   private void createEvents(Connection src, Connection dst, MigrationRequest r, String schema, SchemaResult result)
       throws SQLException {
-    for (Map<String, String> row : Jdbc.rows(src, "SELECT EVENT_NAME, STATUS FROM information_schema.EVENTS"
-        + " WHERE EVENT_SCHEMA = " + Sql.literal(schema) + " ORDER BY EVENT_NAME")) {
+    List<Map<String, String>> events;
+    try {
+      events = Jdbc.rows(src, "SELECT EVENT_NAME, STATUS FROM information_schema.EVENTS"
+          + " WHERE EVENT_SCHEMA = " + Sql.literal(schema) + " ORDER BY EVENT_NAME");
+    } catch (SQLException e) {
+      if (e.getErrorCode() != 1577) throw e;
+      // event_scheduler=DISABLED on the server read from: it will not even list its events.
+      result.notes.add("events of " + schema + " not copied: the server read from has event_scheduler=DISABLED"
+          + " (ERROR 1577); start it with event_scheduler=OFF to copy them, or create them on the target by hand");
+      return;
+    }
+    for (Map<String, String> row : events) {
       String name = Sql.table(schema, row.get("EVENT_NAME"));
       String label = "event " + schema + "." + row.get("EVENT_NAME");
       Map<String, String> show = Jdbc.firstRow(src, "SHOW CREATE EVENT " + name);

@@ -101,7 +101,7 @@ public class BenchCopyCommand implements Callable<Integer> {
   private Result migrator(LocalMariaDb source, LocalMariaDb target, String expected) throws Exception {
     say("migrator: copy step of a real migration (method " + method + ")");
     try (TemporalTestServerProcess temporal = TemporalTestServerProcess.start();
-        MigratorWorker worker = MigratorWorker.start(new WorkerConfig().target(temporal.target()).noSticky())) {
+        MigratorWorker worker = MigratorWorker.start(new WorkerConfig().target(temporal.target()))) { // sticky, as in production
       MigrationRequest r = new MigrationRequest();
       r.migrationId = "bench-" + System.currentTimeMillis();
       r.source = new Endpoint(source.host(), source.port(), "root", source.rootPasswordRef());

@@ -19,19 +19,23 @@ public interface CopyActivities {
   /** Empties the given tables on the target. Idempotent. */
   void truncateTables(MigrationRequest request, List<TableRef> tables);
 
-  /** Plans every table's key-range chunks on the frozen copy (read-only). */
-  List<dev.migrator.model.ChunkPlan> planChunks(MigrationRequest request, dev.migrator.model.Endpoint frozen,
-      List<TableRef> tables);
+  /**
+   * The copy's parallelism by the handbook's rule of thumb, from the CPUs of the frozen copy's and
+   * the target's hosts: Endpoint.cpus when given, else detected (MariaDB's thread_pool_size, which
+   * defaults to the server's CPUs; the worker's own CPUs for a server on loopback), else 2.
+   */
+  dev.migrator.model.CopySizing sizeCopy(MigrationRequest request, dev.migrator.model.Endpoint frozen);
 
   /**
    * Plans the next page of the copy on the frozen copy (read-only): continues tables[0] after
    * {@code previous} (from its start when null), then the following tables in order, until
    * {@code maxChunks} chunks are planned or a table's page is incomplete. Returns one page per table
    * touched, in order; {@code ChunkPlan.complete} marks a table's last page. Pages chain into exactly
-   * the whole plan of each table.
+   * the whole plan of each table. {@code chunkRows} above 0 replaces copy.chunkRows for this page
+   * (adaptive chunk size); 0 = the request's.
    */
   List<dev.migrator.model.ChunkPlan> planPage(MigrationRequest request, dev.migrator.model.Endpoint frozen,
-      List<TableRef> tables, dev.migrator.model.Chunk previous, int maxChunks);
+      List<TableRef> tables, dev.migrator.model.Chunk previous, int maxChunks, long chunkRows);
 
   /**
    * Copies these chunks from the frozen copy to the target, in order, each idempotently in its

@@ -7,6 +7,8 @@ public class ChunkResult {
   public long rows;
   /** Approximate payload bytes moved (copy only). */
   public long bytes;
+  /** Wall time the copy of this chunk took (copy only; drives the adaptive chunk size). */
+  public long millis;
   /** BIT_XOR of per-row hashes (checksum only; see TableChecksummer), hex. */
   public String checksum;
 

@@ -6,6 +6,8 @@ import java.util.List;
 /** Copy progress, overall and per table, as shown by the status query. */
 public class CopyProgress {
   public int tablesTotal;
+  /** How many copy activities run at once and why (chunked copies). */
+  public CopySizing sizing;
   public int tablesDone;
   public long chunksTotal;
   public long chunksDone;

@@ -28,6 +28,13 @@ public class Endpoint {
    */
   public ReadOnlyHook readOnlyHook;
 
+  /**
+   * CPUs of this server's host, for the copy's default parallelism (handbook: one dump thread per
+   * source CPU, one load thread per two target CPUs). Null: detected where possible (see
+   * docs/copy.md, "Parallelism").
+   */
+  public Integer cpus;
+
   /** Optional path of a CA bundle; when set, connections use TLS and verify the server. */
   public String tlsCaFile;
 

@@ -11,6 +11,8 @@ public class StagedChunk {
   public String file;
   public long rows;
   public long bytes;
+  /** Wall time the dump of this chunk took (the adaptive chunk size counts dump + load). */
+  public long millis;
 
   public StagedChunk() {}
 

@@ -12,6 +12,11 @@ public class TableCopyInput {
   public String parentWorkflowId;
   /** Copy activities in flight in this child. */
   public int slots = 1;
+  /** Staged transport: dumps and loads in flight at once in this child. */
+  public int dumpSlots = 1;
+  public int loadSlots = 1;
+  /** Adaptive chunk size: rows per chunk for the next page (0 = copy.chunkRows). */
+  public long chunkRows;
   /** Progress signals this child may still send to the parent (its share of the parent's budget). */
   public int reportsLeft;
   /** Paused when started (the parent was paused). */

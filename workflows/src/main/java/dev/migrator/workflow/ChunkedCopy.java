@@ -3,6 +3,7 @@ package dev.migrator.workflow;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkPlan;
 import dev.migrator.model.CopyProgress;
+import dev.migrator.model.CopySizing;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationStatus;
@@ -27,7 +28,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Step 6 from a frozen copy: the tables are cut into at most {@link #MAX_CHILDREN} groups, each
  * copied by a {@link TableCopyWorkflow} child (plans page by page, copies in batches, continues as
- * new), with up to {@code copy.parallelism} copy activities in flight over all children. The
+ * new), with up to {@link CopySizing#slots} copy activities in flight over all children (staged:
+ * up to {@code readers} dumps and {@code writers} loads). The
  * migration's history grows by a bounded amount: one child per group, and at most
  * {@link #MAX_PROGRESS_REPORTS} progress signals from all children together. Groups already copied
  * are remembered, so a retry of the step (after an operator's 'retry') copies only the others. A
@@ -77,16 +79,21 @@ final class ChunkedCopy {
     return out;
   }
 
-  void run(MigrationRequest r, Endpoint frozen, List<TableRef> tables) {
+  void run(MigrationRequest r, Endpoint frozen, List<TableRef> tables, CopySizing sizing) {
     if (groups == null) {
       groups = group(tables);
       status.copy = new CopyProgress();
       status.copy.tablesTotal = tables.size();
     }
+    status.copy.sizing = sizing;
     attempt++;
-    int slots = r.copy.parallelism > 0 ? r.copy.parallelism : 2;
+    boolean staged = "staged".equals(r.copy.transport);
+    // Direct: each activity reads and writes. Staged: dumps and loads are separate activities.
+    int slots = staged ? Math.max(sizing.readers, sizing.writers) : sizing.slots;
     int childrenAtOnce = Math.max(1, Math.min(slots, groups.size()));
     int childSlots = Math.max(1, slots / childrenAtOnce);
+    int childDumps = Math.max(1, sizing.readers / childrenAtOnce);
+    int childLoads = Math.max(1, sizing.writers / childrenAtOnce);
     int reportsEach = Math.max(1, MAX_PROGRESS_REPORTS / Math.max(1, groups.size()));
     String parentId = Workflow.getInfo().getWorkflowId();
     started = Workflow.currentTimeMillis();
@@ -115,6 +122,8 @@ final class ChunkedCopy {
           in.tables = groups.get(g);
           in.parentWorkflowId = parentId;
           in.slots = childSlots;
+          in.dumpSlots = childDumps;
+          in.loadSlots = childLoads;
           in.reportsLeft = reportsEach;
           in.progress.group = g;
           String id = parentId + "-copy-" + g + (attempt > 1 ? "-retry-" + (attempt - 1) : "");

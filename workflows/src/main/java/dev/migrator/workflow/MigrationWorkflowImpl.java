@@ -1,6 +1,7 @@
 package dev.migrator.workflow;
 
 import dev.migrator.activities.CopyActivities;
+import dev.migrator.activities.StagedCopyActivities;
 import dev.migrator.activities.CutoverActivities;
 import dev.migrator.activities.FreezeActivities;
 import dev.migrator.activities.PreflightActivities;
@@ -13,6 +14,7 @@ import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.CatchUpInput;
 import dev.migrator.model.LagTrend;
 import dev.migrator.model.CopyProgress;
+import dev.migrator.model.CopySizing;
 import dev.migrator.model.CutoverResult;
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.FrozenCopy;
@@ -87,6 +89,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private final FreezeActivities freeze = Workflow.newActivityStub(FreezeActivities.class, LONG);
   private final SchemaActivities schema = Workflow.newActivityStub(SchemaActivities.class, LONG);
   private final CopyActivities copy = Workflow.newActivityStub(CopyActivities.class, LONG);
+  private final StagedCopyActivities stage = Workflow.newActivityStub(StagedCopyActivities.class, LONG);
   private final VerifyActivities verify = Workflow.newActivityStub(VerifyActivities.class, LONG);
   private final ReplicationActivities replication = Workflow.newActivityStub(ReplicationActivities.class, LONG);
   private final CutoverActivities cutover = Workflow.newActivityStub(CutoverActivities.class, LONG);
@@ -351,6 +354,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       shadow.register(Step.COPY.label, "empty the tables loaded by the copy"
           + ("keep".equals(r.rollbackTarget) ? " (on a rebuild only: rollbackTarget=keep)" : ""), () -> {
             if (!keepTarget(r)) copy.truncateTables(r, tables);
+            if ("staged".equals(r.copy.transport)) stage.deleteStage(r);
           });
       status.copy = new CopyProgress();
       if (FreezeMethod.LIVE_CONSISTENT.equals(frozen.method)) {
@@ -363,7 +367,14 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         throw ApplicationFailure.newNonRetryableFailure(
             "the freeze step of '" + frozen.method + "' returned no frozen copy to read", "InvalidRequest");
       }
-      chunkedCopy.run(r, frozen.endpoint, tables);
+      CopySizing sizing = r.copy.parallelism > 0 ? CopySizing.fixed(r.copy.parallelism) : CopySizing.fixed(2);
+      // Versioned: histories recorded before the rule of thumb replay with the old default of 2.
+      if (r.copy.parallelism <= 0 && Workflow.getVersion("copy-sizing", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        sizing = copy.sizeCopy(r, frozen.endpoint);
+      }
+      steps.get(Step.COPY).detail = "parallelism: " + sizing;
+      chunkedCopy.run(r, frozen.endpoint, tables, sizing);
+      if ("staged".equals(r.copy.transport) && !r.copy.stage.keepFiles) stage.deleteStage(r);
       return null; // verify checksums the frozen copy itself
     });
 

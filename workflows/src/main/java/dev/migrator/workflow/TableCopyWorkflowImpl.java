@@ -1,6 +1,18 @@
 package dev.migrator.workflow;
 
 import dev.migrator.activities.CopyActivities;
+import dev.migrator.activities.StagedCopyActivities;
+import dev.migrator.model.Endpoint;
+import dev.migrator.model.StageOptions;
+import dev.migrator.model.StagedChunk;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkPlan;
 import dev.migrator.model.ChunkResult;
@@ -13,30 +25,31 @@ import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.workflow.Async;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** See {@link TableCopyWorkflow}. */
 public class TableCopyWorkflowImpl implements TableCopyWorkflow {
-  private final CopyActivities copy = Workflow.newActivityStub(CopyActivities.class,
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofHours(48))
-          .setHeartbeatTimeout(Duration.ofSeconds(15))
-          .setRetryOptions(RetryOptions.newBuilder()
-              .setInitialInterval(Duration.ofSeconds(1))
-              .setMaximumInterval(Duration.ofSeconds(30))
-              .setMaximumAttempts(5)
-              .setDoNotRetry(MigrationWorkflowImpl.NON_RETRYABLE)
-              .build())
-          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-          .build());
+  private static ActivityOptions options(String taskQueue) {
+    ActivityOptions.Builder b = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofHours(48))
+        .setHeartbeatTimeout(Duration.ofSeconds(15))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setMaximumInterval(Duration.ofSeconds(30))
+            .setMaximumAttempts(5)
+            .setDoNotRetry(MigrationWorkflowImpl.NON_RETRYABLE)
+            .build())
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+    if (taskQueue != null && !taskQueue.isBlank()) b.setTaskQueue(taskQueue);
+    return b.build();
+  }
+
+  private final CopyActivities copy = Workflow.newActivityStub(CopyActivities.class, options(null));
 
   private Boolean pausedBySignal;
   private boolean dirty;
@@ -73,7 +86,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
       }
       List<TableRef> rest = new ArrayList<>(
           in.tables.subList(in.tableIndex, Math.min(in.tables.size(), in.tableIndex + pageChunks)));
-      List<ChunkPlan> pages = copy.planPage(r, in.frozen, rest, in.previous, pageChunks);
+      List<ChunkPlan> pages = copy.planPage(r, in.frozen, rest, in.previous, pageChunks, in.chunkRows);
       activities++;
       if (pages == null || pages.isEmpty()) {
         throw ApplicationFailure.newNonRetryableFailure(
@@ -104,41 +117,37 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
       report(false);
 
       List<List<Chunk>> batches = ChunkedCopy.batch(pages, perCall);
-      Map<Integer, Promise<List<ChunkResult>>> running = new HashMap<>();
-      int next = 0;
+      BatchRunner runner = "staged".equals(r.copy.transport)
+          ? new StagedBatches(r, in.frozen, batches, Math.max(1, in.dumpSlots), Math.max(1, in.loadSlots))
+          : new DirectBatches(r, in.frozen, batches, slots);
+      long pageRows = 0;
+      long pageMillis = 0;
       while (true) {
-        while (running.size() < slots && next < batches.size() && !paused()) {
-          int i = next++;
-          running.put(i, Async.function(copy::copyChunks, r, in.frozen, batches.get(i)));
-          activities++;
-        }
-        if (running.isEmpty()) {
-          if (next >= batches.size()) break;
+        activities += runner.startMore(this::paused);
+        if (!runner.running()) {
+          if (runner.finished()) break;
           // Paused with nothing in flight: tell the parent where we are, then wait for resume.
           report(true);
           Workflow.await(() -> !paused());
           continue;
         }
-        Promise.anyOf(running.values()).get();
-        for (Integer i : new ArrayList<>(running.keySet())) {
-          Promise<List<ChunkResult>> done = running.get(i);
-          if (!done.isCompleted()) continue;
-          running.remove(i);
-          for (ChunkResult res : done.get()) { // a failed batch fails the child, and so the step
-            p.chunksDone++;
-            p.rows += res.rows;
-            p.bytes += res.bytes;
-            TableProgress t = tables.get(res.table.qualified());
-            if (t != null) {
-              t.chunksDone++;
-              t.rows += res.rows;
-              t.bytes += res.bytes;
-            }
+        for (ChunkResult res : runner.awaitSome()) { // a failed batch fails the child, and so the step
+          p.chunksDone++;
+          p.rows += res.rows;
+          p.bytes += res.bytes;
+          pageRows += res.rows;
+          pageMillis += res.millis;
+          TableProgress t = tables.get(res.table.qualified());
+          if (t != null) {
+            t.chunksDone++;
+            t.rows += res.rows;
+            t.bytes += res.bytes;
           }
           dirty = true;
         }
         report(false);
       }
+      in.chunkRows = AdaptiveChunkSize.next(r.copy, in.chunkRows, pageRows, pageMillis);
       // The page set is copied: move the cursor past it.
       in.current = null;
       for (ChunkPlan page : pages) {
@@ -177,5 +186,176 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
     parent.reportTableCopy(in.progress);
     in.progress.finished.clear();
     in.progress.warnings.clear();
+  }
+
+  /** Runs one page's batches: starts activities up to its slots and collects the chunks loaded. */
+  private interface BatchRunner {
+    /** Starts what may start now (nothing while paused); returns how many activities it started. */
+    int startMore(BooleanSupplier paused);
+
+    boolean running();
+
+    boolean finished();
+
+    /** Waits until something in flight finishes; returns the results of chunks now on the target. */
+    List<ChunkResult> awaitSome();
+  }
+
+  /** Direct transport: each batch is one copyChunks activity (read and write in one worker). */
+  private final class DirectBatches implements BatchRunner {
+    private final MigrationRequest r;
+    private final Endpoint frozen;
+    private final List<List<Chunk>> batches;
+    private final int slots;
+    private final Map<Integer, Promise<List<ChunkResult>>> running = new HashMap<>();
+    private int next;
+
+    DirectBatches(MigrationRequest r, Endpoint frozen, List<List<Chunk>> batches, int slots) {
+      this.r = r;
+      this.frozen = frozen;
+      this.batches = batches;
+      this.slots = slots;
+    }
+
+    @Override
+    public int startMore(BooleanSupplier paused) {
+      int started = 0;
+      while (running.size() < slots && next < batches.size() && !paused.getAsBoolean()) {
+        int i = next++;
+        running.put(i, Async.function(copy::copyChunks, r, frozen, batches.get(i)));
+        started++;
+      }
+      return started;
+    }
+
+    @Override
+    public boolean running() {
+      return !running.isEmpty();
+    }
+
+    @Override
+    public boolean finished() {
+      return running.isEmpty() && next >= batches.size();
+    }
+
+    @Override
+    public List<ChunkResult> awaitSome() {
+      Promise.anyOf(running.values()).get();
+      List<ChunkResult> out = new ArrayList<>();
+      for (Integer i : new ArrayList<>(running.keySet())) {
+        Promise<List<ChunkResult>> done = running.get(i);
+        if (!done.isCompleted()) continue;
+        running.remove(i);
+        out.addAll(done.get());
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Staged transport: each batch is dumped (dumpChunks, on copy.stage.dumpTaskQueue) and then
+   * loaded (loadChunks, on copy.stage.loadTaskQueue). Up to dumpSlots dumps and loadSlots loads run
+   * at once, and dumps run ahead of loads by at most dumpSlots + loadSlots batches, which bounds the
+   * stage's disk use. A load that finds a file gone (a retry after its files were deleted) makes
+   * that batch dump again, once.
+   */
+  private final class StagedBatches implements BatchRunner {
+    private final MigrationRequest r;
+    private final Endpoint frozen;
+    private final List<List<Chunk>> batches;
+    private final int dumpSlots;
+    private final int loadSlots;
+    private final StagedCopyActivities dump;
+    private final StagedCopyActivities load;
+    private final Map<Integer, Promise<List<StagedChunk>>> dumping = new HashMap<>();
+    private final Map<Integer, Promise<List<ChunkResult>>> loading = new HashMap<>();
+    private final Map<Integer, List<StagedChunk>> files = new HashMap<>();
+    private final ArrayDeque<Integer> dumped = new ArrayDeque<>();
+    private final ArrayDeque<Integer> redump = new ArrayDeque<>();
+    private final Set<Integer> redumped = new HashSet<>();
+    private int next;
+
+    StagedBatches(MigrationRequest r, Endpoint frozen, List<List<Chunk>> batches, int dumpSlots, int loadSlots) {
+      this.r = r;
+      this.frozen = frozen;
+      this.batches = batches;
+      this.dumpSlots = dumpSlots;
+      this.loadSlots = loadSlots;
+      StageOptions st = r.copy.stage == null ? new StageOptions() : r.copy.stage;
+      this.dump = Workflow.newActivityStub(StagedCopyActivities.class, options(st.dumpTaskQueue));
+      this.load = Workflow.newActivityStub(StagedCopyActivities.class, options(st.loadTaskQueue));
+    }
+
+    @Override
+    public int startMore(BooleanSupplier paused) {
+      if (paused.getAsBoolean()) return 0;
+      int started = 0;
+      // Loads first: they free the stage.
+      while (loading.size() < loadSlots && !dumped.isEmpty()) {
+        int i = dumped.poll();
+        loading.put(i, Async.function(load::loadChunks, r, files.get(i)));
+        started++;
+      }
+      while (dumping.size() < dumpSlots && dumping.size() + dumped.size() + loading.size() < dumpSlots + 2 * loadSlots
+          && (!redump.isEmpty() || next < batches.size())) {
+        int i = !redump.isEmpty() ? redump.poll() : next++;
+        dumping.put(i, Async.function(dump::dumpChunks, r, frozen, batches.get(i)));
+        started++;
+      }
+      return started;
+    }
+
+    @Override
+    public boolean running() {
+      return !dumping.isEmpty() || !loading.isEmpty();
+    }
+
+    @Override
+    public boolean finished() {
+      return !running() && dumped.isEmpty() && redump.isEmpty() && next >= batches.size();
+    }
+
+    @Override
+    public List<ChunkResult> awaitSome() {
+      List<Promise<?>> all = new ArrayList<>(dumping.values());
+      all.addAll(loading.values());
+      try {
+        Promise.anyOf(all.toArray(new Promise<?>[0])).get();
+      } catch (RuntimeException e) {
+        // a failed activity: handled below, from its own promise
+      }
+      for (Integer i : new ArrayList<>(dumping.keySet())) {
+        Promise<List<StagedChunk>> done = dumping.get(i);
+        if (!done.isCompleted()) continue;
+        dumping.remove(i);
+        files.put(i, done.get()); // a failed dump fails the child, and so the step
+        dumped.add(i);
+      }
+      List<ChunkResult> out = new ArrayList<>();
+      for (Integer i : new ArrayList<>(loading.keySet())) {
+        Promise<List<ChunkResult>> done = loading.get(i);
+        if (!done.isCompleted()) continue;
+        loading.remove(i);
+        List<StagedChunk> staged = files.remove(i);
+        try {
+          List<ChunkResult> res = done.get();
+          // A chunk's time is its dump and its load (the adaptive chunk size aims at their sum).
+          for (int k = 0; k < res.size() && k < staged.size(); k++) res.get(k).millis += staged.get(k).millis;
+          out.addAll(res);
+        } catch (ActivityFailure f) {
+          if (missingFile(f) && redumped.add(i)) {
+            redump.add(i);
+          } else {
+            throw f;
+          }
+        }
+      }
+      return out;
+    }
+
+    private boolean missingFile(ActivityFailure f) {
+      return f.getCause() instanceof ApplicationFailure a
+          && StagedCopyActivities.STAGED_CHUNK_MISSING.equals(a.getType());
+    }
   }
 }

@@ -304,27 +304,16 @@ final class FakeActivities {
     }
 
     @Override
-    public List<dev.migrator.model.ChunkPlan> planChunks(MigrationRequest request, dev.migrator.model.Endpoint frozen,
-        List<TableRef> tables) {
-      call("planChunks", tables);
-      List<dev.migrator.model.ChunkPlan> plans = new java.util.ArrayList<>();
-      for (TableRef t : tables) {
-        dev.migrator.model.ChunkPlan p = new dev.migrator.model.ChunkPlan();
-        p.table = t;
-        for (int i = 0; i < 3; i++) {
-          dev.migrator.model.Chunk c = new dev.migrator.model.Chunk();
-          c.table = t;
-          c.ordinal = i;
-          p.chunks.add(c);
-        }
-        plans.add(p);
-      }
-      return plans;
+    public dev.migrator.model.CopySizing sizeCopy(MigrationRequest request, dev.migrator.model.Endpoint frozen) {
+      call("sizeCopy", frozen);
+      dev.migrator.model.CopySizing s = dev.migrator.model.CopySizing.ruleOfThumb(4, 4);
+      s.notes.add("fake");
+      return s;
     }
 
     @Override
     public List<dev.migrator.model.ChunkPlan> planPage(MigrationRequest request, dev.migrator.model.Endpoint frozen,
-        List<TableRef> tables, dev.migrator.model.Chunk previous, int maxChunks) {
+        List<TableRef> tables, dev.migrator.model.Chunk previous, int maxChunks, long chunkRows) {
       call("planPage", tables.get(0) + (previous == null ? "" : "#" + (previous.ordinal + 1)));
       List<dev.migrator.model.ChunkPlan> pages = new java.util.ArrayList<>();
       int planned = 0;

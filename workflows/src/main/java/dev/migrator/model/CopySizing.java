@@ -1,0 +1,53 @@
+package dev.migrator.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How many copy activities run at once, and why. With copy.parallelism = 0 it follows the
+ * handbook's rule of thumb: one reader per CPU of the server read from (the frozen copy), one
+ * writer per two CPUs of the target. A direct copy reads and writes in the same activity, so it
+ * runs min(readers, writers) at once; a staged copy runs up to readers dumps and writers loads.
+ */
+public class CopySizing {
+  /** CPUs of the server read from (null: unknown, a default was used). */
+  public Integer sourceCpus;
+  public Integer targetCpus;
+  public int readers;
+  public int writers;
+  /** Copy activities in flight at once over all workers (direct transport). */
+  public int slots;
+  /** How each number was found ("thread_pool_size", "given", "worker host", "default"). */
+  public List<String> notes = new ArrayList<>();
+
+  public CopySizing() {}
+
+  /** The rule of thumb from CPU counts; an unknown count (null) counts as {@link #DEFAULT_CPUS}. */
+  public static CopySizing ruleOfThumb(Integer sourceCpus, Integer targetCpus) {
+    CopySizing s = new CopySizing();
+    s.sourceCpus = sourceCpus;
+    s.targetCpus = targetCpus;
+    s.readers = Math.max(1, sourceCpus == null ? DEFAULT_CPUS : sourceCpus);
+    s.writers = Math.max(1, (targetCpus == null ? DEFAULT_CPUS : targetCpus) / 2);
+    s.slots = Math.max(1, Math.min(s.readers, s.writers));
+    return s;
+  }
+
+  /** Fixed parallelism from the request (copy.parallelism > 0): readers = writers = slots = n. */
+  public static CopySizing fixed(int n) {
+    CopySizing s = new CopySizing();
+    s.readers = n;
+    s.writers = n;
+    s.slots = n;
+    s.notes.add("copy.parallelism = " + n);
+    return s;
+  }
+
+  /** Assumed when a server's CPUs are neither given nor detectable. */
+  public static final int DEFAULT_CPUS = 2;
+
+  @Override
+  public String toString() {
+    return slots + " at once (readers " + readers + ", writers " + writers + ")";
+  }
+}
