@@ -28,7 +28,7 @@ final class LoadDataWriter {
 
   static long[] write(ResultSet rs, Connection target, TableMeta meta, ChunkWriter.Progress progress) throws SQLException {
     List<Column> cols = meta.writable();
-    String sql = statement(meta, cols);
+    String sql = statement(meta.qualified(), Field.of(cols));
     // One LOAD DATA per chunk, fed through a pipe by a reader thread: the source is read while the
     // target loads, instead of one after the other.
     java.io.PipedInputStream in = new java.io.PipedInputStream(PIPE_BYTES);
@@ -42,68 +42,27 @@ final class LoadDataWriter {
     Throwable[] readerError = new Throwable[1];
     Thread reader = new Thread(() -> {
       try (java.io.BufferedOutputStream o = new java.io.BufferedOutputStream(out, 1 << 16)) {
-        ByteArrayOutputStream row = new ByteArrayOutputStream(1 << 12);
-        long lastReport = 0;
-        while (rs.next()) {
-          row.reset();
-          for (int i = 0; i < cols.size(); i++) {
-            if (i > 0) row.write('\t');
-            // Numbers and temporals as the ASCII bytes the server sent; characters decoded from
-            // their column charset and sent as UTF-8 (Connector/J receives them unconverted);
-            // binary values as hex.
-            Column.Transfer t = cols.get(i).transfer();
-            if (t == Column.Transfer.TEXT) {
-              String v = rs.getString(i + 1);
-              if (v == null) {
-                row.write('\\');
-                row.write('N');
-              } else {
-                escape(v, row);
-              }
-              continue;
-            }
-            byte[] v = rs.getBytes(i + 1);
-            if (v == null) {
-              row.write('\\');
-              row.write('N');
-            } else if (t == Column.Transfer.BYTES) {
-              writeHex(v, row);
-            } else {
-              escape(v, row);
-            }
-          }
-          row.write('\n');
-          row.writeTo(o);
-          counts[0]++;
-          counts[1] += row.size();
-          if (counts[1] - lastReport >= BUFFER_BYTES) {
-            lastReport = counts[1];
-            progress.written(counts[0], counts[1]);
-          }
-        }
+        long[] written = writeRows(rs, cols, o, progress);
+        counts[0] = written[0];
+        counts[1] = written[1];
       } catch (Throwable t) {
         readerError[0] = t;
       }
     }, "load-data-reader");
     reader.setDaemon(true);
-    try (Statement st = target.createStatement()) {
-      JdbcStatement js = st.unwrap(JdbcStatement.class);
-      js.setLocalInfileInputStream(in);
-      reader.start();
+    reader.start();
+    try {
+      load(target, sql, in);
+    } finally {
       try {
-        st.execute(sql);
-      } finally {
-        js.setLocalInfileInputStream(null);
-        try {
-          in.close(); // unblocks the reader if the load stopped early
-        } catch (java.io.IOException ignored) {
-          // closing
-        }
-        try {
-          reader.join();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        in.close(); // unblocks the reader if the load stopped early
+      } catch (java.io.IOException ignored) {
+        // closing
+      }
+      try {
+        reader.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     if (readerError[0] instanceof SQLException e) throw e;
@@ -112,19 +71,103 @@ final class LoadDataWriter {
     return counts;
   }
 
-  static String statement(TableMeta meta, List<Column> cols) {
-    List<String> targets = new ArrayList<>();
-    List<String> sets = new ArrayList<>();
-    for (int i = 0; i < cols.size(); i++) {
-      Column c = cols.get(i);
-      if (c.transfer() == Column.Transfer.BYTES) {
-        targets.add("@v" + i);
-        sets.add(dev.migrator.mysql.Sql.id(c.name()) + " = UNHEX(@v" + i + ")");
-      } else {
-        targets.add(dev.migrator.mysql.Sql.id(c.name()));
+  /**
+   * Runs one {@code LOAD DATA LOCAL INFILE} statement fed from {@code in} (read to its end by the
+   * driver, in this thread) in the caller's transaction; returns the rows the server loaded.
+   */
+  static long load(Connection target, String sql, java.io.InputStream in) throws SQLException {
+    try (Statement st = target.createStatement()) {
+      JdbcStatement js = st.unwrap(JdbcStatement.class);
+      js.setLocalInfileInputStream(in);
+      try {
+        return st.executeLargeUpdate(sql);
+      } finally {
+        js.setLocalInfileInputStream(null);
       }
     }
-    return "LOAD DATA LOCAL INFILE 'migrator-chunk' INTO TABLE " + meta.qualified()
+  }
+
+  /**
+   * Encodes every remaining row of {@code rs} with {@link #writeRow} to {@code out}, reporting the
+   * running totals every {@link #BUFFER_BYTES}; returns {rows, bytes}.
+   */
+  static long[] writeRows(ResultSet rs, List<Column> cols, java.io.OutputStream out, ChunkWriter.Progress progress)
+      throws SQLException, java.io.IOException {
+    ByteArrayOutputStream row = new ByteArrayOutputStream(1 << 12);
+    long rows = 0;
+    long bytes = 0;
+    long lastReport = 0;
+    while (rs.next()) {
+      row.reset();
+      writeRow(rs, cols, row);
+      row.writeTo(out);
+      rows++;
+      bytes += row.size();
+      if (bytes - lastReport >= BUFFER_BYTES) {
+        lastReport = bytes;
+        progress.written(rows, bytes);
+      }
+    }
+    return new long[] {rows, bytes};
+  }
+
+  /**
+   * Encodes the current row of {@code rs} (read with {@link TableMeta#selectList()} for {@code
+   * cols}) as one line: tab-separated fields, {@code \N} for NULL, newline at the end.
+   */
+  static void writeRow(ResultSet rs, List<Column> cols, ByteArrayOutputStream row) throws SQLException {
+    for (int i = 0; i < cols.size(); i++) {
+      if (i > 0) row.write('\t');
+      // Numbers and temporals as the ASCII bytes the server sent; characters decoded from their
+      // column charset and sent as UTF-8 (Connector/J receives them unconverted); binary values
+      // as hex.
+      Column.Transfer t = cols.get(i).transfer();
+      if (t == Column.Transfer.TEXT) {
+        String v = rs.getString(i + 1);
+        if (v == null) {
+          row.write('\\');
+          row.write('N');
+        } else {
+          escape(v, row);
+        }
+        continue;
+      }
+      byte[] v = rs.getBytes(i + 1);
+      if (v == null) {
+        row.write('\\');
+        row.write('N');
+      } else if (t == Column.Transfer.BYTES) {
+        writeHex(v, row);
+      } else {
+        escape(v, row);
+      }
+    }
+    row.write('\n');
+  }
+
+  /** A column of the data: its name, and whether its values travel as hex (decoded by UNHEX). */
+  record Field(String name, boolean hex) {
+    static List<Field> of(List<Column> cols) {
+      List<Field> out = new ArrayList<>();
+      for (Column c : cols) out.add(new Field(c.name(), c.transfer() == Column.Transfer.BYTES));
+      return out;
+    }
+  }
+
+  /** The LOAD DATA statement for data encoded by {@link #writeRow} with these fields, in order. */
+  static String statement(String qualifiedTable, List<Field> fields) {
+    List<String> targets = new ArrayList<>();
+    List<String> sets = new ArrayList<>();
+    for (int i = 0; i < fields.size(); i++) {
+      Field f = fields.get(i);
+      if (f.hex()) {
+        targets.add("@v" + i);
+        sets.add(dev.migrator.mysql.Sql.id(f.name()) + " = UNHEX(@v" + i + ")");
+      } else {
+        targets.add(dev.migrator.mysql.Sql.id(f.name()));
+      }
+    }
+    return "LOAD DATA LOCAL INFILE 'migrator-chunk' INTO TABLE " + qualifiedTable
         + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ENCLOSED BY '' ESCAPED BY '\\\\'"
         + " LINES TERMINATED BY '\\n' STARTING BY '' (" + String.join(", ", targets) + ")"
         + (sets.isEmpty() ? "" : " SET " + String.join(", ", sets));
