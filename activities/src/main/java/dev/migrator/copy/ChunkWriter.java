@@ -58,9 +58,55 @@ public final class ChunkWriter {
    */
   public ChunkResult copyChunk(Connection source, Connection target, TableMeta meta, Chunk chunk, Progress progress)
       throws SQLException {
+    if (method == WriteMethod.LOAD_DATA) LoadDataFormat.prepareReadSession(source);
+    return inChunkTransaction(target, meta, chunk, () -> {
+      long[] rowsBytes = readChunk(source, meta, chunk, rs -> method == WriteMethod.LOAD_DATA
+          ? LoadDataWriter.write(rs, target, meta, progress) : insert(rs, target, meta, progress));
+      return new ChunkResult(meta.ref(), chunk.ordinal, rowsBytes[0], rowsBytes[1], null);
+    });
+  }
+
+  /** Reads a chunk's rows from a streamed result set. */
+  @FunctionalInterface
+  interface Rows<T, E extends Exception> {
+    T read(ResultSet rs) throws SQLException, E;
+  }
+
+  /**
+   * Streams the source's rows of the chunk's key range (in key order; the whole table for a
+   * whole-table chunk), read with {@link TableMeta#selectList()}, to {@code rows}.
+   */
+  static <T, E extends Exception> T readChunk(Connection source, TableMeta meta, Chunk chunk, Rows<T, E> rows)
+      throws SQLException, E {
+    KeyRange range = KeyRange.of(meta, chunk);
+    try (PreparedStatement sel = source.prepareStatement(selectSql(meta, chunk, range),
+        ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+      sel.setFetchSize(Integer.MIN_VALUE); // stream: a chunk may be bigger than memory
+      if (!chunk.wholeTable) range.bind(sel, 1);
+      try (ResultSet rs = sel.executeQuery()) {
+        return rows.read(rs);
+      }
+    }
+  }
+
+  /** What fills a chunk's key range on the target, inside {@link #inChunkTransaction}. */
+  @FunctionalInterface
+  interface Fill<T, E extends Exception> {
+    T fill() throws SQLException, E;
+  }
+
+  /**
+   * Runs {@code fill} in ONE target transaction that first deletes the chunk's key range (every
+   * row for a whole-table chunk), then commits; on any failure the transaction is rolled back, so
+   * the range is as before. A deadlock or lock-wait timeout runs the whole transaction again, so
+   * {@code fill} must be repeatable (read its input afresh each time). Used by the direct copy
+   * ({@link #copyChunk}) and the staged load ({@link ChunkLoader}).
+   */
+  static <T, E extends Exception> T inChunkTransaction(Connection target, TableMeta meta, Chunk chunk, Fill<T, E> fill)
+      throws SQLException, E {
     for (int attempt = 1; ; attempt++) {
       try {
-        return copyOnce(source, target, meta, chunk, progress);
+        return once(target, meta, chunk, fill);
       } catch (SQLException e) {
         // Parallel writers of one table can still deadlock on InnoDB locks at range edges; the
         // whole chunk was rolled back and is idempotent, so it is simply written again.
@@ -88,8 +134,8 @@ public final class ChunkWriter {
     }
   }
 
-  private ChunkResult copyOnce(Connection source, Connection target, TableMeta meta, Chunk chunk, Progress progress)
-      throws SQLException {
+  private static <T, E extends Exception> T once(Connection target, TableMeta meta, Chunk chunk, Fill<T, E> fill)
+      throws SQLException, E {
     ChunkCopier.prepareTargetSession(target);
     KeyRange range = KeyRange.of(meta, chunk);
     boolean autoCommit = target.getAutoCommit();
@@ -100,20 +146,10 @@ public final class ChunkWriter {
         if (!chunk.wholeTable) range.bind(del, 1);
         del.executeUpdate();
       }
-      long[] rowsBytes;
-      if (method == WriteMethod.LOAD_DATA) LoadDataFormat.prepareReadSession(source);
-      try (PreparedStatement sel = source.prepareStatement(selectSql(meta, chunk, range),
-          ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-        sel.setFetchSize(Integer.MIN_VALUE); // stream: a chunk may be bigger than memory
-        if (!chunk.wholeTable) range.bind(sel, 1);
-        try (ResultSet rs = sel.executeQuery()) {
-          rowsBytes = method == WriteMethod.LOAD_DATA ? LoadDataWriter.write(rs, target, meta, progress)
-              : insert(rs, target, meta, progress);
-        }
-      }
+      T result = fill.fill();
       target.commit();
-      return new ChunkResult(meta.ref(), chunk.ordinal, rowsBytes[0], rowsBytes[1], null);
-    } catch (SQLException | RuntimeException e) {
+      return result;
+    } catch (Exception e) {
       try {
         target.rollback();
       } catch (SQLException suppressed) {

@@ -23,6 +23,12 @@
  * <p>Caveat: the DELETE range is evaluated by the target, the SELECT range by the source; string
  * keys need the same collation on both sides (the schema step copies it) for the ranges to agree.
  *
+ * <p>The staged transport (copy.transport = "staged") splits a chunk's copy in two:
+ * {@link dev.migrator.copy.ChunkDumper} writes the chunk's rows to a {@link dev.migrator.copy.Stage}
+ * (a directory or an S3 prefix) with a {@link dev.migrator.copy.ChunkManifest}, and
+ * {@link dev.migrator.copy.ChunkLoader} loads that file in one target transaction, checked against
+ * the manifest. Both reuse the direct copy's SELECT, encoding and transaction (docs/copy.md).
+ *
  * <p>Model types ({@code ChunkPlan}, {@code Chunk}, {@code KeyValue}, {@code ChunkResult}) live in
  * the workflows module and are plain JSON-serializable POJOs for workflow state and activity I/O.
  */

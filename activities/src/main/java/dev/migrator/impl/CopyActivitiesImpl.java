@@ -195,8 +195,10 @@ public class CopyActivitiesImpl implements CopyActivities {
   @Override
   public List<ChunkResult> copyChunks(MigrationRequest r, Endpoint frozen, List<Chunk> chunks) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
-    // Chunks committed by an earlier attempt of this activity (its last heartbeat) are skipped.
-    int committed = ctx.getHeartbeatDetails(Integer.class).orElse(0);
+    // Chunks committed by an earlier attempt of this activity (its last heartbeat) are skipped;
+    // the heartbeat also carries their rows and bytes, so the copy's totals stay exact.
+    long[] before = committedBefore(ctx);
+    int committed = (int) before[0];
     List<ChunkResult> results = new ArrayList<>();
     ChunkWriter writer = new ChunkWriter(r.copy.writeMethod);
     Map<TableRef, TableMeta> metas = new HashMap<>();
@@ -207,7 +209,8 @@ public class CopyActivitiesImpl implements CopyActivities {
       for (int i = 0; i < chunks.size(); i++) {
         Chunk c = chunks.get(i);
         if (i < committed) {
-          results.add(new ChunkResult(c.table, c.ordinal, 0, 0, null)); // counted by the earlier attempt's progress
+          // The earlier attempt's totals go on the first skipped chunk: the workflow only sums them.
+          results.add(new ChunkResult(c.table, c.ordinal, i == 0 ? before[1] : 0, i == 0 ? before[2] : 0, null));
           continue;
         }
         TableMeta meta = metas.get(c.table);
@@ -216,10 +219,10 @@ public class CopyActivitiesImpl implements CopyActivities {
           metas.put(c.table, meta);
         }
         long started = System.nanoTime();
-        ChunkResult res = writer.copyChunk(src, dst, meta, c, (rows, bytes) -> ctx.heartbeat(committedSoFar(results)));
+        ChunkResult res = writer.copyChunk(src, dst, meta, c, (rows, bytes) -> ctx.heartbeat(progress(results)));
         res.millis = (System.nanoTime() - started) / 1_000_000;
         results.add(res);
-        ctx.heartbeat(i + 1);
+        ctx.heartbeat(progress(results));
       }
       log.info("copied {} chunk(s) from {} in {} ms (connect {} ms)", chunks.size(), chunks.get(0).table,
           System.currentTimeMillis() - t0, t1 - t0);
@@ -229,7 +232,22 @@ public class CopyActivitiesImpl implements CopyActivities {
     }
   }
 
-  private static int committedSoFar(List<ChunkResult> results) {
-    return results.size();
+  /** Heartbeat details of copyChunks: {chunks committed, their rows, their bytes}. */
+  private static long[] progress(List<ChunkResult> results) {
+    long[] p = {results.size(), 0, 0};
+    for (ChunkResult r : results) {
+      p[1] += r.rows;
+      p[2] += r.bytes;
+    }
+    return p;
+  }
+
+  private static long[] committedBefore(ActivityExecutionContext ctx) {
+    try {
+      return ctx.getHeartbeatDetails(long[].class).orElse(new long[3]);
+    } catch (RuntimeException e) {
+      // a heartbeat recorded by an older worker: the count alone
+      return new long[] {ctx.getHeartbeatDetails(Integer.class).orElse(0), 0, 0};
+    }
   }
 }

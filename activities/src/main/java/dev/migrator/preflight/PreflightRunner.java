@@ -46,7 +46,8 @@ public final class PreflightRunner {
         new LowerCaseTableNamesCheck(),
         new TargetReplicationCheck(),
         new TargetWritableCheck(),
-        new DataSizeCheck());
+        new DataSizeCheck(),
+        new StageCheck(dev.migrator.copy.S3Stage.defaultClients()));
   }
 
   public PreflightReport run(MigrationRequest r) {

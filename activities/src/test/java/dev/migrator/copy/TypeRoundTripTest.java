@@ -47,6 +47,15 @@ class TypeRoundTripTest {
   static void start() {
     src = LocalMariaDb.start("rt-src");
     dst = LocalMariaDb.start("rt-dst");
+    createTypes(src, dst);
+  }
+
+  /**
+   * Creates rt.types on both servers and fills it on {@code src} with every awkward value (also
+   * used by StagedCopyTest): extremes, NULLs, zero dates, emoji, latin1, 0x00 in binaries, JSON,
+   * generated columns, a multi-MB row, then 54 ordinary rows.
+   */
+  static void createTypes(LocalMariaDb src, LocalMariaDb dst) {
     both(src, dst, "CREATE DATABASE rt", DDL);
     src.sql("SET SESSION sql_mode = ''", "SET SESSION time_zone = '+00:00'",
         "INSERT INTO rt.types " + COLS + " VALUES"

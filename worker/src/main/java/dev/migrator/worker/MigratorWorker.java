@@ -129,6 +129,7 @@ public final class MigratorWorker implements AutoCloseable {
         new FreezeActivitiesImpl(connector, FreezeConfig.fromEnv()),
         new SchemaActivitiesImpl(connector),
         new CopyActivitiesImpl(connector, progress),
+        new dev.migrator.impl.StagedCopyActivitiesImpl(connector),
         new VerifyActivitiesImpl(connector),
         new ReplicationActivitiesImpl(connector),
         new CutoverActivitiesImpl(connector),

@@ -78,6 +78,22 @@ public final class RequestValidator {
       p.add("copy.chunkRows must be a positive number of rows");
     } else if (r.copy.parallelism < 0) {
       p.add("copy.parallelism must be 0 (automatic) or more");
+    } else if (r.copy.targetChunkSeconds < 0) {
+      p.add("copy.targetChunkSeconds must be 0 (fixed chunk size) or more");
+    } else if (!"direct".equals(r.copy.transport) && !"staged".equals(r.copy.transport)) {
+      p.add("copy.transport must be \"direct\" or \"staged\", not '" + r.copy.transport + "'");
+    } else if ("staged".equals(r.copy.transport)) {
+      String where = r.copy.stage == null ? null : r.copy.stage.location;
+      if (where == null || where.isBlank()) {
+        p.add("copy.transport \"staged\" needs copy.stage.location: an absolute directory (\"/data/stage\","
+            + " \"file:///data/stage\") or an S3 prefix (\"s3://bucket/prefix\")");
+      } else if (!where.startsWith("/") && !where.startsWith("file:///") && !where.matches("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?")) {
+        p.add("copy.stage.location '" + where + "' is neither an absolute directory, a file:/// URI nor s3://bucket/prefix");
+      }
+      if (FreezeMethod.LIVE_CONSISTENT.equals(r.method)) {
+        p.add("copy.transport \"staged\" needs a frozen copy (method physical-backup, stopped-replica or"
+            + " aurora-snapshot): live-consistent copies inside one snapshot of the live source, in one activity");
+      }
     }
     if (r.schemaOptions == null) {
       p.add("schemaOptions must be an object (or left out for the defaults)");
