@@ -10,6 +10,7 @@ import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.MySqlErrors;
 import dev.migrator.mysql.Sql;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.activity.Activity;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -253,6 +254,22 @@ public class SchemaActivitiesImpl implements SchemaActivities {
           String ddl = SchemaRewrites.definer(show.get("SQL Original Statement"), policy(r), label, result.notes);
           createIn(dst, schema, show.get("sql_mode"), "DROP TRIGGER IF EXISTS " + name, ddl);
         }
+      }
+      return result;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  @Override
+  public SchemaResult addDeferredIndexes(MigrationRequest r, dev.migrator.model.Endpoint readFrom, List<TableRef> tables) {
+    SchemaResult result = new SchemaResult();
+    result.tables = tables;
+    try (Connection src = connector.open("frozen copy", readFrom); Connection dst = connector.open("target", r.target)) {
+      prepareDdlSession(dst, result);
+      for (TableRef t : tables) {
+        addDeferredIndexes(src, dst, t, result);
+        Activity.getExecutionContext().heartbeat(t.qualified());
       }
       return result;
     } catch (SQLException e) {

@@ -52,6 +52,17 @@ public class BenchCopyCommand implements Callable<Integer> {
   @Option(names = "--write-method", defaultValue = "LOAD_DATA", description = "INSERT or LOAD_DATA (frozen-copy methods)")
   dev.migrator.model.CopyOptions.WriteMethod writeMethod;
 
+  @Option(names = "--variant", description = "a migrator configuration to time, repeatable: comma-separated"
+      + " key=value of chunkRows, parallelism (0 = rule of thumb), writeMethod, deferIndexes, transport (direct|staged),"
+      + " targetChunkSeconds; unset keys come from the other options. Default: one run with the other options.")
+  List<String> variants = new ArrayList<>();
+
+  @Option(names = "--defer-indexes", description = "migrator: copy.deferSecondaryIndexes (built as each table finishes, inside the copy step)")
+  boolean deferIndexes;
+
+  @Option(names = "--transport", defaultValue = "direct", description = "migrator: direct or staged (a temporary directory)")
+  String transport;
+
   @Option(names = "--out", description = "append the Markdown result table to this file")
   Path out;
 
@@ -73,13 +84,16 @@ public class BenchCopyCommand implements Callable<Integer> {
       say(String.format(Locale.ROOT, "data: %d rows, %.0f MiB (InnoDB data length; estimate %d rows)", exactRows, mib, totalRows));
       List<Result> results = new ArrayList<>();
 
-      results.add(migrator(source, target, expected));
-      reset(target);
+      List<String> runs = variants.isEmpty() ? List.of("") : variants;
+      for (String v : runs) {
+        results.add(migrator(source, target, expected, v));
+        reset(target);
+      }
       results.add(mydumper(source, target, expected));
       reset(target);
       results.add(mysqldump(source, target, expected));
 
-      double base = results.get(1).seconds();
+      double base = results.get(results.size() - 2).seconds();
       StringBuilder md = new StringBuilder();
       md.append(String.format(Locale.ROOT, "%n### %s: sysbench %d tables x %d rows (%.0f MiB), %d threads, %s%n%n",
           java.time.LocalDate.now(), tables, rows, mib, threads, machine()));
@@ -89,8 +103,13 @@ public class BenchCopyCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %.1f | %.2f | %s | %s |%n", r.tool(), r.seconds(),
             exactRows / r.seconds(), mib / r.seconds(), base / r.seconds(), r.verified() ? "yes" : "NO", r.detail()));
       }
-      md.append(String.format(Locale.ROOT, "%nCommand: `bench/copy/run --tables %d --rows %d --threads %d --chunk-rows %d --method %s --write-method %s`%n",
+      StringBuilder cmd = new StringBuilder(String.format(Locale.ROOT,
+          "bench/copy/run --tables %d --rows %d --threads %d --chunk-rows %d --method %s --write-method %s",
           tables, rows, threads, chunkRows, method, writeMethod));
+      if (deferIndexes) cmd.append(" --defer-indexes");
+      if (!"direct".equals(transport)) cmd.append(" --transport ").append(transport);
+      for (String v : variants) cmd.append(" --variant ").append(v);
+      md.append(String.format(Locale.ROOT, "%nCommand: `%s`%n", cmd));
       System.out.println(md);
       if (out != null) Files.writeString(out, md.toString(), java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
@@ -98,8 +117,9 @@ public class BenchCopyCommand implements Callable<Integer> {
     }
   }
 
-  private Result migrator(LocalMariaDb source, LocalMariaDb target, String expected) throws Exception {
-    say("migrator: copy step of a real migration (method " + method + ")");
+  private Result migrator(LocalMariaDb source, LocalMariaDb target, String expected, String variant) throws Exception {
+    say("migrator: copy step of a real migration (method " + method + ") " + variant);
+    Path stageDir = null;
     try (TemporalTestServerProcess temporal = TemporalTestServerProcess.start();
         MigratorWorker worker = MigratorWorker.start(new WorkerConfig().target(temporal.target()))) { // sticky, as in production
       MigrationRequest r = new MigrationRequest();
@@ -111,6 +131,27 @@ public class BenchCopyCommand implements Callable<Integer> {
       r.copy.chunkRows = chunkRows;
       r.copy.parallelism = threads;
       r.copy.writeMethod = writeMethod;
+      r.copy.deferSecondaryIndexes = deferIndexes;
+      r.copy.transport = transport;
+      for (String kv : variant.split(",")) {
+        if (kv.isBlank()) continue;
+        String k = kv.substring(0, kv.indexOf('=')).trim();
+        String v = kv.substring(kv.indexOf('=') + 1).trim();
+        switch (k) {
+          case "chunkRows" -> r.copy.chunkRows = Long.parseLong(v);
+          case "parallelism" -> r.copy.parallelism = Integer.parseInt(v);
+          case "writeMethod" -> r.copy.writeMethod = dev.migrator.model.CopyOptions.WriteMethod.valueOf(v);
+          case "deferIndexes" -> r.copy.deferSecondaryIndexes = Boolean.parseBoolean(v);
+          case "transport" -> r.copy.transport = v;
+          case "targetChunkSeconds" -> r.copy.targetChunkSeconds = Double.parseDouble(v);
+          default -> throw new IllegalArgumentException("--variant: unknown key '" + k + "'");
+        }
+      }
+      if ("staged".equals(r.copy.transport)) {
+        stageDir = Files.createTempDirectory("bench-stage-");
+        r.copy.stage = new dev.migrator.model.StageOptions();
+        r.copy.stage.location = stageDir.toString();
+      }
       r.replication.password = source.rootPasswordRef();
       r.pauseBefore = List.of("replicate"); // the copy and verify are what is measured
       MigrationWorkflow wf = worker.client().newWorkflowStub(MigrationWorkflow.class,
@@ -128,8 +169,19 @@ public class BenchCopyCommand implements Callable<Integer> {
       boolean ok = Contents.of(target, "sbtest").equals(expected) && s.verify != null && s.verify.ok;
       wf.rollback("benchmark done");
       WorkflowStub.fromTyped(wf).getResult(MigrationResult.class);
-      return new Result("migrator (" + method + (method.equals("live-consistent") ? "" : ", " + writeMethod) + ")", copy.durationMillis / 1000.0,
-          String.format(Locale.ROOT, "copy step; verify step %.2f s more", verify.durationMillis / 1000.0), ok);
+      String label = "migrator (" + method + (method.equals("live-consistent") ? "" : ", " + r.copy.writeMethod
+          + ", " + r.copy.transport + ", " + r.copy.chunkRows + " rows/chunk, " + s.copy.sizing
+          + (r.copy.deferSecondaryIndexes ? ", indexes deferred" : "")
+          + (r.copy.targetChunkSeconds > 0 ? ", adaptive " + r.copy.targetChunkSeconds + " s/chunk" : "")) + ")";
+      return new Result(label, copy.durationMillis / 1000.0,
+          String.format(Locale.ROOT, "copy step%s; verify step %.2f s more",
+              r.copy.deferSecondaryIndexes ? " incl. building the deferred indexes" : "", verify.durationMillis / 1000.0), ok);
+    } finally {
+      if (stageDir != null) {
+        try (var w = Files.walk(stageDir)) {
+          w.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+      }
     }
   }
 

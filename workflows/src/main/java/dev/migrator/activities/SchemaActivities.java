@@ -23,6 +23,14 @@ public interface SchemaActivities {
   SchemaResult createPostLoadObjects(MigrationRequest request, FrozenCopy frozen);
 
   /**
+   * With copy.deferSecondaryIndexes: adds the secondary indexes createSchema left out to these
+   * tables, once each is loaded (the table-copy child calls it as its tables finish, so index
+   * builds overlap other tables' loads). One ALTER TABLE per table, only the indexes the target
+   * does not have yet: idempotent. {@code readFrom} is the frozen copy.
+   */
+  SchemaResult addDeferredIndexes(MigrationRequest request, dev.migrator.model.Endpoint readFrom, List<TableRef> tables);
+
+  /**
    * Drops the given schemas on the target if they exist. Idempotent. The workflow passes only
    * schemas this migration created (they did not exist at preflight).
    */

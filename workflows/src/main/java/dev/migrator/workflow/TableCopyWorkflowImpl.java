@@ -1,6 +1,7 @@
 package dev.migrator.workflow;
 
 import dev.migrator.activities.CopyActivities;
+import dev.migrator.activities.SchemaActivities;
 import dev.migrator.activities.StagedCopyActivities;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.StageOptions;
@@ -50,6 +51,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
   }
 
   private final CopyActivities copy = Workflow.newActivityStub(CopyActivities.class, options(null));
+  private final SchemaActivities schema = Workflow.newActivityStub(SchemaActivities.class, options(null));
 
   private Boolean pausedBySignal;
   private boolean dirty;
@@ -150,10 +152,12 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
       in.chunkRows = AdaptiveChunkSize.next(r.copy, in.chunkRows, pageRows, pageMillis);
       // The page set is copied: move the cursor past it.
       in.current = null;
+      List<TableRef> loaded = new ArrayList<>();
       for (ChunkPlan page : pages) {
         TableProgress t = tables.get(page.table.qualified());
         if (page.complete) {
           if (!t.done) {
+            loaded.add(page.table);
             t.done = true;
             p.tablesDone++;
             p.finished.add(t);
@@ -161,6 +165,13 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
         } else {
           in.current = t;
         }
+      }
+      if (r.copy.deferSecondaryIndexes && !loaded.isEmpty()
+          && Workflow.getVersion("indexes-after-each-table", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        // Built here, as each table finishes, so index builds overlap the other tables' loads;
+        // the post-load step after verify finds them present (idempotent).
+        schema.addDeferredIndexes(r, in.frozen, loaded); // its notes repeat the schema step's: not shown again
+        activities++;
       }
       in.tableIndex = index;
       in.previous = previous;

@@ -164,6 +164,49 @@ final class FakeActivities {
     }
   }
 
+  /** chunkRows each planPage call was given (adaptive chunk size). */
+  final List<Long> plannedChunkRows = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** Per-chunk wall time the fake copy reports. */
+  long chunkMillis = 0;
+  /** How many more loadChunks calls fail as if their files were gone. */
+  final java.util.concurrent.atomic.AtomicInteger missingFiles = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The staged transport; records the task queue each call ran on ("dumpChunks@queue"). */
+  final class Staged implements dev.migrator.activities.StagedCopyActivities {
+    private String queue() {
+      return io.temporal.activity.Activity.getExecutionContext().getInfo().getActivityTaskQueue();
+    }
+
+    @Override
+    public List<dev.migrator.model.StagedChunk> dumpChunks(MigrationRequest request, dev.migrator.model.Endpoint frozen,
+        List<dev.migrator.model.Chunk> chunks) {
+      call("dumpChunks@" + queue(), chunks.size());
+      List<dev.migrator.model.StagedChunk> out = new ArrayList<>();
+      for (dev.migrator.model.Chunk c : chunks) out.add(new dev.migrator.model.StagedChunk(c, c.id() + ".tsv", 10, 100));
+      return out;
+    }
+
+    @Override
+    public List<dev.migrator.model.ChunkResult> loadChunks(MigrationRequest request,
+        List<dev.migrator.model.StagedChunk> chunks) {
+      call("loadChunks@" + queue(), chunks.size());
+      if (missingFiles.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw ApplicationFailure.newNonRetryableFailure("staged chunk gone",
+            dev.migrator.activities.StagedCopyActivities.STAGED_CHUNK_MISSING);
+      }
+      List<dev.migrator.model.ChunkResult> out = new ArrayList<>();
+      for (dev.migrator.model.StagedChunk c : chunks) {
+        out.add(new dev.migrator.model.ChunkResult(c.chunk.table, c.chunk.ordinal, c.rows, c.bytes, null));
+      }
+      return out;
+    }
+
+    @Override
+    public void deleteStage(MigrationRequest request) {
+      call("deleteStage", request.copy.stage.location);
+    }
+  }
+
   /** Chunks the fake planner makes per table. */
   int chunksPerTable = 3;
 
@@ -191,7 +234,7 @@ final class FakeActivities {
   Object[] all() {
     return new Object[] {
       new Preflight(), new Retention(), new Freeze(), new Schema(), new Copy(), new Verify(), new Replication(),
-      new Cutover(), new Traffic()
+      new Cutover(), new Traffic(), new Staged()
     };
   }
 
@@ -276,6 +319,13 @@ final class FakeActivities {
     }
 
     @Override
+    public SchemaResult addDeferredIndexes(MigrationRequest request, dev.migrator.model.Endpoint readFrom,
+        List<TableRef> tables) {
+      call("addDeferredIndexes", tables);
+      return new SchemaResult();
+    }
+
+    @Override
     public void dropSchemas(MigrationRequest request, List<String> schemas) {
       call("dropSchemas", schemas);
     }
@@ -314,6 +364,7 @@ final class FakeActivities {
     @Override
     public List<dev.migrator.model.ChunkPlan> planPage(MigrationRequest request, dev.migrator.model.Endpoint frozen,
         List<TableRef> tables, dev.migrator.model.Chunk previous, int maxChunks, long chunkRows) {
+      plannedChunkRows.add(chunkRows);
       call("planPage", tables.get(0) + (previous == null ? "" : "#" + (previous.ordinal + 1)));
       List<dev.migrator.model.ChunkPlan> pages = new java.util.ArrayList<>();
       int planned = 0;
@@ -345,7 +396,11 @@ final class FakeActivities {
         List<dev.migrator.model.Chunk> chunks) {
       call("copyChunks", chunks.get(0).table + "#" + chunks.size());
       List<dev.migrator.model.ChunkResult> out = new java.util.ArrayList<>();
-      for (dev.migrator.model.Chunk c : chunks) out.add(new dev.migrator.model.ChunkResult(c.table, c.ordinal, 10, 100, "x"));
+      for (dev.migrator.model.Chunk c : chunks) {
+        dev.migrator.model.ChunkResult res = new dev.migrator.model.ChunkResult(c.table, c.ordinal, 10, 100, "x");
+        res.millis = chunkMillis;
+        out.add(res);
+      }
       return out;
     }
   }
