@@ -22,6 +22,11 @@ public final class WorkerProcess implements AutoCloseable {
 
   /** Starts a worker polling the default task queue at {@code temporalTarget}, sticky execution off. */
   public static WorkerProcess start(String temporalTarget) {
+    return start(temporalTarget, null);
+  }
+
+  /** The same on {@code taskQueue} (null: the default), e.g. a dump or load worker of a staged copy. */
+  public static WorkerProcess start(String temporalTarget, String taskQueue) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try {
       Path log = Files.createTempFile("migrator-worker-", ".log");
@@ -30,6 +35,7 @@ public final class WorkerProcess implements AutoCloseable {
           .redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().put("TEMPORAL_ADDRESS", temporalTarget);
       pb.environment().put("MIGRATOR_DISABLE_STICKY", "true");
+      if (taskQueue != null) pb.environment().put("MIGRATOR_TASK_QUEUE", taskQueue);
       Process p = pb.start();
       Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
       return new WorkerProcess(p, log);

@@ -1,0 +1,57 @@
+package dev.migrator.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.migrator.model.CopyOptions;
+import dev.migrator.model.MigrationRequest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AdaptiveChunkSizeTest {
+  private static CopyOptions copy(long rows, double seconds) {
+    CopyOptions c = new CopyOptions();
+    c.chunkRows = rows;
+    c.targetChunkSeconds = seconds;
+    return c;
+  }
+
+  @Test
+  void offByDefault() {
+    assertEquals(0, AdaptiveChunkSize.next(new CopyOptions(), 0, 50_000, 1_000));
+  }
+
+  @Test
+  void aimsAtTheTargetTimeWithinLimits() {
+    CopyOptions c = copy(50_000, 2);
+    // 50,000 rows in 1 s -> 100,000 rows per 2 s
+    assertEquals(100_000, AdaptiveChunkSize.next(c, 0, 50_000, 1_000));
+    // at most 4x per page: 50,000 rows in 0.1 s would want 1,000,000
+    assertEquals(200_000, AdaptiveChunkSize.next(c, 50_000, 50_000, 100));
+    // never above 10x chunkRows
+    assertEquals(500_000, AdaptiveChunkSize.next(c, 400_000, 400_000, 100));
+    // slow chunks shrink it, not below chunkRows / 10
+    assertEquals(12_000, AdaptiveChunkSize.next(c, 50_000, 50_000, 60_000));
+    assertEquals(5_000, AdaptiveChunkSize.next(c, 12_000, 12_000, 600_000));
+    // nothing measured (an empty page): unchanged
+    assertEquals(12_000, AdaptiveChunkSize.next(c, 12_000, 0, 0));
+  }
+
+  @Test
+  void theValidatorRefusesABadTransport() {
+    MigrationRequest r = new MigrationRequest();
+    r.copy.transport = "carrier-pigeon";
+    List<String> p = RequestValidator.problems(r);
+    assertEquals(1, p.stream().filter(x -> x.contains("copy.transport")).count(), p.toString());
+    r.copy.transport = "staged";
+    p = RequestValidator.problems(r);
+    assertEquals(1, p.stream().filter(x -> x.contains("copy.stage.location")).count(), p.toString());
+    r.copy.stage = new dev.migrator.model.StageOptions();
+    r.copy.stage.location = "relative/dir";
+    p = RequestValidator.problems(r);
+    assertEquals(1, p.stream().filter(x -> x.contains("neither an absolute directory")).count(), p.toString());
+    r.copy.stage.location = "s3://my-bucket/migrations";
+    r.method = "live-consistent";
+    p = RequestValidator.problems(r);
+    assertEquals(1, p.stream().filter(x -> x.contains("needs a frozen copy")).count(), p.toString());
+  }
+}
