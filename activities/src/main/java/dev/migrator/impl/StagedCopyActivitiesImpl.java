@@ -42,7 +42,6 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
   /** The stage location cannot be used as configured; the message says how to fix it. Non-retryable. */
   public static final String STAGE_UNUSABLE = "StageUnusable";
   /** A staged file does not match its manifest; nothing of it was committed. Non-retryable. */
-  public static final String STAGED_CHUNK_CORRUPT = "StagedChunkCorrupt";
   /** A stage error a retry may cure (network, a full disk). Retryable. */
   public static final String STAGE_ERROR = "Stage";
 

@@ -92,8 +92,10 @@ public class BenchCopyCommand implements Callable<Integer> {
       results.add(mydumper(source, target, expected));
       reset(target);
       results.add(mysqldump(source, target, expected));
+      reset(target);
+      results.add(loadDataFloor(source, target, expected));
 
-      double base = results.get(results.size() - 2).seconds();
+      double base = results.get(results.size() - 3).seconds();
       StringBuilder md = new StringBuilder();
       md.append(String.format(Locale.ROOT, "%n### %s: sysbench %d tables x %d rows (%.0f MiB), %d threads, %s%n%n",
           java.time.LocalDate.now(), tables, rows, mib, threads, machine()));
@@ -219,6 +221,61 @@ public class BenchCopyCommand implements Callable<Integer> {
     run(pb, "mysqldump | mariadb", null);
     long t1 = System.nanoTime();
     return new Result("mysqldump \\| mariadb", (t1 - t0) / 1e9, "single stream", Contents.of(target, "sbtest").equals(expected));
+  }
+
+  /**
+   * The load side's practical floor (issue 3): ready tab-separated files (SELECT ... INTO OUTFILE
+   * on the source, not timed) loaded with server-side LOAD DATA INFILE into the target, {@code
+   * threads} tables at a time, with the same session settings as migrator's writer.
+   */
+  private Result loadDataFloor(LocalMariaDb source, LocalMariaDb target, String expected) throws Exception {
+    say("LOAD DATA INFILE of ready files, " + threads + " tables at a time (the load floor)");
+    Path dir = Files.createTempDirectory("bench-floor-");
+    try {
+      target.sql("CREATE DATABASE sbtest");
+      List<String> names = new ArrayList<>();
+      try (java.sql.Connection src = source.connect(); java.sql.Connection dst = target.connect();
+          java.sql.Statement ss = src.createStatement(); java.sql.Statement ds = dst.createStatement()) {
+        try (java.sql.ResultSet rs = ss.executeQuery("SELECT TABLE_NAME FROM information_schema.TABLES"
+            + " WHERE TABLE_SCHEMA='sbtest' ORDER BY TABLE_NAME")) {
+          while (rs.next()) names.add(rs.getString(1));
+        }
+        ds.execute("USE sbtest");
+        for (String t : names) {
+          try (java.sql.ResultSet rs = ss.executeQuery("SHOW CREATE TABLE sbtest.`" + t + "`")) {
+            rs.next();
+            ds.execute(rs.getString(2));
+          }
+          ss.execute("SELECT * INTO OUTFILE '" + dir.resolve(t + ".tsv") + "' FROM sbtest.`" + t + "`");
+        }
+      }
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      long t0 = System.nanoTime();
+      try {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (String t : names) {
+          done.add(pool.submit(() -> {
+            try (java.sql.Connection dst = target.connect(); java.sql.Statement st = dst.createStatement()) {
+              st.execute("SET SESSION foreign_key_checks = 0");
+              st.execute("SET SESSION unique_checks = 0");
+              st.execute("SET SESSION sql_log_bin = 0");
+              st.execute("LOAD DATA INFILE '" + dir.resolve(t + ".tsv") + "' INTO TABLE sbtest.`" + t + "`");
+            }
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : done) f.get();
+      } finally {
+        pool.shutdown();
+      }
+      long t1 = System.nanoTime();
+      return new Result("LOAD DATA INFILE of ready files (floor)", (t1 - t0) / 1e9,
+          "load only; the files were written before timing", Contents.of(target, "sbtest").equals(expected));
+    } finally {
+      try (var w = Files.walk(dir)) {
+        w.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      }
+    }
   }
 
   private static void reset(LocalMariaDb target) {

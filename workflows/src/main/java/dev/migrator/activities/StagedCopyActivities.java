@@ -17,6 +17,8 @@ import java.util.List;
 public interface StagedCopyActivities {
   /** Failure type of {@link #loadChunks} when a chunk's file is gone: the workflow dumps the batch again. */
   String STAGED_CHUNK_MISSING = "StagedChunkMissing";
+  /** Failure type of {@link #loadChunks} when a file does not match its manifest: dumped again too. */
+  String STAGED_CHUNK_CORRUPT = "StagedChunkCorrupt";
 
   /**
    * Dumps these chunks from the frozen copy into the stage, one data file plus one manifest per

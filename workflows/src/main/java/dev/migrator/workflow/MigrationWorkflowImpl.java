@@ -34,6 +34,7 @@ import dev.migrator.model.VerifyResult;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -374,7 +375,15 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       }
       steps.get(Step.COPY).detail = "parallelism: " + sizing;
       chunkedCopy.run(r, frozen.endpoint, tables, sizing);
-      if ("staged".equals(r.copy.transport) && !r.copy.stage.keepFiles) stage.deleteStage(r);
+      if ("staged".equals(r.copy.transport) && !r.copy.stage.keepFiles) {
+        try {
+          stage.deleteStage(r);
+        } catch (ActivityFailure e) {
+          // The data is loaded; leftover files are an operator's chore, not a failed copy.
+          status.warnings.add("copy: the stage " + r.copy.stage.location + " could not be emptied ("
+              + Failures.describe(e) + "); delete " + r.migrationId + "/ under it by hand");
+        }
+      }
       return null; // verify checksums the frozen copy itself
     });
 

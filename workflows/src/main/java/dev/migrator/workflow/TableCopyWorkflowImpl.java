@@ -267,8 +267,8 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
    * Staged transport: each batch is dumped (dumpChunks, on copy.stage.dumpTaskQueue) and then
    * loaded (loadChunks, on copy.stage.loadTaskQueue). Up to dumpSlots dumps and loadSlots loads run
    * at once, and dumps run ahead of loads by at most dumpSlots + loadSlots batches, which bounds the
-   * stage's disk use. A load that finds a file gone (a retry after its files were deleted) makes
-   * that batch dump again, once.
+   * stage's disk use. A load that finds a file gone (a retry after its files were deleted) or not
+   * matching its manifest makes that batch dump again, once; a second time fails the copy.
    */
   private final class StagedBatches implements BatchRunner {
     private final MigrationRequest r;
@@ -364,9 +364,11 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
       return out;
     }
 
+    /** The batch's files are gone or damaged: dumping it again repairs that. */
     private boolean missingFile(ActivityFailure f) {
       return f.getCause() instanceof ApplicationFailure a
-          && StagedCopyActivities.STAGED_CHUNK_MISSING.equals(a.getType());
+          && (StagedCopyActivities.STAGED_CHUNK_MISSING.equals(a.getType())
+              || StagedCopyActivities.STAGED_CHUNK_CORRUPT.equals(a.getType()));
     }
   }
 }
