@@ -54,8 +54,11 @@ public class BenchCopyCommand implements Callable<Integer> {
 
   @Option(names = "--variant", description = "a migrator configuration to time, repeatable: comma-separated"
       + " key=value of chunkRows, parallelism (0 = rule of thumb), writeMethod, deferIndexes, transport (direct|staged),"
-      + " targetChunkSeconds; unset keys come from the other options. Default: one run with the other options.")
+      + " targetChunkSeconds, chunksPerActivity; unset keys come from the other options. Default: one run with the other options.")
   List<String> variants = new ArrayList<>();
+
+  @Option(names = "--repeat", defaultValue = "1", description = "run every tool this many times, interleaved; report medians")
+  int repeat;
 
   @Option(names = "--defer-indexes", description = "migrator: copy.deferSecondaryIndexes (built as each table finishes, inside the copy step)")
   boolean deferIndexes;
@@ -82,23 +85,33 @@ public class BenchCopyCommand implements Callable<Integer> {
           "SELECT SUM(DATA_LENGTH) FROM information_schema.TABLES WHERE TABLE_SCHEMA='sbtest'")) / 1048576.0;
       String expected = Contents.of(source, "sbtest");
       say(String.format(Locale.ROOT, "data: %d rows, %.0f MiB (InnoDB data length; estimate %d rows)", exactRows, mib, totalRows));
-      List<Result> results = new ArrayList<>();
-
+      // Each tool runs --repeat times, interleaved (so a noisy minute hits every tool alike); the
+      // table shows each tool's median, its range in the notes.
       List<String> runs = variants.isEmpty() ? List.of("") : variants;
-      for (String v : runs) {
-        results.add(migrator(source, target, expected, v));
+      List<List<Result>> trials = new ArrayList<>();
+      for (int i = 0; i < runs.size() + 3; i++) trials.add(new ArrayList<>());
+      for (int rep = 1; rep <= repeat; rep++) {
+        if (repeat > 1) say("round " + rep + " of " + repeat);
+        int k = 0;
+        for (String v : runs) {
+          trials.get(k++).add(migrator(source, target, expected, v));
+          reset(target);
+        }
+        trials.get(k++).add(mydumper(source, target, expected));
+        reset(target);
+        trials.get(k++).add(mysqldump(source, target, expected));
+        reset(target);
+        trials.get(k).add(loadDataFloor(source, target, expected));
         reset(target);
       }
-      results.add(mydumper(source, target, expected));
-      reset(target);
-      results.add(mysqldump(source, target, expected));
-      reset(target);
-      results.add(loadDataFloor(source, target, expected));
+      List<Result> results = new ArrayList<>();
+      for (List<Result> t : trials) results.add(median(t));
 
       double base = results.get(results.size() - 3).seconds();
       StringBuilder md = new StringBuilder();
-      md.append(String.format(Locale.ROOT, "%n### %s: sysbench %d tables x %d rows (%.0f MiB), %d threads, %s%n%n",
-          java.time.LocalDate.now(), tables, rows, mib, threads, machine()));
+      md.append(String.format(Locale.ROOT, "%n### %s: sysbench %d tables x %d rows (%.0f MiB), %d threads, %s%s%n%n",
+          java.time.LocalDate.now(), tables, rows, mib, threads, machine(),
+          repeat > 1 ? ", median of " + repeat + " interleaved runs" : ""));
       md.append("| tool | wall time (s) | rows/s | MiB/s | speed vs mydumper+myloader | verified | notes |\n");
       md.append("|---|---:|---:|---:|---:|---|---|\n");
       for (Result r : results) {
@@ -110,7 +123,8 @@ public class BenchCopyCommand implements Callable<Integer> {
           tables, rows, threads, chunkRows, method, writeMethod));
       if (deferIndexes) cmd.append(" --defer-indexes");
       if (!"direct".equals(transport)) cmd.append(" --transport ").append(transport);
-      for (String v : variants) cmd.append(" --variant ").append(v);
+      for (String v : variants) cmd.append(" --variant '").append(v).append("'");
+      if (repeat > 1) cmd.append(" --repeat ").append(repeat);
       md.append(String.format(Locale.ROOT, "%nCommand: `%s`%n", cmd));
       System.out.println(md);
       if (out != null) Files.writeString(out, md.toString(), java.nio.file.StandardOpenOption.CREATE,
@@ -146,6 +160,7 @@ public class BenchCopyCommand implements Callable<Integer> {
           case "deferIndexes" -> r.copy.deferSecondaryIndexes = Boolean.parseBoolean(v);
           case "transport" -> r.copy.transport = v;
           case "targetChunkSeconds" -> r.copy.targetChunkSeconds = Double.parseDouble(v);
+          case "chunksPerActivity" -> r.copy.chunksPerActivity = Integer.parseInt(v);
           default -> throw new IllegalArgumentException("--variant: unknown key '" + k + "'");
         }
       }
@@ -174,7 +189,8 @@ public class BenchCopyCommand implements Callable<Integer> {
       String label = "migrator (" + method + (method.equals("live-consistent") ? "" : ", " + r.copy.writeMethod
           + ", " + r.copy.transport + ", " + r.copy.chunkRows + " rows/chunk, " + s.copy.sizing
           + (r.copy.deferSecondaryIndexes ? ", indexes deferred" : "")
-          + (r.copy.targetChunkSeconds > 0 ? ", adaptive " + r.copy.targetChunkSeconds + " s/chunk" : "")) + ")";
+          + (r.copy.targetChunkSeconds > 0 ? ", adaptive " + r.copy.targetChunkSeconds + " s/chunk" : "")
+          + (r.copy.chunksPerActivity > 1 ? ", " + r.copy.chunksPerActivity + " chunks/activity" : "")) + ")";
       return new Result(label, copy.durationMillis / 1000.0,
           String.format(Locale.ROOT, "copy step%s; verify step %.2f s more",
               r.copy.deferSecondaryIndexes ? " incl. building the deferred indexes" : "", verify.durationMillis / 1000.0), ok);
@@ -276,6 +292,17 @@ public class BenchCopyCommand implements Callable<Integer> {
         w.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
       }
     }
+  }
+
+  /** The median trial (by time), its notes extended with the range; verified only if all were. */
+  static Result median(List<Result> trials) {
+    List<Result> sorted = new ArrayList<>(trials);
+    sorted.sort(java.util.Comparator.comparingDouble(Result::seconds));
+    Result m = sorted.get(sorted.size() / 2);
+    boolean allOk = trials.stream().allMatch(Result::verified);
+    if (trials.size() == 1) return m;
+    return new Result(m.tool(), m.seconds(), m.detail() + String.format(Locale.ROOT, "; range %.2f-%.2f s",
+        sorted.get(0).seconds(), sorted.get(sorted.size() - 1).seconds()), allOk);
   }
 
   private static void reset(LocalMariaDb target) {

@@ -37,6 +37,10 @@ public final class StatusPrinter {
       b.append(String.format(Locale.ROOT, "%n  copy: tables %d/%d, chunks %d/%s, %,d rows, %.1f MiB, %.0f rows/s%s%n",
           p.tablesDone, p.tablesTotal, p.chunksDone, p.chunksTotal == 0 ? "?" : String.valueOf(p.chunksTotal),
           p.rows, p.bytes / 1048576.0, p.rowsPerSecond, p.etaSeconds == null ? "" : ", ETA " + p.etaSeconds + " s"));
+      if (p.sizing != null) {
+        b.append("  parallelism: ").append(p.sizing).append(p.sizing.notes.isEmpty() ? "" : "; " + String.join("; ", p.sizing.notes))
+            .append('\n');
+      }
     }
     if (s.lag != null && s.lag.replica != null) {
       b.append("  replication: lag ").append(s.lag.replica.secondsBehind == null ? "?" : s.lag.replica.secondsBehind + " s")

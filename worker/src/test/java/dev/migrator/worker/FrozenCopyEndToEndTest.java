@@ -35,6 +35,7 @@ class FrozenCopyEndToEndTest {
         r.frozenReplica = E2E.endpoint(replica);
         r.copy.chunkRows = 100;
         r.copy.parallelism = 2;
+        r.copy.chunksPerActivity = 2; // small batches: the kill lands mid-copy and mid-batch
         r.copy.writeMethod = CopyOptions.WriteMethod.LOAD_DATA;
         r.cutover.autoApprove = true;
         MigrationWorkflow wf;

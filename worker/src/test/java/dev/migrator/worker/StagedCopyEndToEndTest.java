@@ -40,6 +40,7 @@ class StagedCopyEndToEndTest {
         r.method = "physical-backup";
         r.copy.chunkRows = 100;
         r.copy.parallelism = 2;
+        r.copy.chunksPerActivity = 2; // small batches: the kill lands mid-copy and mid-batch
         r.copy.deferSecondaryIndexes = true;
         r.copy.transport = "staged";
         r.copy.stage = new StageOptions();

@@ -12,8 +12,15 @@ public class CopyOptions {
   public enum WriteMethod { INSERT, LOAD_DATA }
   /** Chunks copied at once by one worker. 0 means: derive from the handbook's rule of thumb. */
   public int parallelism = 0;
-  /** Chunks per copyChunks activity (a batch); one chunk each by default. */
-  public int chunksPerActivity = 1;
+  /**
+   * Chunks per copy activity (a batch). 0 = automatic: a page's chunks split evenly over the
+   * child's slots, at most {@link #MAX_AUTO_CHUNKS_PER_ACTIVITY} per activity (each activity costs
+   * a few Temporal round trips, two connections and a metadata read; fewer, longer activities are
+   * measurably faster, see docs/benchmarks.md). Resume stays per chunk (heartbeats).
+   */
+  public int chunksPerActivity = 0;
+
+  public static final int MAX_AUTO_CHUNKS_PER_ACTIVITY = 50;
   /** Most chunks one planPage activity returns (one page of the plan). */
   public int planPageChunks = 1000;
   /** Activities a table-copy child runs before it continues as new (bounds each run's history). */

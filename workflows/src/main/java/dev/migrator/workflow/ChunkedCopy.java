@@ -2,6 +2,7 @@ package dev.migrator.workflow;
 
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkPlan;
+import dev.migrator.model.CopyOptions;
 import dev.migrator.model.CopyProgress;
 import dev.migrator.model.CopySizing;
 import dev.migrator.model.Endpoint;
@@ -209,6 +210,18 @@ final class ChunkedCopy {
     // Chunks are known page by page: an ETA only once every table is planned.
     c.etaSeconds = chunksPerMs <= 0 || tablesPlanned < c.tablesTotal ? null
         : (long) ((c.chunksTotal - c.chunksDone) / chunksPerMs / 1000);
+  }
+
+  /**
+   * Chunks per copy activity for a page of {@code chunks} copied with {@code slots} at once:
+   * copy.chunksPerActivity when set, else the page split evenly over the slots, capped at
+   * {@link CopyOptions#MAX_AUTO_CHUNKS_PER_ACTIVITY} (so pause, progress and the tail of a page
+   * stay within a few dozen chunks).
+   */
+  static int chunksPerActivity(CopyOptions copy, int chunks, int slots) {
+    if (copy.chunksPerActivity > 0) return copy.chunksPerActivity;
+    int even = (chunks + Math.max(1, slots) - 1) / Math.max(1, slots);
+    return Math.max(1, Math.min(CopyOptions.MAX_AUTO_CHUNKS_PER_ACTIVITY, even));
   }
 
   /**

@@ -73,7 +73,6 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
     MigrationRequest r = in.request;
     parent = in.parentWorkflowId == null ? null
         : Workflow.newExternalWorkflowStub(MigrationWorkflow.class, in.parentWorkflowId);
-    int perCall = Math.max(1, r.copy.chunksPerActivity);
     int pageChunks = Math.max(1, r.copy.planPageChunks);
     int perRun = Math.max(2, r.copy.activitiesPerRun);
     int slots = Math.max(1, in.slots);
@@ -118,8 +117,13 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
       dirty = true;
       report(false);
 
+      boolean staged = "staged".equals(r.copy.transport);
+      int pageTotal = 0;
+      for (ChunkPlan page : pages) pageTotal += page.chunks.size();
+      int perCall = ChunkedCopy.chunksPerActivity(r.copy, pageTotal,
+          staged ? Math.max(in.dumpSlots, in.loadSlots) : slots);
       List<List<Chunk>> batches = ChunkedCopy.batch(pages, perCall);
-      BatchRunner runner = "staged".equals(r.copy.transport)
+      BatchRunner runner = staged
           ? new StagedBatches(r, in.frozen, batches, Math.max(1, in.dumpSlots), Math.max(1, in.loadSlots))
           : new DirectBatches(r, in.frozen, batches, slots);
       long pageRows = 0;

@@ -54,4 +54,15 @@ class AdaptiveChunkSizeTest {
     p = RequestValidator.problems(r);
     assertEquals(1, p.stream().filter(x -> x.contains("needs a frozen copy")).count(), p.toString());
   }
+
+  @Test
+  void automaticChunksPerActivitySplitsAPageOverTheSlots() {
+    CopyOptions c = new CopyOptions();
+    assertEquals(5, ChunkedCopy.chunksPerActivity(c, 5, 1)); // one slot: one activity for the page
+    assertEquals(5, ChunkedCopy.chunksPerActivity(c, 10, 2));
+    assertEquals(CopyOptions.MAX_AUTO_CHUNKS_PER_ACTIVITY, ChunkedCopy.chunksPerActivity(c, 1000, 2));
+    assertEquals(1, ChunkedCopy.chunksPerActivity(c, 1, 4));
+    c.chunksPerActivity = 3;
+    assertEquals(3, ChunkedCopy.chunksPerActivity(c, 1000, 2));
+  }
 }

@@ -285,6 +285,7 @@ class MigrationWorkflowTest {
     r.method = "stopped-replica";
     r.frozenReplica = new dev.migrator.model.Endpoint("replica.local", 3306, "root", null);
     r.copy.parallelism = 2;
+    r.copy.chunksPerActivity = 1; // one chunk per batch: the pause lands between batches of one table
     r.cutover.autoApprove = true;
     fakes.block("copyChunks");
     MigrationWorkflow wf = start(r);
