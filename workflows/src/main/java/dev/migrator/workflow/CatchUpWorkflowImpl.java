@@ -5,7 +5,6 @@ import dev.migrator.model.CatchUpInput;
 import dev.migrator.model.LagReading;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
@@ -17,12 +16,7 @@ public class CatchUpWorkflowImpl implements CatchUpWorkflow {
         ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(in.activitySeconds + 120L))
             .setHeartbeatTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(RetryOptions.newBuilder()
-                .setInitialInterval(Duration.ofSeconds(1))
-                .setMaximumInterval(Duration.ofSeconds(30))
-                .setMaximumAttempts(5)
-                .setDoNotRetry(MigrationWorkflowImpl.NON_RETRYABLE)
-                .build())
+            .setRetryOptions(MigrationWorkflowImpl.RETRY)
             .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
             .build());
     MigrationWorkflow parent = in.parentWorkflowId == null

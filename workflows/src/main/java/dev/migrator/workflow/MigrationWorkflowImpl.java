@@ -61,7 +61,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   /** Errors an activity marks as not worth retrying (bad input, missing objects, denied access). */
   public static final String[] NON_RETRYABLE = {"InvalidRequest", "AccessDenied", "NotFound", "Incompatible"};
 
-  private static final RetryOptions RETRY =
+  static final RetryOptions RETRY =
       RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofSeconds(1))
           .setMaximumInterval(Duration.ofSeconds(30))
@@ -77,7 +77,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
           .build();
 
   /** Long steps heartbeat; a dead worker is noticed within the heartbeat timeout. */
-  private static final ActivityOptions LONG =
+  static final ActivityOptions LONG =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofHours(48))
           .setHeartbeatTimeout(Duration.ofSeconds(15))

@@ -22,12 +22,9 @@ import dev.migrator.model.TableCopyInput;
 import dev.migrator.model.TableCopyProgress;
 import dev.migrator.model.TableProgress;
 import dev.migrator.model.TableRef;
-import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,19 +32,10 @@ import java.util.Map;
 
 /** See {@link TableCopyWorkflow}. */
 public class TableCopyWorkflowImpl implements TableCopyWorkflow {
+  /** The migration's long-activity options, on {@code taskQueue} when one is given (staged dump/load workers). */
   private static ActivityOptions options(String taskQueue) {
-    ActivityOptions.Builder b = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofHours(48))
-        .setHeartbeatTimeout(Duration.ofSeconds(15))
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setMaximumInterval(Duration.ofSeconds(30))
-            .setMaximumAttempts(5)
-            .setDoNotRetry(MigrationWorkflowImpl.NON_RETRYABLE)
-            .build())
-        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
-    if (taskQueue != null && !taskQueue.isBlank()) b.setTaskQueue(taskQueue);
-    return b.build();
+    if (taskQueue == null || taskQueue.isBlank()) return MigrationWorkflowImpl.LONG;
+    return ActivityOptions.newBuilder(MigrationWorkflowImpl.LONG).setTaskQueue(taskQueue).build();
   }
 
   private final CopyActivities copy = Workflow.newActivityStub(CopyActivities.class, options(null));

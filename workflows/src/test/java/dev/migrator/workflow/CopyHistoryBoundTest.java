@@ -13,7 +13,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,15 +40,10 @@ class CopyHistoryBoundTest {
 
   @BeforeEach
   void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
-    MigrationSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
-    Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class,
-        TableCopyWorkflowImpl.class);
     fakes = new FakeActivities();
     fakes.tablesPerSchema = 10_000;
     fakes.chunksPerTable = 100;
-    worker.registerActivitiesImplementations(fakes.all());
+    env = fakes.environment(QUEUE);
     env.start();
     client = env.getWorkflowClient();
   }

@@ -12,7 +12,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -34,15 +33,10 @@ class CopyTransportWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
-    MigrationSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
-    Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class,
-        TableCopyWorkflowImpl.class);
     fakes = new FakeActivities();
     fakes.tablesPerSchema = 3;
     fakes.chunksPerTable = 5;
-    worker.registerActivitiesImplementations(fakes.all());
+    env = fakes.environment(QUEUE);
     // Client A near the source, client B near the target: activity-only workers.
     env.newWorker("dump-q").registerActivitiesImplementations(fakes.new Staged());
     env.newWorker("load-q").registerActivitiesImplementations(fakes.new Staged());

@@ -231,6 +231,20 @@ final class FakeActivities {
     return t;
   }
 
+  /**
+   * A test environment with the migration's workflows and these fakes registered on {@code queue}
+   * and search attributes defined; the caller may add workers, then calls {@code start()}.
+   */
+  io.temporal.testing.TestWorkflowEnvironment environment(String queue) {
+    io.temporal.testing.TestWorkflowEnvironment env = io.temporal.testing.TestWorkflowEnvironment.newInstance();
+    MigrationSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
+    io.temporal.worker.Worker worker = env.newWorker(queue);
+    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class,
+        TableCopyWorkflowImpl.class);
+    worker.registerActivitiesImplementations(all());
+    return env;
+  }
+
   Object[] all() {
     return new Object[] {
       new Preflight(), new Retention(), new Freeze(), new Schema(), new Copy(), new Verify(), new Replication(),

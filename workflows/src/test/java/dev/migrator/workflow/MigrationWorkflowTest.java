@@ -24,7 +24,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.common.SearchAttributes;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,12 +94,8 @@ class MigrationWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
-    MigrationSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
-    Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class, TableCopyWorkflowImpl.class);
     fakes = new FakeActivities();
-    worker.registerActivitiesImplementations(fakes.all());
+    env = fakes.environment(QUEUE);
     env.start();
     client = env.getWorkflowClient();
   }
