@@ -152,7 +152,8 @@ public class CopyActivitiesImpl implements CopyActivities {
 
   @Override
   public void truncateTables(MigrationRequest r, List<TableRef> tables) {
-    try (Connection dst = connector.open("target", r.target)) {
+    try (Connection dst = connector.open("target", r.target);
+        Keepalive k = Keepalive.during("emptying " + tables.size() + " table(s)")) {
       ChunkCopier.prepareTargetSession(dst);
       for (TableRef t : tables) {
         if (Jdbc.scalar(dst, "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + Sql.literal(t.schema)

@@ -293,7 +293,9 @@ public class SchemaActivitiesImpl implements SchemaActivities {
       if (name == null || !existing.contains(name.toLowerCase(Locale.ROOT))) adds.add("ADD " + def);
     }
     if (adds.isEmpty()) return;
-    Jdbc.exec(dst, "ALTER TABLE " + Sql.table(t.schema, t.table) + " " + String.join(", ", adds));
+    try (Keepalive k = Keepalive.during("adding indexes to " + t.qualified())) { // hours on a big table
+      Jdbc.exec(dst, "ALTER TABLE " + Sql.table(t.schema, t.table) + " " + String.join(", ", adds));
+    }
     result.notes.add("table " + t.qualified() + ": " + adds.size() + " deferred secondary index(es) added after the load");
   }
 
@@ -305,7 +307,9 @@ public class SchemaActivitiesImpl implements SchemaActivities {
       } catch (SQLException ignored) {
         // binlogged drop is fine
       }
-      for (String s : schemas) Jdbc.exec(dst, "DROP DATABASE IF EXISTS " + Sql.id(s));
+      try (Keepalive k = Keepalive.during("dropping " + schemas)) { // deleting files of a big schema takes a while
+        for (String s : schemas) Jdbc.exec(dst, "DROP DATABASE IF EXISTS " + Sql.id(s));
+      }
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }
