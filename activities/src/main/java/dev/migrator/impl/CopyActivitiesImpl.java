@@ -168,7 +168,9 @@ public class CopyActivitiesImpl implements CopyActivities {
 
   @Override
   public dev.migrator.model.CopySizing sizeCopy(MigrationRequest r, Endpoint frozen) {
-    return new CopySizer(connector).size(frozen, r.target);
+    String frozenClass = dev.migrator.model.FreezeMethod.AURORA_SNAPSHOT.equals(r.method) && r.aurora != null
+        ? r.aurora.instanceClass : null;
+    return new CopySizer(connector).size(frozen, r.target, frozenClass);
   }
 
   @Override

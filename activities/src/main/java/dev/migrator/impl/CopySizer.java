@@ -25,8 +25,20 @@ final class CopySizer {
   }
 
   CopySizing size(Endpoint readFrom, Endpoint target) {
+    return size(readFrom, target, null);
+  }
+
+  /** {@code frozenInstanceClass}: the instance class of an aurora-snapshot frozen copy (we created it). */
+  CopySizing size(Endpoint readFrom, Endpoint target, String frozenInstanceClass) {
     String[] how = new String[2];
-    Integer src = cpus("frozen copy", readFrom, how, 0);
+    Integer byClass = vcpus(frozenInstanceClass);
+    Integer src;
+    if (readFrom.cpus == null && byClass != null) {
+      src = byClass;
+      how[0] = byClass + " (instance class " + frozenInstanceClass + ")";
+    } else {
+      src = cpus("frozen copy", readFrom, how, 0);
+    }
     Integer dst = cpus("target", target, how, 1);
     CopySizing s = CopySizing.ruleOfThumb(src, dst);
     s.notes.add("source CPUs: " + how[0]);
@@ -57,8 +69,33 @@ final class CopySizer {
       how[i] = n + " (on the worker's host)";
       return n;
     }
-    how[i] = "unknown, " + CopySizing.DEFAULT_CPUS + " assumed (set " + (i == 0 ? "source" : "target") + ".cpus)";
+    how[i] = "unknown, " + CopySizing.DEFAULT_CPUS + " assumed (set " + (i == 0 ? "source" : "target") + ".cpus"
+        + (e.isRdsFamily() ? " to the instance class's vCPUs" : "") + ")";
     return null;
+  }
+
+  /**
+   * vCPUs of an RDS/Aurora instance class by its size: large 2, xlarge 4, Nxlarge 4N; micro, small
+   * and medium 2 (the burstable classes). Null when the name does not say.
+   */
+  static Integer vcpus(String instanceClass) {
+    if (instanceClass == null) return null;
+    String size = instanceClass.substring(instanceClass.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+    switch (size) {
+      case "micro": case "small": case "medium": case "large":
+        return 2;
+      case "xlarge":
+        return 4;
+      default:
+        if (size.endsWith("xlarge")) {
+          try {
+            return 4 * Integer.parseInt(size.substring(0, size.length() - "xlarge".length()));
+          } catch (NumberFormatException e) {
+            return null;
+          }
+        }
+        return null;
+    }
   }
 
   static boolean loopback(String host) {

@@ -49,6 +49,16 @@ class CopySizerTest {
   }
 
   @Test
+  void instanceClassesNameTheirVcpus() {
+    assertEquals(2, CopySizer.vcpus("db.r6g.large"));
+    assertEquals(4, CopySizer.vcpus("db.r6g.xlarge"));
+    assertEquals(64, CopySizer.vcpus("db.r7g.16xlarge"));
+    assertEquals(2, CopySizer.vcpus("db.t3.medium"));
+    assertNull(CopySizer.vcpus("db.serverless"));
+    assertNull(CopySizer.vcpus(null));
+  }
+
+  @Test
   void ruleOfThumb() {
     assertEquals(1, CopySizing.ruleOfThumb(2, 2).slots);
     assertEquals(2, CopySizing.ruleOfThumb(2, 16).slots);
