@@ -21,6 +21,7 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import dev.migrator.copy.ChunkPlanner;
 import dev.migrator.copy.ChunkWriter;
+import dev.migrator.copy.CommittedChunks;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkPlan;
 import dev.migrator.model.ChunkResult;
@@ -209,20 +210,29 @@ public class CopyActivitiesImpl implements CopyActivities {
     try (Connection src = connector.open("frozen copy", frozen); Connection dst = connector.open("target", r.target)) {
       ChunkCopier.prepareTargetSession(dst);
       long t1 = System.currentTimeMillis();
-      for (int i = 0; i < chunks.size(); i++) {
+      CommittedChunks.Metas meta = t -> {
+        TableMeta m = metas.get(t);
+        if (m == null) {
+          m = TableMeta.read(src, t);
+          metas.put(t, m);
+        }
+        return m;
+      };
+      for (int i = 0; i < Math.min(committed, chunks.size()); i++) {
+        // The earlier attempt's totals go on the first skipped chunk: the workflow only sums them.
         Chunk c = chunks.get(i);
-        if (i < committed) {
-          // The earlier attempt's totals go on the first skipped chunk: the workflow only sums them.
-          results.add(new ChunkResult(c.table, c.ordinal, i == 0 ? before[1] : 0, i == 0 ? before[2] : 0, null));
-          continue;
-        }
-        TableMeta meta = metas.get(c.table);
-        if (meta == null) {
-          meta = TableMeta.read(src, c.table);
-          metas.put(c.table, meta);
-        }
+        results.add(new ChunkResult(c.table, c.ordinal, i == 0 ? before[1] : 0, i == 0 ? before[2] : 0, null));
+      }
+      if (ctx.getInfo().getAttempt() > 1 && committed < chunks.size()) {
+        // Commits after the last heartbeat that reached the service: found on the target, not redone.
+        int more = CommittedChunks.alreadyCopied(src, dst, chunks, committed, meta, results);
+        if (more > 0) log.info("{} chunk(s) committed by the lost attempt after its last heartbeat: not copied again", more);
+        ctx.heartbeat(progress(results));
+      }
+      for (int i = results.size(); i < chunks.size(); i++) {
+        Chunk c = chunks.get(i);
         long started = System.nanoTime();
-        ChunkResult res = writer.copyChunk(src, dst, meta, c, (rows, bytes) -> ctx.heartbeat(progress(results)));
+        ChunkResult res = writer.copyChunk(src, dst, meta.of(c.table), c, (rows, bytes) -> ctx.heartbeat(progress(results)));
         res.millis = (System.nanoTime() - started) / 1_000_000;
         results.add(res);
         ctx.heartbeat(progress(results));

@@ -85,6 +85,31 @@ class ChunkEngineTest {
   }
 
   @Test
+  void aRetryFindsTheChunksTheLostAttemptCommittedAfterItsLastHeartbeat() throws Exception {
+    both(src, dst, "CREATE DATABASE k_resume", "CREATE TABLE k_resume.t (id INT PRIMARY KEY, v VARCHAR(20))");
+    List<String> rows = new ArrayList<>();
+    for (int i = 1; i <= 1000; i++) rows.add("(" + i + ", 'v" + i + "')");
+    insert(src, "k_resume.t", rows);
+    src.sql("ANALYZE TABLE k_resume.t");
+    ChunkPlan p = plan(src, "k_resume", "t", 200, 0);
+    assertTrue(p.chunks.size() >= 5, p.toString());
+    // The lost attempt committed chunks 0..2; its last heartbeat that arrived said 1.
+    for (int i = 0; i < 3; i++) copy(src, dst, p.chunks.get(i), WriteMethod.LOAD_DATA);
+    List<dev.migrator.model.ChunkResult> found = new ArrayList<>();
+    try (java.sql.Connection s = CopyTestSupport.open(src); java.sql.Connection d = CopyTestSupport.open(dst)) {
+      TableMeta meta = TableMeta.read(s, p.table);
+      int n = CommittedChunks.alreadyCopied(s, d, p.chunks, 1, t -> meta, found);
+      assertEquals(2, n, "chunks 1 and 2 are on the target; 3 is not");
+      assertEquals(List.of(1, 2), found.stream().map(f -> f.ordinal).toList());
+      assertTrue(found.get(0).rows > 0);
+      // a chunk changed on the target (half-written by someone else) is not taken as copied
+      dst.sql("DELETE FROM k_resume.t WHERE id = (SELECT MIN(id) FROM (SELECT id FROM k_resume.t) x)");
+      found.clear();
+      assertEquals(0, CommittedChunks.alreadyCopied(s, d, p.chunks, 0, t -> meta, found));
+    }
+  }
+
+  @Test
   void sparseNegativeBigintKeyIsWalked() throws Exception {
     both(src, dst, "CREATE DATABASE k_sparse", "CREATE TABLE k_sparse.t (id BIGINT PRIMARY KEY, v INT)");
     TreeSet<Long> ids = new TreeSet<>(List.of(Long.MIN_VALUE, Long.MIN_VALUE + 1, -1_000_000_000_000_000L, -5L, -1L, 0L,
