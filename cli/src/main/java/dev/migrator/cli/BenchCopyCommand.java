@@ -190,7 +190,7 @@ public class BenchCopyCommand implements Callable<Integer> {
           + ", " + r.copy.transport + ", " + r.copy.chunkRows + " rows/chunk, " + s.copy.sizing
           + (r.copy.deferSecondaryIndexes ? ", indexes deferred" : "")
           + (r.copy.targetChunkSeconds > 0 ? ", adaptive " + r.copy.targetChunkSeconds + " s/chunk" : "")
-          + (r.copy.chunksPerActivity > 1 ? ", " + r.copy.chunksPerActivity + " chunks/activity" : "")) + ")";
+          + (r.copy.chunksPerActivity > 0 ? ", " + r.copy.chunksPerActivity + " chunk(s)/activity" : "")) + ")";
       return new Result(label, copy.durationMillis / 1000.0,
           String.format(Locale.ROOT, "copy step%s; verify step %.2f s more",
               r.copy.deferSecondaryIndexes ? " incl. building the deferred indexes" : "", verify.durationMillis / 1000.0), ok);
