@@ -44,4 +44,35 @@ public final class CommittedChunks {
     }
     return n;
   }
+
+  /**
+   * The staged load's version (the loading host may not reach the frozen copy): a staged chunk's
+   * range on the target holding as many rows as its dump wrote was loaded by the lost attempt.
+   * Sound because the copy owns the target tables (created empty by the schema step; ranges are
+   * disjoint and each is only ever filled by its own chunk, in one transaction). Stops at the first
+   * chunk whose range differs, like {@link #alreadyCopied}.
+   */
+  public static int alreadyLoaded(Connection target, List<dev.migrator.model.StagedChunk> chunks, int from,
+      Metas metas, List<ChunkResult> found) throws SQLException {
+    int n = 0;
+    for (int i = from; i < chunks.size(); i++) {
+      dev.migrator.model.StagedChunk s = chunks.get(i);
+      if (count(target, metas.of(s.chunk.table), s.chunk) != s.rows) break;
+      found.add(new ChunkResult(s.chunk.table, s.chunk.ordinal, s.rows, s.bytes, null));
+      n++;
+    }
+    return n;
+  }
+
+  static long count(Connection c, TableMeta m, Chunk chunk) throws SQLException {
+    KeyRange r = KeyRange.of(m, chunk);
+    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + m.qualified()
+        + (chunk.wholeTable ? "" : " WHERE " + r.where))) {
+      if (!chunk.wholeTable) r.bind(ps, 1);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
 }

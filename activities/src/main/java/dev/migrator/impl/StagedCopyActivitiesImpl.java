@@ -3,6 +3,7 @@ package dev.migrator.impl;
 import dev.migrator.activities.StagedCopyActivities;
 import dev.migrator.copy.ChunkDumper;
 import dev.migrator.copy.ChunkLoader;
+import dev.migrator.copy.CommittedChunks;
 import dev.migrator.copy.S3Stage;
 import dev.migrator.copy.Stage;
 import dev.migrator.copy.StageException;
@@ -108,12 +109,18 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
     Map<TableRef, TableMeta> metas = new HashMap<>();
     long t0 = System.currentTimeMillis();
     try (Connection dst = connector.open("target", r.target)) {
-      for (int i = 0; i < chunks.size(); i++) {
+      for (int i = 0; i < Math.min(committed, chunks.size()); i++) {
         StagedChunk s = chunks.get(i);
-        if (i < committed) {
-          results.add(new ChunkResult(s.chunk.table, s.chunk.ordinal, s.rows, s.bytes, null)); // what the dump wrote
-          continue;
-        }
+        results.add(new ChunkResult(s.chunk.table, s.chunk.ordinal, s.rows, s.bytes, null)); // what the dump wrote
+      }
+      if (ctx.getInfo().getAttempt() > 1 && committed < chunks.size()) {
+        // Loads committed after the last heartbeat that reached the service: found, not redone.
+        int more = CommittedChunks.alreadyLoaded(dst, chunks, committed, t -> meta(metas, dst, t), results);
+        if (more > 0) log.info("{} chunk(s) loaded by the lost attempt after its last heartbeat: not loaded again", more);
+        if (more > 0) ctx.heartbeat(results.size());
+      }
+      for (int i = results.size(); i < chunks.size(); i++) {
+        StagedChunk s = chunks.get(i);
         TableMeta meta = meta(metas, dst, s.chunk.table);
         int done = i;
         ChunkResult res;
