@@ -160,6 +160,7 @@ public final class RequestValidator {
       p.add(name + ".flavor '" + e.flavor + "' is unknown: use one of " + FLAVORS);
     }
     credential(p, name + ".password", e.password);
+    if (e.cpus != null && e.cpus < 1) p.add(name + ".cpus must be 1 or more (or left out to detect it)");
   }
 
   private static void instant(List<String> p, String field, String v) {

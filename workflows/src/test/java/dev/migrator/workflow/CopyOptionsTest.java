@@ -7,7 +7,8 @@ import dev.migrator.model.MigrationRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class AdaptiveChunkSizeTest {
+/** Copy options: the adaptive chunk size, automatic chunks per activity, validation of the transport and CPUs. */
+class CopyOptionsTest {
   private static CopyOptions copy(long rows, double seconds) {
     CopyOptions c = new CopyOptions();
     c.chunkRows = rows;
@@ -53,6 +54,10 @@ class AdaptiveChunkSizeTest {
     r.method = "live-consistent";
     p = RequestValidator.problems(r);
     assertEquals(1, p.stream().filter(x -> x.contains("needs a frozen copy")).count(), p.toString());
+    r.target = new dev.migrator.model.Endpoint("db", 3306, "admin", "env:X");
+    r.target.cpus = 0;
+    p = RequestValidator.problems(r);
+    assertEquals(1, p.stream().filter(x -> x.contains("target.cpus")).count(), p.toString());
   }
 
   @Test
