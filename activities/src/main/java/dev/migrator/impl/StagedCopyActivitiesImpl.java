@@ -36,13 +36,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Step 6 through the stage: {@link #dumpChunks} on workers near the source, {@link #loadChunks} on
  * workers near the target (see {@link StagedCopyActivities}). Failure types besides the SQL ones
- * of {@link MySqlErrors}: {@link StagedCopyActivities#STAGED_CHUNK_MISSING}, {@link #STAGE_UNUSABLE}
- * and {@link #STAGED_CHUNK_CORRUPT} (non-retryable), {@link #STAGE_ERROR} (retryable).
+ * of {@link MySqlErrors}: {@link StagedCopyActivities#STAGED_CHUNK_MISSING},
+ * {@link StagedCopyActivities#STAGED_CHUNK_CORRUPT} (both make the workflow dump the batch again)
+ * and {@link #STAGE_UNUSABLE} (non-retryable), {@link #STAGE_ERROR} (retryable).
  */
 public class StagedCopyActivitiesImpl implements StagedCopyActivities {
   /** The stage location cannot be used as configured; the message says how to fix it. Non-retryable. */
   public static final String STAGE_UNUSABLE = "StageUnusable";
-  /** A staged file does not match its manifest; nothing of it was committed. Non-retryable. */
   /** A stage error a retry may cure (network, a full disk). Retryable. */
   public static final String STAGE_ERROR = "Stage";
 
