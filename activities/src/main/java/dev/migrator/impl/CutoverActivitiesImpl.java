@@ -164,4 +164,23 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       throw MySqlErrors.failure("source", r.source, e);
     }
   }
+
+  @Override
+  public java.util.List<String> switchEvents(MigrationRequest r, java.util.List<String> events, boolean toTarget) {
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    if (events == null || events.isEmpty()) return notes;
+    // The side that stops running them first: never both at once.
+    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
+      if (toTarget) {
+        EventSwitch.set(src, "source", events, false, notes);
+        EventSwitch.set(dst, "target", events, true, notes);
+      } else {
+        EventSwitch.set(dst, "target", events, false, notes);
+        EventSwitch.set(src, "source", events, true, notes);
+      }
+      return notes;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("events", toTarget ? r.target : r.source, e);
+    }
+  }
 }

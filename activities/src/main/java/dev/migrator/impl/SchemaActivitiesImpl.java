@@ -126,10 +126,31 @@ public class SchemaActivitiesImpl implements SchemaActivities {
         createEvents(src, dst, r, schema, result);
       }
       Jdbc.exec(dst, "SET SESSION sql_mode = " + Sql.literal(sqlMode));
+      result.enabledEvents = enabledOnSource(r);
       return result;
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }
+  }
+
+  /**
+   * The events ENABLED on the live source (not the frozen copy: a replica shows replicated events
+   * as SLAVESIDE_DISABLED), for the cutover to move. A source that will not list them (event
+   * scheduler DISABLED, ERROR 1577) has none to move.
+   */
+  private List<String> enabledOnSource(MigrationRequest r) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection live = connector.open("source", r.source)) {
+      for (String schema : r.schemas) {
+        for (Map<String, String> row : Jdbc.rows(live, "SELECT EVENT_NAME FROM information_schema.EVENTS"
+            + " WHERE EVENT_SCHEMA = " + Sql.literal(schema) + " AND STATUS = 'ENABLED' ORDER BY EVENT_NAME")) {
+          out.add(schema + "." + row.get("EVENT_NAME"));
+        }
+      }
+    } catch (SQLException e) {
+      if (e.getErrorCode() != 1577) throw e;
+    }
+    return out;
   }
 
   /** Views can depend on views: create in passes until no more progress. */
@@ -226,7 +247,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
       createIn(dst, schema, show.get("sql_mode"), "DROP EVENT IF EXISTS " + name, SchemaRewrites.disabledEvent(ddl));
       if ("ENABLED".equalsIgnoreCase(row.get("STATUS"))) {
         result.notes.add(label + ": created DISABLED on the target (it runs on the source and its writes replicate);"
-            + " enable it after the cutover");
+            + " the cutover enables it there and disables it on the source");
       }
     }
   }

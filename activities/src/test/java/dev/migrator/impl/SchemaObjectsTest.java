@@ -158,6 +158,34 @@ class SchemaObjectsTest {
   }
 
   @Test
+  void enabledEventsMoveAtCutoverWithTheirDefinersAndBackOnRollback() throws Exception {
+    MigrationRequest r = definerSchema("ev_move", "keep");
+    source.sql("CREATE DEFINER=`app`@`%` EVENT ev_move.off ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM ev_move.t");
+    SchemaResult created = schema.createSchema(r, null);
+    assertEquals(List.of("ev_move.e"), created.enabledEvents, "only the ENABLED one moves");
+    String status = "SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'ev_move' AND EVENT_NAME = 'e'";
+    String definer = "SELECT DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'ev_move' AND EVENT_NAME = 'e'";
+    assertEquals("DISABLED", target.query(status));
+
+    CutoverActivitiesImpl cutover = new CutoverActivitiesImpl(new Connector(new CredentialResolver()));
+    List<String> notes = cutover.switchEvents(r, created.enabledEvents, true);
+    assertEquals("DISABLED", source.query(status));
+    assertEquals("ENABLED", target.query(status));
+    assertEquals("app@%", source.query(definer), "a plain ALTER EVENT would have made root the definer");
+    assertEquals("app@%", target.query(definer));
+    String scheduler = target.query("SELECT @@GLOBAL.event_scheduler");
+    assertEquals(!"ON".equals(scheduler), notes.stream().anyMatch(n -> n.startsWith("event_scheduler is")), notes.toString());
+    assertEquals(notes, cutover.switchEvents(r, created.enabledEvents, true), "again: nothing more to do");
+
+    cutover.switchEvents(r, created.enabledEvents, false);
+    assertEquals("ENABLED", source.query(status));
+    assertEquals("DISABLED", target.query(status));
+    assertEquals("app@%", source.query(definer));
+    assertEquals("DISABLED", source.query("SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_NAME = 'off'"
+        + " AND EVENT_SCHEMA = 'ev_move'"), "an event that was off stays off");
+  }
+
+  @Test
   void myIsamBecomesInnoDbWithANote() {
     source.sql("DROP DATABASE IF EXISTS eng", "CREATE DATABASE eng",
         "CREATE TABLE eng.m (id INT PRIMARY KEY, txt VARCHAR(100), KEY k (txt)) ENGINE=MyISAM CHECKSUM=1 DELAY_KEY_WRITE=1",

@@ -34,4 +34,13 @@ public interface CutoverActivities {
 
   /** Waits (heartbeating) until the source has executed the target's {@code position}. */
   void waitForSourcePosition(MigrationRequest request, BinlogCoordinates position);
+
+  /**
+   * Moves the source's scheduled events to the target ({@code toTarget}) or back: ENABLE on one
+   * side, DISABLE on the other, each with its definer kept (ALTER DEFINER = ... EVENT, because a
+   * plain ALTER EVENT makes the executing account the definer). {@code events} are "schema.event"
+   * names from the schema step. Idempotent. Returns notes: events that could not be switched on a
+   * side (missing privilege: the event stays as it was there) and an event scheduler that is off.
+   */
+  java.util.List<String> switchEvents(MigrationRequest request, java.util.List<String> events, boolean toTarget);
 }

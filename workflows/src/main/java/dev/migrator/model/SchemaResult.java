@@ -11,4 +11,9 @@ public class SchemaResult {
   public List<TableRef> tables = new ArrayList<>();
   /** Compatibility rewrites and other remarks. */
   public List<String> notes = new ArrayList<>();
+  /**
+   * Events ENABLED on the live source when the schema was created ("schema.event"): created
+   * DISABLED on the target, enabled there by the cutover (and disabled on the source).
+   */
+  public List<String> enabledEvents = new ArrayList<>();
 }

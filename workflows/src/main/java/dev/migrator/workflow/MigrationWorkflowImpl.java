@@ -97,6 +97,8 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private final TrafficActivities traffic = Workflow.newActivityStub(TrafficActivities.class, SHORT);
 
   private final MigrationStatus status = new MigrationStatus();
+  /** Events ENABLED on the source at the schema step: the cutover moves them to the target. */
+  private List<String> eventsToMove = List.of();
   private final ChunkedCopy chunkedCopy = new ChunkedCopy(status, () -> this.pauseRequested, () -> this.rollbackRequested, this::checkRollback);
   private final Map<Step, StepState> steps = new EnumMap<>(Step.class);
   private final ShadowChecklist shadow = new ShadowChecklist(status.shadow);
@@ -263,9 +265,20 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     });
 
     CutoverResult cut = step(Step.CUTOVER, () -> {
+      // Versioned: histories recorded before events moved at cutover replay without it.
+      boolean moveEvents = !eventsToMove.isEmpty()
+          && Workflow.getVersion("events-at-cutover", Workflow.DEFAULT_VERSION, 1) >= 1;
+      if (moveEvents) {
+        // Registered before the switch back, so it runs after it (the source writable again).
+        shadow.register(Step.CUTOVER.label, "events back: disabled on the target, enabled on the source "
+            + eventsToMove, () -> eventNotes(cutover.switchEvents(r, eventsToMove, false)));
+      }
       // Registered first, so a rollback at any point of the cutover switches back completely.
       shadow.register(Step.CUTOVER.label, "switch back: target read-only, drain reverse replication, source writable,"
           + " traffic back", () -> switchBack(r));
+      // The source's events stop before it turns read-only (a read-only source refuses ALTER EVENT);
+      // the target's start now (they fail harmlessly until it is writable, seconds later).
+      if (moveEvents) eventNotes(cutover.switchEvents(r, eventsToMove, true));
       CutoverResult c = new CutoverResult();
       c.sourceReadOnlyAtMillis = cutover.setSourceReadOnly(r, true);
       c.finalPosition = cutover.sourcePosition(r);
@@ -308,6 +321,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     });
   }
 
+  private void eventNotes(List<String> notes) {
+    if (notes != null) notes.forEach(n -> status.warnings.add("cutover: " + n));
+  }
+
   /**
    * The cutover's undo: stop writes on the target, let reverse replication bring every write made
    * there back to the source, stop it, make the source writable, switch traffic back.
@@ -348,6 +365,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       return res;
     });
     List<TableRef> tables = created.tables;
+    eventsToMove = created.enabledEvents == null ? List.of() : created.enabledEvents;
 
     skipStep(Step.ACCOUNTS, "not requested");
 

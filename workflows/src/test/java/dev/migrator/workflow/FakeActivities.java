@@ -207,6 +207,9 @@ final class FakeActivities {
     }
   }
 
+  /** Events the fake schema step reports as enabled on the source. */
+  final List<String> enabledEvents = new ArrayList<>();
+
   /** Chunks the fake planner makes per table. */
   int chunksPerTable = 3;
 
@@ -323,6 +326,7 @@ final class FakeActivities {
       SchemaResult res = new SchemaResult();
       res.createdSchemas.addAll(request.schemas);
       res.tables.addAll(tables(request));
+      res.enabledEvents.addAll(enabledEvents);
       return res;
     }
 
@@ -571,6 +575,12 @@ final class FakeActivities {
     @Override
     public void waitForSourcePosition(MigrationRequest request, BinlogCoordinates position) {
       call("waitForSourcePosition", position);
+    }
+
+    @Override
+    public List<String> switchEvents(MigrationRequest request, List<String> events, boolean toTarget) {
+      call("switchEvents", events, toTarget);
+      return toTarget ? List.of("event_scheduler is OFF on the target") : List.of();
     }
   }
 

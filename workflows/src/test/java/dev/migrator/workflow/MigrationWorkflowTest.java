@@ -246,6 +246,31 @@ class MigrationWorkflowTest {
   }
 
   @Test
+  void eventsMoveToTheTargetAtCutoverAndBackOnRollback() {
+    fakes.enabledEvents.add("shop.nightly_cleanup");
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    r.cutover.gracePeriodSeconds = 3600;
+    MigrationWorkflow wf = start(r);
+    MigrationStatus s = awaitStatus(wf, st -> st.pausedReason != null && st.pausedReason.startsWith("grace period"),
+        "in the grace period");
+    List<String> calls = fakes.journal.calls();
+    // moved before the source turns read-only (a read-only source refuses ALTER EVENT)
+    assertEquals(calls.indexOf("setSourceReadOnly(true)") - 1, calls.indexOf("switchEvents([shop.nightly_cleanup], true)"),
+        calls.toString());
+    assertTrue(s.warnings.contains("cutover: event_scheduler is OFF on the target"), s.warnings.toString());
+
+    wf.rollback("the nightly job misbehaves on the target");
+    MigrationResult result = result(wf);
+    assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
+    calls = fakes.journal.calls();
+    // back only once the source is writable again
+    assertEquals(calls.indexOf("setSourceReadOnly(false)") + 1, calls.indexOf("switchEvents([shop.nightly_cleanup], false)"),
+        calls.toString());
+    assertAllShadowDone(result.status);
+  }
+
+  @Test
   void rollbackInTheGracePeriodDrainsReverseReplicationThenSwitchesBack() {
     MigrationRequest r = request();
     r.cutover.autoApprove = true;
