@@ -22,13 +22,13 @@ import io.temporal.failure.ApplicationFailure;
 import dev.migrator.copy.ChunkPlanner;
 import dev.migrator.copy.ChunkWriter;
 import dev.migrator.copy.CommittedChunks;
+import dev.migrator.copy.TableMetas;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkPlan;
 import dev.migrator.model.ChunkResult;
 import dev.migrator.model.Endpoint;
 import java.sql.Connection;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -205,19 +205,11 @@ public class CopyActivitiesImpl implements CopyActivities {
     int committed = (int) before[0];
     List<ChunkResult> results = new ArrayList<>();
     ChunkWriter writer = new ChunkWriter(r.copy.writeMethod);
-    Map<TableRef, TableMeta> metas = new HashMap<>();
     long t0 = System.currentTimeMillis();
     try (Connection src = connector.open("frozen copy", frozen); Connection dst = connector.open("target", r.target)) {
       ChunkCopier.prepareTargetSession(dst);
       long t1 = System.currentTimeMillis();
-      CommittedChunks.Metas meta = t -> {
-        TableMeta m = metas.get(t);
-        if (m == null) {
-          m = TableMeta.read(src, t);
-          metas.put(t, m);
-        }
-        return m;
-      };
+      TableMetas meta = new TableMetas(src);
       for (int i = 0; i < Math.min(committed, chunks.size()); i++) {
         // The earlier attempt's totals go on the first skipped chunk: the workflow only sums them.
         Chunk c = chunks.get(i);

@@ -8,13 +8,13 @@ import dev.migrator.copy.S3Stage;
 import dev.migrator.copy.Stage;
 import dev.migrator.copy.StageException;
 import dev.migrator.copy.TableMeta;
+import dev.migrator.copy.TableMetas;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkResult;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.StageOptions;
 import dev.migrator.model.StagedChunk;
-import dev.migrator.model.TableRef;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.MySqlErrors;
 import io.temporal.activity.Activity;
@@ -25,9 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,9 +68,9 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
     String id = migrationId(r);
     Stage stage = stage(r);
     List<StagedChunk> out = new ArrayList<>();
-    Map<TableRef, TableMeta> metas = new HashMap<>();
     long t0 = System.currentTimeMillis();
     try (Connection src = connector.open("frozen copy", frozen)) {
+      TableMetas metas = new TableMetas(src);
       for (int i = 0; i < chunks.size(); i++) {
         Chunk c = chunks.get(i);
         if (i < dumped) {
@@ -82,7 +80,7 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
             continue;
           }
         }
-        TableMeta meta = meta(metas, src, c.table);
+        TableMeta meta = metas.of(c.table);
         int done = i;
         long started = System.nanoTime();
         StagedChunk staged = ChunkDumper.dump(src, meta, c, stage, id, (rows, bytes) -> ctx.heartbeat(done));
@@ -106,22 +104,22 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
     int committed = ctx.getHeartbeatDetails(Integer.class).orElse(0);
     Stage stage = stage(r);
     List<ChunkResult> results = new ArrayList<>();
-    Map<TableRef, TableMeta> metas = new HashMap<>();
     long t0 = System.currentTimeMillis();
     try (Connection dst = connector.open("target", r.target)) {
+      TableMetas metas = new TableMetas(dst);
       for (int i = 0; i < Math.min(committed, chunks.size()); i++) {
         StagedChunk s = chunks.get(i);
         results.add(new ChunkResult(s.chunk.table, s.chunk.ordinal, s.rows, s.bytes, null)); // what the dump wrote
       }
       if (ctx.getInfo().getAttempt() > 1 && committed < chunks.size()) {
         // Loads committed after the last heartbeat that reached the service: found, not redone.
-        int more = CommittedChunks.alreadyLoaded(dst, chunks, committed, t -> meta(metas, dst, t), results);
+        int more = CommittedChunks.alreadyLoaded(dst, chunks, committed, metas, results);
         if (more > 0) log.info("{} chunk(s) loaded by the lost attempt after its last heartbeat: not loaded again", more);
         if (more > 0) ctx.heartbeat(results.size());
       }
       for (int i = results.size(); i < chunks.size(); i++) {
         StagedChunk s = chunks.get(i);
-        TableMeta meta = meta(metas, dst, s.chunk.table);
+        TableMeta meta = metas.of(s.chunk.table);
         int done = i;
         ChunkResult res;
         try {
@@ -190,14 +188,6 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
     return r.migrationId;
   }
 
-  private static TableMeta meta(Map<TableRef, TableMeta> metas, Connection c, TableRef t) throws SQLException {
-    TableMeta m = metas.get(t);
-    if (m == null) {
-      m = TableMeta.read(c, t);
-      metas.put(t, m);
-    }
-    return m;
-  }
 
   /** A stage problem as the activity's failure: advice for an unusable location, retryable otherwise. */
   static ApplicationFailure stageFailure(IOException e) {

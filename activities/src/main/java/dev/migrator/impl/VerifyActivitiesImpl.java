@@ -29,6 +29,12 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     VerifyResult res = new VerifyResult();
     res.ok = true;
     Connection frozenConn = null;
+    // Its own thread for the frozen copy's side (not the shared common pool, which other work may fill).
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor(job -> {
+      Thread th = new Thread(job, "verify-frozen-copy");
+      th.setDaemon(true);
+      return th;
+    });
     try (Connection dst = connector.open("target", r.target)) {
       if (sourceSums == null) frozenConn = connector.open("frozen copy", frozen.endpoint);
       for (int i = 0; i < tables.size(); i++) {
@@ -51,7 +57,7 @@ public class VerifyActivitiesImpl implements VerifyActivities {
                   } catch (SQLException e) {
                     throw new java.util.concurrent.CompletionException(e);
                   }
-                });
+                }, other);
             v.target = TableChecksummer.checksum(dst, meta, null);
             v.source = joinChecksum(frozenSum);
           }
@@ -65,6 +71,7 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     } catch (SQLException e) {
       throw MySqlErrors.failure("verify", r.target, e);
     } finally {
+      other.shutdownNow();
       if (frozenConn != null) {
         try {
           frozenConn.close();

@@ -195,11 +195,7 @@ public class BenchCopyCommand implements Callable<Integer> {
           String.format(Locale.ROOT, "copy step%s; verify step %.2f s more",
               r.copy.deferSecondaryIndexes ? " incl. building the deferred indexes" : "", verify.durationMillis / 1000.0), ok);
     } finally {
-      if (stageDir != null) {
-        try (var w = Files.walk(stageDir)) {
-          w.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        }
-      }
+      if (stageDir != null) deleteTree(stageDir);
     }
   }
 
@@ -219,9 +215,7 @@ public class BenchCopyCommand implements Callable<Integer> {
       return new Result("mydumper + myloader", (t2 - t0) / 1e9,
           String.format(Locale.ROOT, "dump %.2f s, load %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9), ok);
     } finally {
-      try (var w = Files.walk(dir)) {
-        w.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
+      deleteTree(dir);
     }
   }
 
@@ -288,9 +282,7 @@ public class BenchCopyCommand implements Callable<Integer> {
       return new Result("LOAD DATA INFILE of ready files (floor)", (t1 - t0) / 1e9,
           "load only; the files were written before timing", Contents.of(target, "sbtest").equals(expected));
     } finally {
-      try (var w = Files.walk(dir)) {
-        w.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
+      deleteTree(dir);
     }
   }
 
@@ -303,6 +295,12 @@ public class BenchCopyCommand implements Callable<Integer> {
     if (trials.size() == 1) return m;
     return new Result(m.tool(), m.seconds(), m.detail() + String.format(Locale.ROOT, "; range %.2f-%.2f s",
         sorted.get(0).seconds(), sorted.get(sorted.size() - 1).seconds()), allOk);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var w = Files.walk(dir)) {
+      w.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    }
   }
 
   private static void reset(LocalMariaDb target) {
