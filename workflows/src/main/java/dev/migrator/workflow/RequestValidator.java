@@ -78,6 +78,8 @@ public final class RequestValidator {
       p.add("copy.chunkRows must be a positive number of rows");
     } else if (r.copy.parallelism < 0) {
       p.add("copy.parallelism must be 0 (automatic) or more");
+    } else if (r.copy.chunksPerActivity < 0) {
+      p.add("copy.chunksPerActivity must be 0 (automatic) or more");
     } else if (r.copy.targetChunkSeconds < 0) {
       p.add("copy.targetChunkSeconds must be 0 (fixed chunk size) or more");
     } else if (!"direct".equals(r.copy.transport) && !"staged".equals(r.copy.transport)) {

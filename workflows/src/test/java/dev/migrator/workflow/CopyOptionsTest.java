@@ -40,6 +40,9 @@ class CopyOptionsTest {
   @Test
   void theValidatorRefusesABadTransport() {
     MigrationRequest r = new MigrationRequest();
+    r.copy.chunksPerActivity = -1;
+    assertEquals(1, RequestValidator.problems(r).stream().filter(x -> x.contains("copy.chunksPerActivity")).count());
+    r.copy.chunksPerActivity = 0;
     r.copy.transport = "carrier-pigeon";
     List<String> p = RequestValidator.problems(r);
     assertEquals(1, p.stream().filter(x -> x.contains("copy.transport")).count(), p.toString());
