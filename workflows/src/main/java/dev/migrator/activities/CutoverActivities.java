@@ -40,9 +40,9 @@ public interface CutoverActivities {
 
   /**
    * Decision "kill-and-retry": kills the sessions on the source whose accounts can write through
-   * read_only (never replication threads or migrator's own sessions). Returns what was killed.
+   * read_only (never replication threads, this session or the fence's lock session). Returns what was killed.
    */
-  java.util.List<String> killSourceWriters(MigrationRequest request);
+  java.util.List<String> killSourceWriters(MigrationRequest request, dev.migrator.model.SourceFence fence);
 
   /**
    * Enables or disables the given events ("schema.event") on one side ("source" or "target"),

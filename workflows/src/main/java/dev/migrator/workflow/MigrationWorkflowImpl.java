@@ -521,7 +521,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         c.sourceStoppedBy = fence.how;
         if (killWritersNext) {
           killWritersNext = false;
-          cutover.killSourceWriters(r).forEach(n -> status.warnings.add("cutover: " + n));
+          cutover.killSourceWriters(r, fence).forEach(n -> status.warnings.add("cutover: " + n));
         }
         cutoverStage = CUT_SOURCE_STOPPED;
       }

@@ -633,7 +633,7 @@ final class FakeActivities {
     }
 
     @Override
-    public List<String> killSourceWriters(MigrationRequest request) {
+    public List<String> killSourceWriters(MigrationRequest request, dev.migrator.model.SourceFence fence) {
       call("killSourceWriters");
       return List.of("killed id 7 app@10.0.0.9");
     }
