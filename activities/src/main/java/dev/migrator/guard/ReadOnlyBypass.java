@@ -100,9 +100,12 @@ public final class ReadOnlyBypass {
   /** Sessions waiting for a global read lock or backup lock: writers held up by FLUSH TABLES WITH READ LOCK. */
   public static List<Long> waitingForTheLock(Connection c, long lockHolder) throws SQLException {
     List<Long> out = new ArrayList<>();
-    for (Map<String, String> row : Jdbc.rows(c, "SELECT ID, STATE FROM information_schema.PROCESSLIST")) {
+    for (Map<String, String> row : Jdbc.rows(c, "SELECT ID, USER, COMMAND, STATE FROM information_schema.PROCESSLIST")) {
       String state = row.get("STATE") == null ? "" : row.get("STATE");
+      String command = row.get("COMMAND") == null ? "" : row.get("COMMAND");
       long id = Long.parseLong(row.get("ID"));
+      // A replication thread (reverse replication applying the target's writes) waits too: it goes on once released.
+      if ("system user".equals(row.get("USER")) || command.startsWith("Slave_") || command.startsWith("Binlog Dump")) continue;
       if (id != lockHolder && (state.startsWith("Waiting for global read lock") || state.startsWith("Waiting for backup lock")
           || state.startsWith("Waiting for commit lock"))) {
         out.add(id);
