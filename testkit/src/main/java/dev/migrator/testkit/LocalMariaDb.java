@@ -1,4 +1,4 @@
-package dev.migrator.local;
+package dev.migrator.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.migrator.local;
+package dev.migrator.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.migrator.local;
+package dev.migrator.testkit;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
