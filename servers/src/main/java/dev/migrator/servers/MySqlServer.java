@@ -34,11 +34,14 @@ public final class MySqlServer {
   /** Loads MySQL's clone plugin at startup ({@code CLONE LOCAL DATA DIRECTORY}, {@code CLONE INSTANCE FROM}). */
   public static final String CLONE_PLUGIN = "plugin-load-add=mysql_clone.so";
 
+  /** Initialised templates by root and options (only complete ones). */
   private static final Map<String, Path> TEMPLATES = new ConcurrentHashMap<>();
+  /** Every template dir made, complete or not: deleted at JVM exit. */
+  private static final java.util.Set<Path> TEMPLATE_DIRS = ConcurrentHashMap.newKeySet();
   private static final Map<Path, MySqlServer> BY_ROOT = new ConcurrentHashMap<>();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMPLATES.values().forEach(ServerProcess::deleteTree),
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMPLATE_DIRS.forEach(ServerProcess::deleteTree),
         "mysql-template-cleanup"));
   }
 
@@ -157,9 +160,10 @@ public final class MySqlServer {
     synchronized (TEMPLATES) {
       existing = TEMPLATES.get(key);
       if (existing != null) return existing;
+      Path dir = null;
       try {
-        Path dir = Files.createTempDirectory("migrator-mysql-template-");
-        TEMPLATES.put(key, dir); // deleted at exit even if the initialise fails
+        dir = Files.createTempDirectory("migrator-mysql-template-");
+        TEMPLATE_DIRS.add(dir);
         Path data = dir.resolve("data");
         Files.createDirectories(dir.resolve("tmp"));
         List<String> cnf = new ArrayList<>(baseConfig());
@@ -169,14 +173,13 @@ public final class MySqlServer {
         Files.write(cnfFile, cnf);
         ServerProcess.run(serverCommand(cnfFile, "--initialize-insecure"), dir.resolve("init.stdout"),
             Duration.ofSeconds(180), "mysqld --initialize-insecure (" + root + ")");
+        TEMPLATES.put(key, dir);
         return dir;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (IllegalStateException e) {
-        Path dir = TEMPLATES.get(key);
-        TEMPLATES.remove(key);
         String log = dir == null ? "" : ServerProcess.tail(dir.resolve("init.log"), 15);
-        if (dir != null) ServerProcess.deleteTree(dir);
+        ServerProcess.deleteTree(dir);
         throw new IllegalStateException(e.getMessage() + "\n" + log, e);
       }
     }
