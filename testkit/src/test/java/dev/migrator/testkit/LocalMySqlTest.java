@@ -53,6 +53,11 @@ class LocalMySqlTest {
     assertEquals("ROW", source.query("SELECT @@binlog_format"));
     assertTrue(source.binlogPosition()[0].startsWith("mysql-bin."), source.binlogPosition()[0]);
     assertEquals("ACTIVE", replica.query("SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'clone'"));
+    // The clone plugin works from the root's plugin dir (a later freeze method builds on it).
+    java.nio.file.Path cloned = replica.dir().resolve("clone-test");
+    replica.sql("CLONE LOCAL DATA DIRECTORY = " + AbstractLocalServer.quote(cloned.toString()));
+    assertTrue(java.nio.file.Files.exists(cloned.resolve("mysql.ibd")), "cloned data dir");
+    dev.migrator.servers.ServerProcess.deleteTree(cloned);
     assertEquals("mysql", source.flavor());
     assertEquals(LocalServer.Engine.MYSQL, source.engine());
     assertEquals("root", source.endpoint().user);
