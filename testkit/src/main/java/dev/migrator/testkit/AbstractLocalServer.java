@@ -23,6 +23,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** What {@link LocalMariaDb} and {@link LocalMySql} share: JDBC conveniences and the process lifecycle. */
 abstract class AbstractLocalServer implements LocalServer {
   private static final AtomicInteger NEXT_SERVER_ID = new AtomicInteger(100 + new SecureRandom().nextInt(1000) * 10);
+  /**
+   * Directories of servers not closed yet, deleted at JVM exit: also those of servers the JVM
+   * left while they were still being prepared (before ServerProcess, whose hook kills and deletes
+   * running ones, knew of them).
+   */
+  private static final java.util.Set<Path> OPEN_DIRS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN_DIRS.forEach(ServerProcess::deleteTree),
+        "local-server-dirs-cleanup"));
+  }
 
   protected final String name;
   protected final Path dir;
@@ -61,7 +72,9 @@ abstract class AbstractLocalServer implements LocalServer {
 
   static Path newDir(String name) {
     try {
-      return Files.createTempDirectory("migrator-" + name + "-");
+      Path d = Files.createTempDirectory("migrator-" + name + "-");
+      OPEN_DIRS.add(d);
+      return d;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -256,11 +269,15 @@ abstract class AbstractLocalServer implements LocalServer {
 
   @Override
   public void close() {
-    if (process != null) {
-      process.close();
-    } else {
-      ServerProcess.deleteTree(dir);
-      if (!dataDir.startsWith(dir)) ServerProcess.deleteTree(dataDir);
+    try {
+      if (process != null) {
+        process.close();
+      } else {
+        ServerProcess.deleteTree(dir);
+        if (!dataDir.startsWith(dir)) ServerProcess.deleteTree(dataDir);
+      }
+    } finally {
+      OPEN_DIRS.remove(dir);
     }
   }
 
