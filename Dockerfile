@@ -3,7 +3,9 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 COPY workflows workflows
+COPY servers servers
 COPY activities activities
+COPY testkit testkit
 COPY worker worker
 COPY cli cli
 RUN mvn -q -B -ntp package -DskipTests

@@ -1,9 +1,8 @@
 package dev.migrator.freeze;
 
+import dev.migrator.servers.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,18 +13,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A temporary MySQL/MariaDB server owned by a freeze, living entirely in one directory named from
  * the migration id: {@code data/} (the prepared backup), {@code my.cnf}, {@code server.pid} (written
  * by us right after the launch) and {@code mysqld.pid} (written by the server), {@code port},
- * {@code frozen.password} (mode 600; the endpoint's credential reference), logs.
+ * {@code frozen.password} (mode 600; the endpoint's credential reference), logs. Started and
+ * stopped through {@link ServerProcess}, the launcher the local test servers use too.
  *
  * <p>The server is a child process of the worker JVM but is not tied to it: it keeps running when
  * the activity that started it returns and when the worker exits. {@link #destroy} finds it again
@@ -126,30 +123,16 @@ public final class TempServer {
    * Writes the configuration and starts the server on {@link #dataDir()}: no binary log, no
    * replication threads (the backup may carry the source's replica settings), no event scheduler,
    * read-only for the source's ordinary accounts, root@127.0.0.1 and
-   * root@% reset to a fresh random password kept in {@link #passwordFile()}.
+   * root@% reset to a fresh random password kept in {@link #passwordFile()}. The process is
+   * detached from the worker (see the class comment); a port taken meanwhile is retried.
    */
   public void launch(String serverProgram, String bindAddress, String bufferPool, Duration startTimeout) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        launchOnce(serverProgram, bindAddress, bufferPool, startTimeout);
-        return;
-      } catch (IllegalStateException e) {
-        // The free port probed before the start may be taken meanwhile: try another one.
-        if (attempt >= 3 || !e.getMessage().contains("already in use")) throw e;
-        process().ifPresent(ProcessHandle::destroyForcibly);
-      }
-    }
-  }
-
-  private void launchOnce(String serverProgram, String bindAddress, String bufferPool, Duration startTimeout) {
+    String password;
     try {
       byte[] pw = new byte[18];
       new SecureRandom().nextBytes(pw);
-      String password = "frz-" + HexFormat.of().formatHex(pw);
+      password = "frz-" + HexFormat.of().formatHex(pw);
       writePrivate(passwordFile(), password);
-      Files.createDirectories(dir.resolve("tmp"));
-      int port = freePort(bindAddress);
-      Files.writeString(dir.resolve("port"), String.valueOf(port));
       String quoted = password.replace("'", "''");
       // Not binlogged (the binary log is off anyway); DROP + CREATE works on MySQL and MariaDB.
       writePrivate(dir.resolve("init.sql"), String.join("\n",
@@ -160,55 +143,55 @@ public final class TempServer {
           "DROP USER IF EXISTS 'root'@'%';",
           "CREATE USER 'root'@'%' IDENTIFIED BY '" + quoted + "';",
           "GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;", ""));
-      List<String> cnf = new ArrayList<>(List.of(
-          "[mysqld]",
-          "datadir=" + dataDir(),
-          "tmpdir=" + dir.resolve("tmp"),
-          "socket=" + dir.resolve("mysqld.sock"),
-          "pid-file=" + dir.resolve("mysqld.pid"),
-          "log-error=" + errorLog(),
-          "port=" + port,
-          "bind-address=" + bindAddress,
-          "skip-name-resolve",
-          "skip-log-bin",
-          "skip-slave-start",
-          // The copy carries the source's events and accounts: nothing may change the frozen data.
-          // OFF, not DISABLED: DISABLED also refuses to list events (ERROR 1577), and the schema
-          // step reads them from here.
-          "event-scheduler=OFF",
-          "read_only=ON",
-          "server-id=" + (4000 + Math.floorMod(dir.toString().hashCode(), 100000)),
-          "innodb_buffer_pool_size=" + bufferPool,
-          "max_connections=200",
-          "max_allowed_packet=256M",
-          "init-file=" + dir.resolve("init.sql")));
-      if ("root".equals(System.getProperty("user.name"))) cnf.add("user=root");
-      Files.write(configFile(), cnf, StandardCharsets.UTF_8);
-
-      Process p = new ProcessBuilder(serverProgram, "--defaults-file=" + configFile())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-      Files.writeString(dir.resolve("server.pid"), String.valueOf(p.pid()));
-      long deadline = System.nanoTime() + startTimeout.toNanos();
-      SQLException last = null;
-      while (System.nanoTime() < deadline) {
-        if (!p.isAlive()) {
-          throw new IllegalStateException("the temporary server exited during startup (exit " + p.exitValue()
-              + "): " + tail(errorLog()));
-        }
-        try (Connection c = connect(bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress, port, password)) {
-          return;
-        } catch (SQLException e) {
-          last = e;
-          Heartbeats.beat("starting the temporary server");
-          sleep(200);
-        }
-      }
-      throw new IllegalStateException("the temporary server did not accept connections within " + startTimeout.toSeconds()
-          + " s (" + (last == null ? "" : last.getMessage()) + "): " + tail(errorLog()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    ServerProcess.start(new ServerProcess.Spec()
+        .name("the temporary server")
+        .dir(dir)
+        .bindAddress(bindAddress)
+        .tiedToJvm(false)
+        .pidFile(dir.resolve("server.pid"))
+        .log(errorLog())
+        .startTimeout(startTimeout)
+        .whileWaiting(() -> Heartbeats.beat("starting the temporary server"))
+        .launcher(port -> {
+          Files.writeString(dir.resolve("port"), String.valueOf(port));
+          writeConfig(port, bindAddress, bufferPool);
+          return List.of(serverProgram, "--defaults-file=" + configFile());
+        })
+        .ready((host, port) -> {
+          try (Connection c = connect(host, port, password)) {
+            // accepted
+          }
+        }));
+  }
+
+  private void writeConfig(int port, String bindAddress, String bufferPool) throws IOException {
+    List<String> cnf = new ArrayList<>(List.of(
+        "[mysqld]",
+        "datadir=" + dataDir(),
+        "tmpdir=" + dir.resolve("tmp"),
+        "socket=" + dir.resolve("mysqld.sock"),
+        "pid-file=" + dir.resolve("mysqld.pid"),
+        "log-error=" + errorLog(),
+        "port=" + port,
+        "bind-address=" + bindAddress,
+        "skip-name-resolve",
+        "skip-log-bin",
+        "skip-slave-start",
+        // The copy carries the source's events and accounts: nothing may change the frozen data.
+        // OFF, not DISABLED: DISABLED also refuses to list events (ERROR 1577), and the schema
+        // step reads them from here.
+        "event-scheduler=OFF",
+        "read_only=ON",
+        "server-id=" + (4000 + Math.floorMod(dir.toString().hashCode(), 100000)),
+        "innodb_buffer_pool_size=" + bufferPool,
+        "max_connections=200",
+        "max_allowed_packet=256M",
+        "init-file=" + dir.resolve("init.sql")));
+    if ("root".equals(System.getProperty("user.name"))) cnf.add("user=root");
+    Files.write(configFile(), cnf, StandardCharsets.UTF_8);
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 60 s) and deletes the directory. Idempotent. */
@@ -216,18 +199,7 @@ public final class TempServer {
     Optional<ProcessHandle> h = process();
     if (h.isPresent()) {
       ProcessHandle p = h.get();
-      p.destroy();
-      try {
-        p.onExit().get(60, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        p.destroyForcibly();
-        try {
-          p.onExit().get(30, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-          // reported below if it survived
-        }
-      }
-      if (p.isAlive()) {
+      if (!ServerProcess.terminate(p, Duration.ofSeconds(60), Duration.ofSeconds(30))) {
         throw new IllegalStateException("the temporary server (pid " + p.pid() + ") in " + dir + " did not stop");
       }
     }
@@ -241,36 +213,20 @@ public final class TempServer {
     Files.writeString(p, content, StandardCharsets.UTF_8);
   }
 
-  static int freePort(String bind) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(bind))) {
-      return s.getLocalPort();
-    }
+  static int freePort(String bind) {
+    return ServerProcess.freePort(bind);
   }
 
   static String tail(Path p) {
-    try {
-      List<String> l = Files.readAllLines(p);
-      return String.join("\n", l.subList(Math.max(0, l.size() - 12), l.size()));
-    } catch (IOException e) {
-      return "(no log at " + p + ")";
-    }
+    return ServerProcess.tail(p, 12);
   }
 
   static void deleteTree(Path p) {
-    if (p == null || !Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-    } catch (IOException ignored) {
-      // checked by the caller
-    }
+    ServerProcess.deleteTree(p);
   }
 
+  /** Sleeps; an interrupt sets the flag again and throws IllegalStateException("interrupted"). */
   static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted");
-    }
+    ServerProcess.sleep(ms);
   }
 }

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkPlan;
 import dev.migrator.model.ChunkResult;

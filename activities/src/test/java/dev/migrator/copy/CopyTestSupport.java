@@ -2,8 +2,8 @@ package dev.migrator.copy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.migrator.local.Contents;
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.Contents;
+import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkPlan;
 import dev.migrator.model.ChunkResult;

@@ -7,7 +7,7 @@ import static dev.migrator.copy.CopyTestSupport.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.model.ChunkPlan;
 import dev.migrator.model.ChunkResult;
 import dev.migrator.model.CopyOptions.WriteMethod;

@@ -1,6 +1,6 @@
 package dev.migrator.freeze;
 
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.LocalMariaDb;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.migrator.activities.FreezeActivities;
 import dev.migrator.impl.FreezeActivitiesImpl;
-import dev.migrator.local.LocalMariaDb;
-import dev.migrator.local.WriteLoad;
+import dev.migrator.testkit.LocalMariaDb;
+import dev.migrator.testkit.WriteLoad;
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.FrozenCopy;
 import dev.migrator.model.MigrationRequest;

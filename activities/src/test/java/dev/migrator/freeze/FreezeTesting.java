@@ -2,8 +2,8 @@ package dev.migrator.freeze;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.migrator.local.Contents;
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.Contents;
+import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
@@ -91,7 +91,7 @@ final class FreezeTesting {
     if (want.isBlank()) throw new AssertionError("nothing compared");
   }
 
-  static void awaitWrites(dev.migrator.local.WriteLoad load, long atLeast) throws InterruptedException {
+  static void awaitWrites(dev.migrator.testkit.WriteLoad load, long atLeast) throws InterruptedException {
     long start = load.writes();
     for (int i = 0; i < 6000 && load.writes() < start + atLeast; i++) Thread.sleep(10);
   }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.migrator.activities.ReplicationActivities;
-import dev.migrator.local.LocalMariaDb;
-import dev.migrator.local.WriteLoad;
+import dev.migrator.testkit.LocalMariaDb;
+import dev.migrator.testkit.WriteLoad;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.LagReading;

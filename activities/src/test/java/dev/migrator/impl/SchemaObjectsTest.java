@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.migrator.activities.SchemaActivities;
-import dev.migrator.local.LocalMariaDb;
-import dev.migrator.local.Sakila;
+import dev.migrator.testkit.LocalMariaDb;
+import dev.migrator.testkit.Sakila;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.SchemaResult;

@@ -1,11 +1,12 @@
 package dev.migrator.preflight;
 
+import dev.migrator.testkit.TestCertificates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.Finding;
 import dev.migrator.model.MigrationRequest;

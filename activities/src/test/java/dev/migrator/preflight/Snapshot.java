@@ -1,6 +1,6 @@
 package dev.migrator.preflight;
 
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.LocalMariaDb;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

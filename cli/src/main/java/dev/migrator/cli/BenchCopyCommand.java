@@ -1,13 +1,13 @@
 package dev.migrator.cli;
 
-import dev.migrator.local.Contents;
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.Contents;
+import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.StepState;
 import dev.migrator.worker.MigratorWorker;
-import dev.migrator.worker.TemporalTestServerProcess;
+import dev.migrator.testkit.temporal.TemporalTestServerProcess;
 import dev.migrator.worker.WorkerConfig;
 import dev.migrator.workflow.MigrationWorkflow;
 import io.temporal.client.WorkflowClient;

@@ -1,16 +1,16 @@
 package dev.migrator.cli;
 
-import dev.migrator.local.Contents;
-import dev.migrator.local.LocalMariaDb;
-import dev.migrator.local.Sakila;
-import dev.migrator.local.WriteLoad;
+import dev.migrator.testkit.Contents;
+import dev.migrator.testkit.LocalMariaDb;
+import dev.migrator.testkit.Sakila;
+import dev.migrator.testkit.WriteLoad;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;
 import dev.migrator.worker.MigratorWorker;
-import dev.migrator.worker.TemporalDevServer;
-import dev.migrator.worker.TemporalTestServerProcess;
+import dev.migrator.testkit.temporal.TemporalDevServer;
+import dev.migrator.testkit.temporal.TemporalTestServerProcess;
 import dev.migrator.worker.WorkerConfig;
 import dev.migrator.workflow.MigrationWorkflow;
 import io.temporal.client.WorkflowClient;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.worker.MigratorWorker;
-import dev.migrator.worker.TemporalDevServer;
+import dev.migrator.testkit.temporal.TemporalDevServer;
 import dev.migrator.worker.WorkerConfig;
 import dev.migrator.workflow.MigrationWorkflow;
 import io.temporal.client.WorkflowClient;

@@ -2,7 +2,7 @@ package dev.migrator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.LocalMariaDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;

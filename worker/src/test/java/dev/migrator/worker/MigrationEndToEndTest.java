@@ -1,14 +1,15 @@
 package dev.migrator.worker;
 
+import dev.migrator.testkit.temporal.TemporalTestServerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.migrator.local.Contents;
-import dev.migrator.local.LocalMariaDb;
-import dev.migrator.local.Sakila;
-import dev.migrator.local.WriteLoad;
+import dev.migrator.testkit.Contents;
+import dev.migrator.testkit.LocalMariaDb;
+import dev.migrator.testkit.Sakila;
+import dev.migrator.testkit.WriteLoad;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;

@@ -1,5 +1,6 @@
 package dev.migrator.worker;
 
+import dev.migrator.testkit.temporal.TemporalDevServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

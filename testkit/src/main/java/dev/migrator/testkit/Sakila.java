@@ -1,4 +1,4 @@
-package dev.migrator.local;
+package dev.migrator.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ public final class Sakila {
   }
 
   /** Creates the sakila schema with its data in {@code db}. */
-  public static void load(LocalMariaDb db) {
+  public static void load(LocalServer db) {
     Path d = dir();
     db.loadSqlFile(d.resolve("sakila-mv-schema.sql"));
     db.loadSqlFile(d.resolve("sakila-mv-data.sql"));

@@ -1,4 +1,4 @@
-package dev.migrator.worker;
+package dev.migrator.testkit.temporal;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.migrator.local;
+package dev.migrator.testkit;
 
 import java.util.List;
 
@@ -10,7 +10,7 @@ import java.util.List;
 public final class Contents {
   private Contents() {}
 
-  public static String of(LocalMariaDb db, String schema) {
+  public static String of(LocalServer db, String schema) {
     StringBuilder b = new StringBuilder();
     List<String> tables = db.queryRows("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
         + schema.replace("'", "''") + "' AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME");

@@ -1,4 +1,4 @@
-package dev.migrator.worker;
+package dev.migrator.testkit.temporal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +12,12 @@ import java.util.concurrent.TimeUnit;
  * and start another one. Its output goes to a log file for post-mortems.
  */
 public final class WorkerProcess implements AutoCloseable {
+  /**
+   * The worker's main class, launched by name with the current classpath: testkit has no compile
+   * dependency on the worker module (the worker's tests depend on testkit).
+   */
+  public static final String MAIN_CLASS = "dev.migrator.worker.MigratorWorker";
+
   private final Process process;
   private final Path log;
 
@@ -31,7 +37,7 @@ public final class WorkerProcess implements AutoCloseable {
     try {
       Path log = Files.createTempFile("migrator-worker-", ".log");
       ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-          MigratorWorker.class.getName()))
+          MAIN_CLASS))
           .redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().put("TEMPORAL_ADDRESS", temporalTarget);
       pb.environment().put("MIGRATOR_DISABLE_STICKY", "true");

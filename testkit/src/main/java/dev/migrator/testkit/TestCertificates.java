@@ -1,4 +1,4 @@
-package dev.migrator.preflight;
+package dev.migrator.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A CA, a server certificate for 127.0.0.1 signed by it, and an unrelated CA, made with openssl. */
-final class TestCertificates {
-  final Path ca;
-  final Path otherCa;
-  final Path serverCert;
-  final Path serverKey;
+/**
+ * A CA, a server certificate for 127.0.0.1 signed by it, and an unrelated CA, made with openssl, for
+ * tests that need a server with certificates of their own (TLS verification, require_secure_transport).
+ */
+public final class TestCertificates {
+  public final Path ca;
+  public final Path otherCa;
+  public final Path serverCert;
+  public final Path serverKey;
 
   private TestCertificates(Path dir) {
     ca = dir.resolve("ca.pem");
@@ -21,7 +24,7 @@ final class TestCertificates {
   }
 
   /** Null when openssl is not installed. */
-  static TestCertificates make(Path dir) throws IOException, InterruptedException {
+  public static TestCertificates make(Path dir) throws IOException, InterruptedException {
     if (!Files.isExecutable(Path.of("/usr/bin/openssl"))) return null;
     TestCertificates c = new TestCertificates(dir);
     Files.writeString(dir.resolve("ext"), "subjectAltName=IP:127.0.0.1\n");

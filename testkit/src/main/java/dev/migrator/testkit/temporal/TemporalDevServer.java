@@ -1,4 +1,4 @@
-package dev.migrator.worker;
+package dev.migrator.testkit.temporal;
 
 import dev.migrator.workflow.MigrationSearchAttributes;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
@@ -180,7 +180,7 @@ public final class TemporalDevServer implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {

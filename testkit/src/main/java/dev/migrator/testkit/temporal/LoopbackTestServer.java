@@ -1,4 +1,4 @@
-package dev.migrator.worker;
+package dev.migrator.testkit.temporal;
 
 import dev.migrator.workflow.MigrationSearchAttributes;
 import io.grpc.Server;

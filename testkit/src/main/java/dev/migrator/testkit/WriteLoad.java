@@ -1,4 +1,4 @@
-package dev.migrator.local;
+package dev.migrator.testkit;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,7 +31,7 @@ public final class WriteLoad implements AutoCloseable {
    * Creates {@code schema.table} if needed, an application account {@code user} allowed to write
    * to it, and starts writing every {@code pauseMillis}.
    */
-  public static WriteLoad start(LocalMariaDb db, String schema, String table, String user, long pauseMillis) {
+  public static WriteLoad start(LocalServer db, String schema, String table, String user, long pauseMillis) {
     String pw = "app-" + Long.toHexString(new Random().nextLong());
     db.sql("CREATE DATABASE IF NOT EXISTS `" + schema + "`",
         "CREATE TABLE IF NOT EXISTS `" + schema + "`.`" + table + "` (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
