@@ -13,6 +13,7 @@ import dev.migrator.impl.TrafficActivitiesImpl;
 import dev.migrator.impl.VerifyActivitiesImpl;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.CredentialResolver;
+import dev.migrator.secrets.AwsSecretsManagerSource;
 import dev.migrator.workflow.MigrationWorkflow;
 import dev.migrator.workflow.CatchUpWorkflowImpl;
 import dev.migrator.workflow.TableCopyWorkflowImpl;
@@ -77,10 +78,20 @@ public final class MigratorWorker implements AutoCloseable {
     }
     Worker worker = factory.newWorker(config.taskQueue, options.build());
     worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class, TableCopyWorkflowImpl.class);
-    registerActivities(worker, client, new CredentialResolver());
+    registerActivities(worker, client, credentials());
     factory.start();
     if (metrics != null) metrics.countMigrations(client);
     return new MigratorWorker(client.getWorkflowServiceStubs(), client, factory, metrics);
+  }
+
+  /**
+   * Credential references of the activities: env:, file: and secret: (AWS Secrets Manager with the
+   * SDK's default region and credential chain, cached for MIGRATOR_SECRET_CACHE_SECONDS). Lazy:
+   * the Secrets Manager client is created at the first secret: reference, so a worker without AWS
+   * settings runs fine until a request names one.
+   */
+  static CredentialResolver credentials() {
+    return new CredentialResolver(System.getenv(), AwsSecretsManagerSource.fromEnvironment(System.getenv()));
   }
 
   /**
