@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
     description = "Durable, resumable MySQL -> Aurora migrations as Temporal workflows.",
     subcommands = {Main.Start.class, Main.Status.class, Main.Approve.class, Main.Rollback.class, Main.Pause.class,
         Main.Resume.class, Main.Decide.class, OnCallCommands.ListCommand.class, OnCallCommands.Describe.class,
-        RehearsalCommands.class, Main.Worker.class, PreflightCommand.class, DemoCommand.class, BenchCopyCommand.class})
+        RehearsalCommands.class, Main.Worker.class, CodecServerCommand.class, PreflightCommand.class, DemoCommand.class, BenchCopyCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
