@@ -100,67 +100,8 @@ public final class CodecServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange x) throws IOException {
-    try (x) {
-      String origin = x.getRequestHeaders().getFirst("Origin");
-      boolean corsOk = origin != null && origins.contains(origin);
-      if (corsOk) {
-        x.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
-        x.getResponseHeaders().set("Access-Control-Allow-Credentials", "true");
-        x.getResponseHeaders().add("Vary", "Origin");
-      }
-      String method = x.getRequestMethod().toUpperCase(Locale.ROOT);
-      String path = x.getRequestURI().getPath();
-      String op = path.endsWith("/encode") ? "encode" : path.endsWith("/decode") ? "decode" : null;
-      if (method.equals("OPTIONS")) {
-        if (origin != null && !corsOk) {
-          log.info("codec server: refused a browser preflight from origin {} (allowed: {})", origin, origins);
-          send(x, 403, "origin not allowed");
-          return;
-        }
-        x.getResponseHeaders().set("Access-Control-Allow-Methods", "POST, OPTIONS");
-        x.getResponseHeaders().set("Access-Control-Allow-Headers", "Content-Type, X-Namespace, Authorization");
-        x.getResponseHeaders().set("Access-Control-Max-Age", "600");
-        x.sendResponseHeaders(204, -1);
-        return;
-      }
-      if (op == null) {
-        send(x, 404, "not found: POST .../encode or .../decode");
-        return;
-      }
-      if (!method.equals("POST")) {
-        x.getResponseHeaders().set("Allow", "POST, OPTIONS");
-        send(x, 405, "method not allowed");
-        return;
-      }
-      if (!authorized(x.getRequestHeaders().getFirst("Authorization"))) {
-        log.info("codec server: refused /{} without a valid bearer token (from {}, namespace {})", op,
-            x.getRemoteAddress().getAddress().getHostAddress(), x.getRequestHeaders().getFirst("X-Namespace"));
-        x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"migrator-codec\"");
-        send(x, 401, "unauthorized: send Authorization: Bearer <token>");
-        return;
-      }
-      byte[] body = readBody(x.getRequestBody());
-      if (body == null) {
-        send(x, 413, "request too large");
-        return;
-      }
-      Payloads.Builder in = Payloads.newBuilder();
-      try {
-        JsonFormat.parser().ignoringUnknownFields().merge(new String(body, StandardCharsets.UTF_8), in);
-      } catch (InvalidProtocolBufferException | RuntimeException e) {
-        send(x, 400, "not a Payloads JSON object: " + e.getClass().getSimpleName());
-        return;
-      }
-      List<Payload> out = op.equals("encode") ? codec.encode(in.getPayloadsList()) : decodeEach(in.getPayloadsList());
-      String json = out.isEmpty() ? "{\"payloads\":[]}"
-          : JsonFormat.printer().omittingInsignificantWhitespace().print(Payloads.newBuilder().addAllPayloads(out));
-      x.getResponseHeaders().set("Content-Type", "application/json");
-      x.getResponseHeaders().set("Cache-Control", "no-store");
-      byte[] b = json.getBytes(StandardCharsets.UTF_8);
-      x.sendResponseHeaders(200, b.length);
-      try (OutputStream os = x.getResponseBody()) {
-        os.write(b);
-      }
+    try {
+      respond(x);
     } catch (RuntimeException e) {
       log.warn("codec server: request failed: {}", e.toString());
       try {
@@ -168,6 +109,71 @@ public final class CodecServer implements AutoCloseable {
       } catch (IOException | RuntimeException ignored) {
         // the response was already started
       }
+    } finally {
+      x.close();
+    }
+  }
+
+  private void respond(HttpExchange x) throws IOException {
+    String origin = x.getRequestHeaders().getFirst("Origin");
+    boolean corsOk = origin != null && origins.contains(origin);
+    if (corsOk) {
+      x.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
+      x.getResponseHeaders().set("Access-Control-Allow-Credentials", "true");
+      x.getResponseHeaders().add("Vary", "Origin");
+    }
+    String method = x.getRequestMethod().toUpperCase(Locale.ROOT);
+    String path = x.getRequestURI().getPath();
+    String op = path.endsWith("/encode") ? "encode" : path.endsWith("/decode") ? "decode" : null;
+    if (method.equals("OPTIONS")) {
+      if (origin != null && !corsOk) {
+        log.info("codec server: refused a browser preflight from origin {} (allowed: {})", origin, origins);
+        send(x, 403, "origin not allowed");
+        return;
+      }
+      x.getResponseHeaders().set("Access-Control-Allow-Methods", "POST, OPTIONS");
+      x.getResponseHeaders().set("Access-Control-Allow-Headers", "Content-Type, X-Namespace, Authorization");
+      x.getResponseHeaders().set("Access-Control-Max-Age", "600");
+      x.sendResponseHeaders(204, -1);
+      return;
+    }
+    if (op == null) {
+      send(x, 404, "not found: POST .../encode or .../decode");
+      return;
+    }
+    if (!method.equals("POST")) {
+      x.getResponseHeaders().set("Allow", "POST, OPTIONS");
+      send(x, 405, "method not allowed");
+      return;
+    }
+    if (!authorized(x.getRequestHeaders().getFirst("Authorization"))) {
+      log.info("codec server: refused /{} without a valid bearer token (from {}, namespace {})", op,
+          x.getRemoteAddress().getAddress().getHostAddress(), x.getRequestHeaders().getFirst("X-Namespace"));
+      x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"migrator-codec\"");
+      send(x, 401, "unauthorized: send Authorization: Bearer <token>");
+      return;
+    }
+    byte[] body = readBody(x.getRequestBody());
+    if (body == null) {
+      send(x, 413, "request too large");
+      return;
+    }
+    Payloads.Builder in = Payloads.newBuilder();
+    try {
+      JsonFormat.parser().ignoringUnknownFields().merge(new String(body, StandardCharsets.UTF_8), in);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      send(x, 400, "not a Payloads JSON object: " + e.getClass().getSimpleName());
+      return;
+    }
+    List<Payload> out = op.equals("encode") ? codec.encode(in.getPayloadsList()) : decodeEach(in.getPayloadsList());
+    String json = out.isEmpty() ? "{\"payloads\":[]}"
+        : JsonFormat.printer().omittingInsignificantWhitespace().print(Payloads.newBuilder().addAllPayloads(out));
+    x.getResponseHeaders().set("Content-Type", "application/json");
+    x.getResponseHeaders().set("Cache-Control", "no-store");
+    byte[] b = json.getBytes(StandardCharsets.UTF_8);
+    x.sendResponseHeaders(200, b.length);
+    try (OutputStream os = x.getResponseBody()) {
+      os.write(b);
     }
   }
 
