@@ -1,30 +1,42 @@
 package dev.migrator.mysql;
 
+import dev.migrator.secrets.AwsSecretsManagerSource;
+import dev.migrator.secrets.SecretRef;
+import dev.migrator.secrets.SecretSource;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Resolves credential references inside activities, so that passwords never travel through
  * workflow inputs or history: "env:NAME" (environment variable of the worker), "file:/path" (first
- * line of a file, e.g. a mounted Kubernetes secret), "secret:NAME" (AWS Secrets Manager, when a
- * lookup is configured). Error messages name the reference, never the value.
+ * line of a file, e.g. a mounted Kubernetes secret), "secret:NAME", "secret:ARN" and
+ * "secret:NAME#jsonKey" (AWS Secrets Manager, see {@link AwsSecretsManagerSource}). Error messages
+ * name the reference, never the value.
  */
 public class CredentialResolver {
   private final Map<String, String> env;
-  private final Function<String, String> secretLookup;
+  private final SecretSource secrets;
 
+  /**
+   * The worker's environment, and AWS Secrets Manager with the SDK's default region and credentials
+   * (nothing touches AWS until a {@code secret:} reference is resolved).
+   */
   public CredentialResolver() {
-    this(System.getenv(), null);
+    this(System.getenv(), AwsSecretsManagerSource.fromEnvironment(System.getenv()));
   }
 
-  public CredentialResolver(Map<String, String> env, Function<String, String> secretLookup) {
+  /** {@code secrets} null: {@code secret:} references are refused (no Secrets Manager in this process). */
+  public CredentialResolver(Map<String, String> env, SecretSource secrets) {
     this.env = env;
-    this.secretLookup = secretLookup;
+    this.secrets = secrets;
+  }
+
+  public static boolean isSecretReference(String ref) {
+    return ref != null && ref.startsWith(SecretRef.PREFIX);
   }
 
   /** Returns the secret, or null for an empty reference (no password). */
@@ -52,15 +64,40 @@ public class CredentialResolver {
                 + "); check the path and that the worker may read it", "InvalidRequest");
       }
     }
-    if (ref.startsWith("secret:")) {
-      if (secretLookup == null) {
+    if (isSecretReference(ref)) {
+      SecretRef s = secretRef(ref, what);
+      if (secrets == null) {
         throw ApplicationFailure.newNonRetryableFailure(
-            what + ": AWS Secrets Manager is not configured on this worker (set AWS_REGION and credentials)",
-            "InvalidRequest");
+            what + " (" + ref + "): secret: references cannot be resolved here: this process has no AWS Secrets"
+                + " Manager lookup wired", "InvalidRequest");
       }
-      return secretLookup.apply(ref.substring(7));
+      return secrets.get(s, what);
     }
     throw ApplicationFailure.newNonRetryableFailure(
         what + " must be a reference such as env:NAME, file:/path or secret:NAME", "InvalidRequest");
+  }
+
+  /**
+   * Forgets the cached value of a {@code secret:} reference, so the next {@link #resolve} reads it
+   * again. Returns whether the reference is one whose value may have changed since (a secret);
+   * env: and file: are read on every use anyway.
+   */
+  public boolean invalidate(String ref) {
+    if (!isSecretReference(ref) || secrets == null) return false;
+    try {
+      secrets.invalidate(SecretRef.parse(ref.substring(SecretRef.PREFIX.length())));
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static SecretRef secretRef(String ref, String what) {
+    try {
+      return SecretRef.parse(ref.substring(SecretRef.PREFIX.length()));
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(what + " (" + ref + "): " + e.getMessage()
+          + "; write secret:NAME, secret:ARN or secret:NAME#jsonKey", "InvalidRequest");
+    }
   }
 }

@@ -6,6 +6,8 @@ import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;
 import dev.migrator.worker.MigratorWorker;
+import dev.migrator.worker.PayloadKeys;
+import dev.migrator.worker.TemporalConnection;
 import dev.migrator.worker.WorkerConfig;
 import dev.migrator.workflow.MigrationWorkflow;
 import io.temporal.client.WorkflowClient;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Parameters;
     description = "Durable, resumable MySQL -> Aurora migrations as Temporal workflows.",
     subcommands = {Main.Start.class, Main.Status.class, Main.Approve.class, Main.Rollback.class, Main.Pause.class,
         Main.Resume.class, Main.Decide.class, OnCallCommands.ListCommand.class, OnCallCommands.Describe.class,
-        RehearsalCommands.class, Main.Worker.class, PreflightCommand.class, DemoCommand.class, BenchCopyCommand.class})
+        RehearsalCommands.class, Main.Worker.class, CodecServerCommand.class, PreflightCommand.class, DemoCommand.class, BenchCopyCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
@@ -44,31 +46,148 @@ public final class Main {
 
   static CommandLine commandLine() {
     return new CommandLine(new Main()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      cmd.getErr().println("error: " + ex.getMessage());
+      cmd.getErr().println("error: " + describe(ex));
       cmd.getErr().flush();
       return 1;
     });
   }
 
-  /** Where Temporal is. */
+  /**
+   * The message, with the root cause's when it says more (the SDK's "workflowId=..." around a payload
+   * that does not decrypt, gRPC's "UNAVAILABLE: io exception" around a refused TLS handshake).
+   */
+  static String describe(Throwable ex) {
+    Throwable root = ex;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String m = String.valueOf(ex.getMessage());
+    if (root == ex || root.getMessage() == null || m.contains(root.getMessage())) return m;
+    return m + ": " + root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  /**
+   * Where Temporal is and how to reach it: the temporal CLI's flags and environment variables
+   * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS*, TEMPORAL_API_KEY; a flag wins over its
+   * variable), and the payload keys. One client per command.
+   */
   public static class Connection {
-    @Option(names = "--temporal", description = "Temporal frontend host:port (env TEMPORAL_ADDRESS, default ${DEFAULT-VALUE})",
+    @Option(names = {"--temporal", "--address"},
+        description = "Temporal frontend host:port (env TEMPORAL_ADDRESS, default ${DEFAULT-VALUE})",
         defaultValue = "${env:TEMPORAL_ADDRESS:-127.0.0.1:7233}")
     String target;
 
-    @Option(names = "--namespace", defaultValue = "${env:TEMPORAL_NAMESPACE:-default}", description = "Temporal namespace")
+    @Option(names = {"--namespace", "-n"}, defaultValue = "${env:TEMPORAL_NAMESPACE:-default}",
+        description = "Temporal namespace (env TEMPORAL_NAMESPACE, default ${DEFAULT-VALUE})")
     String namespace;
 
     @Option(names = "--task-queue", defaultValue = "${env:MIGRATOR_TASK_QUEUE:-" + MigrationWorkflow.TASK_QUEUE + "}",
         description = "task queue of the workers")
     String taskQueue;
 
+    @Option(names = "--tls", arity = "0..1", fallbackValue = "true", description = "TLS (env TEMPORAL_TLS); on by"
+        + " default when any other TLS option or an API key is given, --tls=false turns it off")
+    Boolean tls;
+
+    @Option(names = "--tls-cert-path", description = "client certificate, PEM, for mTLS (env TEMPORAL_TLS_CERT)")
+    String tlsCertPath;
+
+    @Option(names = "--tls-key-path", description = "its private key, PKCS#8 PEM (env TEMPORAL_TLS_KEY)")
+    String tlsKeyPath;
+
+    @Option(names = "--tls-ca-path", description = "CA certificates that sign the server's certificate, PEM"
+        + " (env TEMPORAL_TLS_CA; default the JVM's trust store)")
+    String tlsCaPath;
+
+    @Option(names = "--tls-cert-data", description = "client certificate PEM itself (env TEMPORAL_TLS_CERT_DATA)")
+    String tlsCertData;
+
+    @Option(names = "--tls-key-data", description = "private key PEM itself (env TEMPORAL_TLS_KEY_DATA; prefer the"
+        + " variable or a file: flags show in ps)")
+    String tlsKeyData;
+
+    @Option(names = "--tls-ca-data", description = "CA PEM itself (env TEMPORAL_TLS_CA_DATA)")
+    String tlsCaData;
+
+    @Option(names = "--tls-server-name", description = "name expected in the server's certificate and sent as SNI"
+        + " (env TEMPORAL_TLS_SERVER_NAME)")
+    String tlsServerName;
+
+    @Option(names = "--tls-disable-host-verification", arity = "0..1", fallbackValue = "true",
+        description = "do not check the server's host name (env TEMPORAL_TLS_DISABLE_HOST_VERIFICATION)")
+    Boolean tlsDisableHostVerification;
+
+    @Option(names = "--api-key", description = "API key, sent as a bearer token (env TEMPORAL_API_KEY; prefer the"
+        + " variable: flags show in ps)")
+    String apiKey;
+
+    @Mixin PayloadKeyOptions payloadKeys;
+
+    private WorkflowClient client;
+
+    /** The connection settings: the environment, then the flags given. */
+    TemporalConnection settings() {
+      TemporalConnection c = TemporalConnection.fromEnvironment(System.getenv());
+      c.address = target;
+      c.namespace = namespace;
+      if (tls != null) c.tls = tls;
+      if (tlsCertPath != null) {
+        c.tlsCertPath = tlsCertPath;
+        c.tlsCertData = null;
+      }
+      if (tlsCertData != null) {
+        c.tlsCertData = tlsCertData;
+        c.tlsCertPath = null;
+      }
+      if (tlsKeyPath != null) {
+        c.tlsKeyPath = tlsKeyPath;
+        c.tlsKeyData = null;
+      }
+      if (tlsKeyData != null) {
+        c.tlsKeyData = tlsKeyData;
+        c.tlsKeyPath = null;
+      }
+      if (tlsCaPath != null) {
+        c.tlsCaPath = tlsCaPath;
+        c.tlsCaData = null;
+      }
+      if (tlsCaData != null) {
+        c.tlsCaData = tlsCaData;
+        c.tlsCaPath = null;
+      }
+      if (tlsServerName != null) c.tlsServerName = tlsServerName;
+      if (tlsDisableHostVerification != null) c.tlsDisableHostVerification = tlsDisableHostVerification;
+      if (apiKey != null) c.apiKey = apiKey;
+      return c;
+    }
+
     WorkflowClient client() {
-      return MigratorWorker.client(target, namespace);
+      if (client == null) {
+        client = MigratorWorker.client(settings(), payloadKeys.keys().codec(MigratorWorker.credentials()));
+      }
+      return client;
     }
 
     MigrationWorkflow workflow(String id) {
       return client().newWorkflowStub(MigrationWorkflow.class, id);
+    }
+  }
+
+  /** The payload encryption keys (references), as MIGRATOR_PAYLOAD_KEY* or these flags. */
+  public static class PayloadKeyOptions {
+    @Option(names = "--payload-key", description = "reference (env:NAME, file:/path, secret:NAME) to the key that"
+        + " encrypts payloads (env MIGRATOR_PAYLOAD_KEY)")
+    String key;
+
+    @Option(names = "--payload-key-id", description = "its id, recorded in each payload (env MIGRATOR_PAYLOAD_KEY_ID)")
+    String keyId;
+
+    @Option(names = "--payload-decrypt-keys", description = "older keys that still decrypt: id=reference,..."
+        + " (env MIGRATOR_PAYLOAD_DECRYPT_KEYS)")
+    String decryptKeys;
+
+    PayloadKeys keys() {
+      PayloadKeys k = PayloadKeys.fromEnvironment(System.getenv());
+      return PayloadKeys.of(key != null ? key : k.keyRef, keyId != null ? keyId : k.keyId,
+          decryptKeys != null ? decryptKeys : k.decryptKeys);
     }
   }
 
@@ -234,13 +353,15 @@ public final class Main {
     @Override
     public Integer call() throws Exception {
       WorkerConfig c = WorkerConfig.fromEnvironment();
+      c.temporal = conn.settings();
       c.temporalTarget = conn.target;
       c.namespace = conn.namespace;
       c.taskQueue = conn.taskQueue;
+      c.payloadKeys = conn.payloadKeys.keys();
       c.disableSticky |= noSticky;
       MigratorWorker w = MigratorWorker.start(c);
       Runtime.getRuntime().addShutdownHook(new Thread(w::close));
-      System.out.println("worker polling '" + c.taskQueue + "' at " + c.temporalTarget);
+      System.out.println("worker polling '" + c.taskQueue + "' at " + c.connection().describe());
       w.metrics().ifPresent(m -> System.out.println("metrics at " + m.url()));
       Thread.currentThread().join();
       return 0;

@@ -124,10 +124,12 @@ final class OnCallCommands {
       out.println("  source " + orDash(sa.get(MigrationSearchAttributes.SOURCE)) + " -> target "
           + orDash(sa.get(MigrationSearchAttributes.TARGET))
           + (Boolean.TRUE.equals(sa.get(MigrationSearchAttributes.REHEARSAL)) ? " (rehearsal)" : ""));
-      MigrationStatus s = migrationStatus(client, stub, d);
+      String[] why = {null};
+      MigrationStatus s = migrationStatus(client, stub, d, why);
       out.println();
       if (s == null) {
-        out.println("  (no status: the workflow is closed and no worker answered the status query)");
+        out.println("  (no status: " + (why[0] != null ? why[0]
+            : "the workflow is closed and no worker answered the status query") + ")");
         out.println("  phase " + orDash(sa.get(MigrationSearchAttributes.PHASE)) + ", step "
             + orDash(sa.get(MigrationSearchAttributes.STEP)));
       } else {
@@ -140,20 +142,32 @@ final class OnCallCommands {
       return 0;
     }
 
-    private static MigrationStatus migrationStatus(WorkflowClient client, WorkflowStub stub, WorkflowExecutionDescription d) {
+    private static MigrationStatus migrationStatus(WorkflowClient client, WorkflowStub stub, WorkflowExecutionDescription d,
+        String[] why) {
       try {
         // Answered by a worker, also for closed runs (it replays the history).
         return client.newWorkflowStub(MigrationWorkflow.class, d.getExecution().getWorkflowId()).status();
       } catch (RuntimeException e) {
+        why[0] = undecryptable(e);
         if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
           try {
             return stub.getResult(MigrationResult.class).status;
           } catch (RuntimeException ignored) {
+            if (why[0] == null) why[0] = undecryptable(ignored);
             return null;
           }
         }
         return null;
       }
+    }
+
+    /** Why a payload could not be read here (a key this CLI lacks), or null for other errors. */
+    private static String undecryptable(Throwable e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof io.temporal.payload.codec.PayloadCodecException) return "its payloads do not decrypt here: " + c.getMessage();
+        if (c.getCause() == c) break;
+      }
+      return null;
     }
 
     private static String failure(WorkflowStub stub) {

@@ -16,6 +16,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleIntervalSpec;
 import io.temporal.client.schedules.ScheduleListActionStartWorkflow;
@@ -57,8 +58,13 @@ final class RehearsalCommands {
       subcommands = {Create.class, ListSchedules.class, Delete.class, Trigger.class})
   static class ScheduleCmd {}
 
+  /** Schedules on the connection's namespace, with its data converter (a schedule's request is encrypted too). */
   static ScheduleClient schedules(Main.Connection conn) {
-    return ScheduleClient.newInstance(conn.client().getWorkflowServiceStubs());
+    WorkflowClient client = conn.client();
+    return ScheduleClient.newInstance(client.getWorkflowServiceStubs(), ScheduleClientOptions.newBuilder()
+        .setNamespace(client.getOptions().getNamespace())
+        .setDataConverter(client.getOptions().getDataConverter())
+        .build());
   }
 
   /** When the schedule fires. */

@@ -13,6 +13,7 @@ import dev.migrator.impl.TrafficActivitiesImpl;
 import dev.migrator.impl.VerifyActivitiesImpl;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.CredentialResolver;
+import dev.migrator.secrets.AwsSecretsManagerSource;
 import dev.migrator.workflow.MigrationWorkflow;
 import dev.migrator.workflow.CatchUpWorkflowImpl;
 import dev.migrator.workflow.TableCopyWorkflowImpl;
@@ -50,22 +51,42 @@ public final class MigratorWorker implements AutoCloseable {
     this.metrics = metrics;
   }
 
-  /** Connects to Temporal at {@code target} (host:port). */
+  /** Connects to Temporal at {@code target} (host:port), plaintext, payloads not encrypted. */
   public static WorkflowClient client(String target, String namespace) {
-    return client(target, namespace, null);
+    return client(new TemporalConnection(target, namespace), PayloadEncryptionCodec.none(), null);
   }
 
-  static WorkflowClient client(String target, String namespace, WorkerMetrics metrics) {
-    WorkflowServiceStubsOptions.Builder o = WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+  /**
+   * Connects with these settings (TLS, mTLS, API key: {@link TemporalConnection}); payloads go
+   * through {@code codec} (encrypted when it has a current key, decrypted when it has the key).
+   */
+  public static WorkflowClient client(TemporalConnection connection, PayloadEncryptionCodec codec) {
+    return client(connection, codec, null);
+  }
+
+  static WorkflowClient client(TemporalConnection connection, PayloadEncryptionCodec codec, WorkerMetrics metrics) {
+    WorkflowServiceStubsOptions.Builder o = connection.serviceStubsOptions();
     if (metrics != null) o.setMetricsScope(metrics.scope());
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(o.build());
-    return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+    return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace(connection.namespace)
+        .setDataConverter(PayloadKeys.dataConverter(codec)).build());
   }
 
   public static MigratorWorker start(WorkerConfig config) {
+    CredentialResolver credentials = credentials();
+    TemporalConnection connection = config.connection();
+    connection.validate();
+    PayloadEncryptionCodec codec = config.payloadKeys.codec(credentials);
+    log.info("Temporal at {}; {}", connection.describe(), PayloadKeys.describe(codec));
     WorkerMetrics metrics = config.metricsPort == null ? null
         : WorkerMetrics.start(config.metricsHost, config.metricsPort);
-    WorkflowClient client = client(config.temporalTarget, config.namespace, metrics);
+    WorkflowClient client;
+    try {
+      client = client(connection, codec, metrics);
+    } catch (RuntimeException e) {
+      if (metrics != null) metrics.close();
+      throw e;
+    }
     if (config.registerSearchAttributes) ensureSearchAttributes(client);
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkerInterceptors(new MigrationActivityInterceptor()).build());
@@ -77,10 +98,20 @@ public final class MigratorWorker implements AutoCloseable {
     }
     Worker worker = factory.newWorker(config.taskQueue, options.build());
     worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, CatchUpWorkflowImpl.class, TableCopyWorkflowImpl.class);
-    registerActivities(worker, client, new CredentialResolver());
+    registerActivities(worker, client, credentials);
     factory.start();
     if (metrics != null) metrics.countMigrations(client);
     return new MigratorWorker(client.getWorkflowServiceStubs(), client, factory, metrics);
+  }
+
+  /**
+   * Credential references of the activities: env:, file: and secret: (AWS Secrets Manager with the
+   * SDK's default region and credential chain, cached for MIGRATOR_SECRET_CACHE_SECONDS). Lazy:
+   * the Secrets Manager client is created at the first secret: reference, so a worker without AWS
+   * settings runs fine until a request names one.
+   */
+  public static CredentialResolver credentials() {
+    return new CredentialResolver(System.getenv(), AwsSecretsManagerSource.fromEnvironment(System.getenv()));
   }
 
   /**
@@ -91,8 +122,7 @@ public final class MigratorWorker implements AutoCloseable {
   static void ensureSearchAttributes(WorkflowClient client) {
     String ns = client.getOptions().getNamespace();
     try {
-      var ops = OperatorServiceGrpc.newBlockingStub(client.getWorkflowServiceStubs().getRawChannel())
-          .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS);
+      var ops = operator(client).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS);
       var have = ops.listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(ns).build())
           .getCustomAttributesMap();
       var missing = new java.util.LinkedHashMap<String, io.temporal.api.enums.v1.IndexedValueType>();
@@ -100,8 +130,7 @@ public final class MigratorWorker implements AutoCloseable {
         if (!have.containsKey(k)) missing.put(k, v);
       });
       if (missing.isEmpty()) return;
-      OperatorServiceGrpc.newBlockingStub(client.getWorkflowServiceStubs().getRawChannel())
-          .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+      operator(client).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
           .addSearchAttributes(AddSearchAttributesRequest.newBuilder().setNamespace(ns)
               .putAllSearchAttributes(missing).build());
       log.info("registered search attributes {} on namespace {}", missing.keySet(), ns);
@@ -117,6 +146,18 @@ public final class MigratorWorker implements AutoCloseable {
       log.warn("could not check or register the migration search attributes on namespace {} ({}); "
           + "register them once: {}", ns, e.getMessage(), MigrationSearchAttributes.cliDefinitions());
     }
+  }
+
+  /**
+   * The operator service on the client's channel, with the client's metadata (the API key's
+   * Authorization header): the raw channel alone carries TLS but not the SDK's headers.
+   */
+  static OperatorServiceGrpc.OperatorServiceBlockingStub operator(WorkflowClient client) {
+    WorkflowServiceStubs s = client.getWorkflowServiceStubs();
+    var providers = s.getOptions().getGrpcMetadataProviders();
+    var stub = OperatorServiceGrpc.newBlockingStub(s.getRawChannel());
+    return providers == null || providers.isEmpty() ? stub
+        : stub.withInterceptors(new io.temporal.serviceclient.GrpcMetadataProviderInterceptor(providers));
   }
 
   static void registerActivities(Worker worker, WorkflowClient client, CredentialResolver credentials) {
@@ -159,7 +200,8 @@ public final class MigratorWorker implements AutoCloseable {
     WorkerConfig config = WorkerConfig.fromEnvironment();
     MigratorWorker w = start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(w::close));
-    System.out.println("migrator worker polling task queue '" + config.taskQueue + "' at " + config.temporalTarget);
+    System.out.println("migrator worker polling task queue '" + config.taskQueue + "' at "
+        + config.connection().describe());
     w.metrics().ifPresent(m -> System.out.println("metrics at " + m.url()));
     Thread.currentThread().join();
   }

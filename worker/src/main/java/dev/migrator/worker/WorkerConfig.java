@@ -21,6 +21,13 @@ public final class WorkerConfig {
   public String metricsHost = "127.0.0.1";
   /** MIGRATOR_REGISTER_SEARCH_ATTRIBUTES: add missing migration search attributes at start (needs operator rights). */
   public boolean registerSearchAttributes = true;
+  /**
+   * TLS, mTLS and API key (TEMPORAL_TLS*, TEMPORAL_API_KEY, MIGRATOR_TLS_RELOAD_SECONDS); its address
+   * and namespace are replaced by {@link #temporalTarget} and {@link #namespace} (see {@link #connection()}).
+   */
+  public TemporalConnection temporal = new TemporalConnection();
+  /** MIGRATOR_PAYLOAD_KEY, MIGRATOR_PAYLOAD_KEY_ID, MIGRATOR_PAYLOAD_DECRYPT_KEYS: payload encryption. */
+  public PayloadKeys payloadKeys = PayloadKeys.none();
 
   public static WorkerConfig fromEnvironment() {
     return from(System.getenv());
@@ -28,8 +35,10 @@ public final class WorkerConfig {
 
   public static WorkerConfig from(Map<String, String> env) {
     WorkerConfig c = new WorkerConfig();
-    c.temporalTarget = env.getOrDefault("TEMPORAL_ADDRESS", c.temporalTarget);
-    c.namespace = env.getOrDefault("TEMPORAL_NAMESPACE", c.namespace);
+    c.temporal = TemporalConnection.fromEnvironment(env);
+    c.temporalTarget = c.temporal.address;
+    c.namespace = c.temporal.namespace;
+    c.payloadKeys = PayloadKeys.fromEnvironment(env);
     c.taskQueue = env.getOrDefault("MIGRATOR_TASK_QUEUE", c.taskQueue);
     c.disableSticky = Boolean.parseBoolean(env.getOrDefault("MIGRATOR_DISABLE_STICKY", "false"));
     c.maxConcurrentActivities = Integer.parseInt(env.getOrDefault("MIGRATOR_MAX_ACTIVITIES", "16"));
@@ -38,6 +47,14 @@ public final class WorkerConfig {
     c.metricsHost = env.getOrDefault("MIGRATOR_METRICS_HOST", c.metricsHost);
     c.registerSearchAttributes =
         Boolean.parseBoolean(env.getOrDefault("MIGRATOR_REGISTER_SEARCH_ATTRIBUTES", "true"));
+    return c;
+  }
+
+  /** The Temporal connection: {@link #temporal}'s security with this config's address and namespace. */
+  public TemporalConnection connection() {
+    TemporalConnection c = temporal.copy();
+    c.address = temporalTarget;
+    c.namespace = namespace;
     return c;
   }
 
