@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.migrator.impl.CopyActivitiesImpl;
 import dev.migrator.impl.CutoverActivitiesImpl;
 import dev.migrator.impl.SchemaActivitiesImpl;
-import dev.migrator.local.LocalMariaDb;
+import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.Finding;
