@@ -152,16 +152,27 @@ public class CopyActivitiesImpl implements CopyActivities {
   }
 
   @Override
-  public void truncateTables(MigrationRequest r, List<TableRef> tables) {
+  public List<String> truncateTables(MigrationRequest r, List<TableRef> tables) {
+    List<String> notes = new ArrayList<>();
+    dev.migrator.guard.SchemaOwnership.Owner owner = dev.migrator.guard.SchemaOwnership.Owner.of(r.migrationId);
+    java.util.Map<String, dev.migrator.guard.SchemaOwnership.Claim> claims = new java.util.HashMap<>();
     try (Connection dst = connector.open("target", r.target);
         Keepalive k = Keepalive.during("emptying " + tables.size() + " table(s)")) {
       ChunkCopier.prepareTargetSession(dst);
       for (TableRef t : tables) {
+        // Only tables this migration created, in a schema it owns: never another's rows.
+        if (!claims.containsKey(t.schema)) claims.put(t.schema, dev.migrator.guard.SchemaOwnership.read(dst, t.schema));
+        dev.migrator.guard.SchemaOwnership.Claim claim = claims.get(t.schema);
+        if (claim == null || !claim.ownedBy(owner) || !claim.objects().contains("TABLE " + t.table.toLowerCase(java.util.Locale.ROOT))) {
+          notes.add("left table " + t.qualified() + " on the target alone: this migration did not create it");
+          continue;
+        }
         if (Jdbc.scalar(dst, "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + Sql.literal(t.schema)
             + " AND TABLE_NAME = " + Sql.literal(t.table)) != null) {
           Jdbc.exec(dst, "TRUNCATE TABLE " + Sql.table(t.schema, t.table));
         }
       }
+      return notes;
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }

@@ -11,8 +11,17 @@ import dev.migrator.mysql.MySqlErrors;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import dev.migrator.replication.ReplicationAccount;
+import dev.migrator.guard.ReadOnlyBypass;
+import dev.migrator.guard.SourceFences;
+import dev.migrator.model.ReadOnlyGuard;
+import dev.migrator.model.SourceFence;
+import dev.migrator.mysql.ServerInfo;
+import dev.migrator.replication.ReplicationConfigurator;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /** Step 12 for self-managed endpoints: read_only switches and the exact-position drain. */
 public class CutoverActivitiesImpl implements CutoverActivities {
@@ -66,6 +75,211 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       return System.currentTimeMillis();
     } catch (SQLException ex) {
       throw MySqlErrors.failure(role, e, ex);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Stopping every writer, and proving it.
+
+  /** The source's lock key on this worker: one lock per migration and source. */
+  private static String fenceKey(MigrationRequest r) {
+    return dev.migrator.guard.SchemaOwnership.Owner.of(r.migrationId).workflowId() + "@" + r.source.address();
+  }
+
+  @Override
+  public SourceFence fenceSource(MigrationRequest r) {
+    SourceFence f = new SourceFence();
+    Endpoint e = r.source;
+    if (e.readOnlyHook != null || e.isRdsFamily()) {
+      // RDS/Aurora: no account migrator can use holds SUPER; the parameter group's read_only stops them all.
+      f.how = e.readOnlyHook != null ? "read-only hook (" + e.readOnlyHook.type + ")" : "read_only";
+      f.stopsEveryone = e.isRdsFamily();
+      if (!f.stopsEveryone) f.note = "a hook stops writes: migrator cannot tell who may still write; the proof that"
+          + " the source stood still decides";
+      return f;
+    }
+    try (Connection c = connector.open("source", e)) {
+      ServerInfo info = ServerInfo.of(c);
+      if ("ON".equalsIgnoreCase(Jdbc.variable(c, "super_read_only"))) {
+        f.how = "read_only + super_read_only";
+        f.stopsEveryone = true;
+        return f;
+      }
+      Set<String> accounts = ReadOnlyBypass.accounts(c, info);
+      if (!"none".equals(r.cutover.sourceWriteLock)) {
+        try {
+          int hold = Math.max(60, r.cutover.drainTimeoutSeconds) + 300;
+          f.lockConnectionId = SourceFences.lock(fenceKey(r), () -> connector.openRaw("source", e),
+              r.cutover.lockWaitSeconds, hold);
+          f.how = "read_only + a global read lock (FLUSH TABLES WITH READ LOCK, session " + f.lockConnectionId
+              + ") held until traffic is switched";
+          f.stopsEveryone = true;
+          return f;
+        } catch (SQLException lockFailed) {
+          f.note = "no global read lock (" + MySqlErrors.diagnose("source", e, lockFailed).message() + ")";
+        }
+      } else {
+        f.note = "cutover.sourceWriteLock is none";
+      }
+      f.how = "read_only";
+      for (ReadOnlyBypass.Session s : ReadOnlyBypass.sessions(c, accounts, List.of())) f.bypassSessions.add(s.describe());
+      return f;
+    } catch (SQLException ex) {
+      throw MySqlErrors.failure("source", e, ex);
+    }
+  }
+
+  @Override
+  public List<String> releaseSourceFence(MigrationRequest r, SourceFence fence) {
+    List<String> notes = new ArrayList<>();
+    if (fence == null || fence.lockConnectionId == null) return notes;
+    try (Connection c = connector.open("source", r.source)) {
+      // Writers blocked by the lock: their writes were never acknowledged, and would commit on the old
+      // source the moment it goes. Their sessions end; applications reconnect (to the target).
+      List<Long> waiting = ReadOnlyBypass.waitingForTheLock(c, fence.lockConnectionId);
+      for (long id : waiting) kill(c, id, notes);
+      if (!waiting.isEmpty()) {
+        notes.add(waiting.size() + " session(s) waiting to write on the old source were ended before its lock was"
+            + " released (their writes were never acknowledged): " + waiting);
+      }
+      if (Jdbc.scalar(c, "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = " + fence.lockConnectionId) != null) {
+        kill(c, fence.lockConnectionId, notes);
+      }
+    } catch (SQLException ex) {
+      throw MySqlErrors.failure("source", r.source, ex);
+    } finally {
+      SourceFences.forget(fenceKey(r));
+    }
+    return notes;
+  }
+
+  private static void kill(Connection c, long id, List<String> notes) {
+    try {
+      Jdbc.exec(c, "KILL CONNECTION " + id);
+    } catch (SQLException e) {
+      if (e.getErrorCode() != 1094) { // 1094: no such thread (it ended meanwhile)
+        notes.add("could not end session " + id + " on the source: " + e.getMessage() + " (ERROR " + e.getErrorCode() + ")");
+      }
+    }
+  }
+
+  @Override
+  public BinlogCoordinates confirmSourceStill(MigrationRequest r, BinlogCoordinates position) {
+    ReplicationConfigurator conf = ReplicationConfigurator.forTarget(r.target);
+    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
+      // Stop first, then read: whatever the source writes after this read cannot reach the target.
+      conf.stop(dst);
+      BinlogCoordinates now = ReplicationActivitiesImpl.sourcePosition(src);
+      if (now.compareTo(position) == 0) return now;
+      conf.start(dst);
+      List<String> who = new ArrayList<>();
+      if (!r.source.isRdsFamily()) {
+        for (ReadOnlyBypass.Session s : ReadOnlyBypass.sessions(src, ReadOnlyBypass.accounts(src, ServerInfo.of(src)),
+            List.of())) {
+          who.add(s.describe());
+        }
+      }
+      throw ApplicationFailure.newNonRetryableFailure("source: its binary log moved from " + position + " to " + now
+          + " after writes were stopped: a session that can write through read-only wrote, and its writes would"
+          + " have been lost at the cutover. " + (who.isEmpty()
+              ? "No such session is connected now (a replication thread of the source's own source? stop it first)."
+              : "Sessions that can: " + String.join("; ", who) + ".")
+          + " Replication goes on. Decide kill-and-retry (ends them right after writes stop again), retry, or"
+          + " rollback; for good, revoke " + (r.source.isRdsFamily() ? "their write access"
+              : String.join("/", ReadOnlyBypass.privileges(ServerInfo.of(src)))) + " from application accounts"
+          + " or let the migration account set super_read_only (MySQL: SYSTEM_VARIABLES_ADMIN)", "SourceMoved");
+    } catch (SQLException ex) {
+      throw MySqlErrors.failure("cutover", r.source, ex);
+    }
+  }
+
+  @Override
+  public List<String> killSourceWriters(MigrationRequest r, SourceFence fence) {
+    List<String> notes = new ArrayList<>();
+    try (Connection c = connector.open("source", r.source)) {
+      List<Long> keep = fence == null || fence.lockConnectionId == null ? List.of() : List.of(fence.lockConnectionId);
+      for (ReadOnlyBypass.Session s : ReadOnlyBypass.sessions(c, ReadOnlyBypass.accounts(c, ServerInfo.of(c)), keep)) {
+        kill(c, s.id(), notes);
+        notes.add("ended session " + s.describe() + " on the source (decision kill-and-retry)");
+      }
+      return notes;
+    } catch (SQLException ex) {
+      throw MySqlErrors.failure("source", r.source, ex);
+    }
+  }
+
+  @Override
+  public List<String> setEvents(MigrationRequest r, String side, List<String> events, boolean enabled) {
+    List<String> notes = new ArrayList<>();
+    if (events == null || events.isEmpty()) return notes;
+    Endpoint e = "source".equals(side) ? r.source : r.target;
+    try (Connection c = connector.open(side, e)) {
+      try {
+        Jdbc.exec(c, "SET SESSION sql_log_bin = 0"); // the switch must never replicate to the other side
+      } catch (SQLException notAllowed) {
+        notes.add("events switched on the " + side + " are binary-logged (the account may not set sql_log_bin)");
+      }
+      EventSwitch.set(c, side, events, enabled, notes);
+      return notes;
+    } catch (SQLException ex) {
+      throw MySqlErrors.failure("events", e, ex);
+    }
+  }
+
+  @Override
+  public ReadOnlyGuard guardTarget(MigrationRequest r) {
+    ReadOnlyGuard g = new ReadOnlyGuard();
+    Endpoint t = r.target;
+    if (t.readOnlyHook != null) {
+      hooks.setReadOnly(r.migrationId, "target", t, true);
+      g.how = "read-only hook (" + t.readOnlyHook.type + ")";
+      g.guarded = true;
+      return g;
+    }
+    if (t.isRdsFamily()) {
+      g.how = "none";
+      g.note = "the " + t.flavor + " target stays writable while it replicates: set target.readOnlyHook (type"
+          + " parameter-group) so that nothing but replication writes to it before the cutover";
+      return g;
+    }
+    try (Connection c = connector.open("target", t)) {
+      Jdbc.exec(c, "SET GLOBAL read_only = ON");
+      g.guarded = true;
+      if (Jdbc.variable(c, "super_read_only") != null) {
+        try {
+          Jdbc.exec(c, "SET GLOBAL super_read_only = ON");
+          g.how = "read_only + super_read_only";
+          return g;
+        } catch (SQLException notAllowed) {
+          g.note = "the target is read_only but the account may not set super_read_only: accounts with SUPER or"
+              + " CONNECTION_ADMIN can still write to it while it replicates";
+        }
+      } else {
+        Set<String> bypass = ReadOnlyBypass.accounts(c, ServerInfo.of(c));
+        g.note = "the target has no super_read_only (MariaDB): accounts with "
+            + String.join("/", ReadOnlyBypass.privileges(ServerInfo.of(c))) + " can still write to it while it"
+            + " replicates" + (bypass.isEmpty() ? "" : ": " + String.join(", ", bypass));
+      }
+      g.how = "read_only";
+      return g;
+    } catch (SQLException ex) {
+      throw MySqlErrors.failure("target", t, ex);
+    }
+  }
+
+  @Override
+  public void unguardTarget(MigrationRequest r, boolean readOnlyBefore) {
+    Endpoint t = r.target;
+    if (t.readOnlyHook != null) {
+      if (!readOnlyBefore) hooks.setReadOnly(r.migrationId, "target", t, false);
+      return;
+    }
+    if (t.isRdsFamily()) return; // guardTarget changed nothing there
+    try (Connection c = connector.open("target", t)) {
+      if (Jdbc.variable(c, "super_read_only") != null) Jdbc.exec(c, "SET GLOBAL super_read_only = OFF");
+      Jdbc.exec(c, "SET GLOBAL read_only = " + (readOnlyBefore ? "ON" : "OFF"));
+    } catch (SQLException ex) {
+      throw MySqlErrors.failure("target", t, ex);
     }
   }
 

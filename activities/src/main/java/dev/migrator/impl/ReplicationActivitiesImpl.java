@@ -259,7 +259,24 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
 
   @Override
   public LagReading awaitCatchUp(MigrationRequest r, int maxSeconds) {
+    return poll(r, maxSeconds, (reading, first, stable) -> stable >= r.replication.stablePolls);
+  }
+
+  @Override
+  public LagReading watchReplication(MigrationRequest r, int maxSeconds, int maxLagSeconds) {
+    // Back as soon as what the approval gate decides on changes: the workflow reports it at once.
+    return poll(r, maxSeconds, (reading, first, stable) ->
+        !reading.gateState(maxLagSeconds).equals(first.gateState(maxLagSeconds)));
+  }
+
+  /** When a poll loop returns early (besides a replication error and the deadline). */
+  private interface StopRule {
+    boolean stop(LagReading reading, LagReading first, int stableCaughtUpPolls);
+  }
+
+  private LagReading poll(MigrationRequest r, int maxSeconds, StopRule rule) {
     long deadline = System.currentTimeMillis() + maxSeconds * 1000L;
+    LagReading first = null;
     int stable = 0;
     LagReading last = null;
     LagReading previous = null;
@@ -320,7 +337,8 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
           }
         }
         stable = reading.caughtUp ? stable + 1 : 0;
-        if (stable >= r.replication.stablePolls) return reading;
+        if (first == null) first = reading;
+        if (rule.stop(reading, first, stable)) return reading;
         if (System.currentTimeMillis() >= deadline) return reading;
         previous = reading;
         // Sleep in slices with heartbeats: a poll interval may be longer than the heartbeat timeout.

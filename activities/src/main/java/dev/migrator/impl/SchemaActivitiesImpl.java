@@ -1,6 +1,7 @@
 package dev.migrator.impl;
 
 import dev.migrator.activities.SchemaActivities;
+import dev.migrator.guard.SchemaOwnership;
 import dev.migrator.model.FrozenCopy;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.SchemaResult;
@@ -26,8 +27,10 @@ import java.util.Set;
 /**
  * Step 4. Creates the request's schemas and their tables, views, routines and events (disabled) on
  * the target from SHOW CREATE statements, with the compatibility rewrites of {@link SchemaRewrites};
- * triggers and deferred secondary indexes come after the verified load (createPostLoadObjects). Re-running it after a crash is harmless (IF NOT EXISTS / OR REPLACE); the workflow
- * only drops schemas that preflight saw absent.
+ * triggers and deferred secondary indexes come after the verified load (createPostLoadObjects).
+ * Every schema is claimed in the target's ownership table before it is created (never with IF NOT
+ * EXISTS), with the objects created in it, so a retry after a crash knows what is its own, and the
+ * rollback drops only that ({@link SchemaOwnership}).
  */
 public class SchemaActivitiesImpl implements SchemaActivities {
   private final Connector connector;
@@ -92,6 +95,8 @@ public class SchemaActivitiesImpl implements SchemaActivities {
         Connection dst = connector.open("target", r.target)) {
       prepareDdlSession(dst, result);
       result.tables = tables(src, r);
+      SchemaOwnership.Owner owner = SchemaOwnership.Owner.of(r.migrationId);
+      SchemaOwnership.ensureTable(dst);
       for (String schema : r.schemas) {
         Map<String, String> db = Jdbc.firstRow(src, "SELECT DEFAULT_CHARACTER_SET_NAME cs, DEFAULT_COLLATION_NAME co"
             + " FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " + Sql.literal(schema));
@@ -99,8 +104,10 @@ public class SchemaActivitiesImpl implements SchemaActivities {
           throw ApplicationFailure.newNonRetryableFailure("schema '" + schema + "' does not exist on the source (ERROR 1049)",
               "NotFound");
         }
-        Jdbc.exec(dst, "CREATE DATABASE IF NOT EXISTS " + Sql.id(schema) + " CHARACTER SET " + db.get("cs")
-            + " COLLATE " + db.get("co"));
+        SchemaOwnership.claimAndCreate(dst, schema, owner, "CREATE DATABASE " + Sql.id(schema) + " CHARACTER SET "
+            + db.get("cs") + " COLLATE " + db.get("co"));
+        // Recorded before they are created: after a crash in between they are still known as ours.
+        SchemaOwnership.recordObjects(dst, schema, owner, plannedObjects(src, schema, result.tables));
         result.createdSchemas.add(schema);
       }
       Set<String> engines = targetEngines(dst);
@@ -131,6 +138,28 @@ public class SchemaActivitiesImpl implements SchemaActivities {
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }
+  }
+
+  /** What createSchema creates in one schema, as SchemaOwnership names objects. */
+  private static List<String> plannedObjects(Connection src, String schema, List<TableRef> tables) throws SQLException {
+    List<String> out = new ArrayList<>();
+    for (TableRef t : tables) if (t.schema.equals(schema)) out.add("TABLE " + t.table);
+    String s = Sql.literal(schema);
+    for (Map<String, String> row : Jdbc.rows(src, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = " + s)) {
+      out.add("VIEW " + row.get("TABLE_NAME"));
+    }
+    for (Map<String, String> row : Jdbc.rows(src, "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES"
+        + " WHERE ROUTINE_SCHEMA = " + s + " AND ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION')")) {
+      out.add(row.get("ROUTINE_TYPE") + " " + row.get("ROUTINE_NAME"));
+    }
+    try {
+      for (Map<String, String> row : Jdbc.rows(src, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " + s)) {
+        out.add("EVENT " + row.get("EVENT_NAME"));
+      }
+    } catch (SQLException e) {
+      if (e.getErrorCode() != 1577) throw e; // not copied either (see createEvents)
+    }
+    return out;
   }
 
   /**
@@ -264,7 +293,14 @@ public class SchemaActivitiesImpl implements SchemaActivities {
       }
       Set<String> selected = new HashSet<>();
       result.tables.forEach(t -> selected.add(t.qualified()));
+      SchemaOwnership.Owner owner = SchemaOwnership.Owner.of(r.migrationId);
       for (String schema : r.schemas) {
+        List<String> triggers = new ArrayList<>();
+        for (Map<String, String> row : Jdbc.rows(src, "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS"
+            + " WHERE TRIGGER_SCHEMA = " + Sql.literal(schema))) {
+          if (selected.contains(schema + "." + row.get("EVENT_OBJECT_TABLE"))) triggers.add("TRIGGER " + row.get("TRIGGER_NAME"));
+        }
+        SchemaOwnership.recordObjects(dst, schema, owner, triggers);
         for (Map<String, String> row : Jdbc.rows(src, "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS"
             + " WHERE TRIGGER_SCHEMA = " + Sql.literal(schema) + " ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING,"
             + " EVENT_MANIPULATION, ACTION_ORDER")) {
@@ -321,7 +357,9 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   }
 
   @Override
-  public void dropSchemas(MigrationRequest r, List<String> schemas) {
+  public List<String> dropSchemas(MigrationRequest r, List<String> schemas) {
+    List<String> notes = new ArrayList<>();
+    SchemaOwnership.Owner owner = SchemaOwnership.Owner.of(r.migrationId);
     try (Connection dst = connector.open("target", r.target)) {
       try {
         Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
@@ -329,8 +367,44 @@ public class SchemaActivitiesImpl implements SchemaActivities {
         // binlogged drop is fine
       }
       try (Keepalive k = Keepalive.during("dropping " + schemas)) { // deleting files of a big schema takes a while
-        for (String s : schemas) Jdbc.exec(dst, "DROP DATABASE IF EXISTS " + Sql.id(s));
+        for (String s : schemas) {
+          SchemaOwnership.Claim claim = SchemaOwnership.read(dst, s);
+          boolean exists = SchemaOwnership.schemaExists(dst, s);
+          if (claim == null || !claim.ownedBy(owner)) {
+            if (exists) {
+              notes.add("left schema " + s + " on the target alone: it is not this migration's ("
+                  + (claim == null ? "no ownership record: it was there before, or another tool made it"
+                      : "it belongs to " + claim.describeOwner()) + ")");
+            }
+            continue;
+          }
+          if (exists) {
+            java.util.Set<String> foreign = SchemaOwnership.foreignObjects(dst, claim);
+            if (!foreign.isEmpty()) {
+              notes.add("kept schema " + s + " on the target: it holds " + foreign.size() + " object(s) this migration"
+                  + " did not create (" + String.join(", ", foreign.stream().limit(10).toList())
+                  + (foreign.size() > 10 ? ", ..." : "") + "); drop it by hand once they are not needed");
+              SchemaOwnership.release(dst, s, owner);
+              continue;
+            }
+            Jdbc.exec(dst, "DROP DATABASE " + Sql.id(s));
+          }
+          SchemaOwnership.release(dst, s, owner);
+        }
+        SchemaOwnership.dropTableIfEmpty(dst);
       }
+      return notes;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  @Override
+  public void releaseSchemas(MigrationRequest r, List<String> schemas) {
+    SchemaOwnership.Owner owner = SchemaOwnership.Owner.of(r.migrationId);
+    try (Connection dst = connector.open("target", r.target)) {
+      for (String s : schemas) SchemaOwnership.release(dst, s, owner);
+      SchemaOwnership.dropTableIfEmpty(dst);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", r.target, e);
     }

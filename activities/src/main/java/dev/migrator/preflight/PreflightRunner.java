@@ -32,6 +32,7 @@ public final class PreflightRunner {
   public static List<PreflightCheck> defaultChecks() {
     return List.of(
         new VersionCheck(),
+        new SameServerCheck(),
         new SchemaPresenceCheck(),
         new BinaryLogCheck(),
         new BinlogRetentionCheck(),
@@ -46,6 +47,7 @@ public final class PreflightRunner {
         new LowerCaseTableNamesCheck(),
         new TargetReplicationCheck(),
         new TargetWritableCheck(),
+        new ReadOnlyBypassCheck(),
         new DataSizeCheck(),
         new StageCheck(dev.migrator.copy.S3Stage.defaultClients()));
   }
@@ -64,6 +66,8 @@ public final class PreflightRunner {
       Side source = side(report, "source", r.source, src);
       Side target = side(report, "target", r.target, dst);
       PreflightContext ctx = new PreflightContext(r, source, target, report);
+      // What the rollback puts back after the replicate step kept the target read-only.
+      if (target != null) report.targetReadOnly = "ON".equalsIgnoreCase(target.var("read_only")) || "1".equals(target.var("read_only"));
       for (PreflightCheck check : checks) {
         try {
           check.run(ctx);

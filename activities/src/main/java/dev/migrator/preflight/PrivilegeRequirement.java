@@ -75,6 +75,11 @@ public record PrivilegeRequirement(String role, String step, boolean perSchema, 
     if (r.source != null && !r.source.isRdsFamily()) {
       out.add(global("source", "cutover", "make the source read-only (SET GLOBAL read_only)",
           "SUPER", "READ ONLY ADMIN", "SYSTEM VARIABLES ADMIN"));
+      if (r.cutover == null || !"none".equals(r.cutover.sourceWriteLock)) {
+        out.add(global("source", "cutover", "hold a global read lock from the drain until traffic is switched, where"
+            + " read_only lets privileged accounts write (FLUSH TABLES WITH READ LOCK)", "RELOAD"));
+      }
+      out.add(global("source", "cutover", "see who else can write to the source (the process list)", "PROCESS", "SUPER"));
     }
     String load = "schema+copy+verify";
     out.add(schema("target", load, "create the schemas and tables", "CREATE"));
@@ -86,6 +91,10 @@ public record PrivilegeRequirement(String role, String step, boolean perSchema, 
     out.add(schema("target", load, "create views", "CREATE VIEW"));
     out.add(schema("target", load, "create triggers", "TRIGGER"));
     out.add(schema("target", load, "create stored routines", "CREATE ROUTINE"));
+    for (String p : List.of("CREATE", "SELECT", "INSERT", "UPDATE", "DELETE", "DROP")) {
+      out.add(table("target", "schema", "migrator_meta.owned_schemas", "record which schemas this migration created"
+          + " (so its rollback drops only those)", p));
+    }
     if (r.target != null && !r.target.isRdsFamily()) {
       out.add(global("target", "replicate", "configure and start replication (CHANGE MASTER, START SLAVE,"
           + " replication filter)", "SUPER", "REPLICATION SLAVE ADMIN"));

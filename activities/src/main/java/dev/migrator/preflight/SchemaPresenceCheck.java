@@ -1,5 +1,6 @@
 package dev.migrator.preflight;
 
+import dev.migrator.guard.SchemaOwnership;
 import dev.migrator.model.Finding;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -55,17 +56,27 @@ public final class SchemaPresenceCheck implements PreflightCheck {
     if (ctx.target != null) {
       boolean foldCase = !"0".equals(ctx.target.var("lower_case_table_names"));
       Set<String> present = schemata(ctx.target);
+      Map<String, SchemaOwnership.Claim> owners = SchemaOwnership.readAll(ctx.target.connection);
       List<String> existing = new ArrayList<>();
       for (String s : ctx.schemas()) {
         boolean there = foldCase ? present.stream().anyMatch(p -> p.equalsIgnoreCase(s)) : present.contains(s);
-        if (there) existing.add(s);
+        if (!there) continue;
+        SchemaOwnership.Claim owner = owners.get(s);
+        existing.add(owner == null ? s : s + " (belongs to " + owner.describeOwner() + ")");
       }
       if (!existing.isEmpty()) {
-        ctx.add("target-schema-exists", Finding.BLOCKING, "target", ctx.target.where() + ": schema(s) "
-                + PreflightContext.list(existing) + " already exist on the target",
-            "migrator never writes into an existing schema: if it is a leftover of an earlier attempt, check it"
-                + " holds nothing you need and DROP DATABASE it on the target; otherwise migrate into another"
-                + " target");
+        ctx.report.add(new Finding("target-schema-exists", Finding.BLOCKING, "target", ctx.target.where()
+                + ": schema(s) " + PreflightContext.list(existing) + " already exist on the target",
+            "migrator never writes into, empties or drops a schema it did not create, and this cannot be"
+                + " skipped: if it is a leftover of an earlier attempt, check it holds nothing you need and DROP"
+                + " DATABASE it on the target (or roll back the migration it belongs to); otherwise migrate into"
+                + " another target").protectingData());
+      }
+      for (String s : ctx.schemas()) {
+        if (SchemaOwnership.META_SCHEMA.equalsIgnoreCase(s)) {
+          ctx.report.add(new Finding("schemas-reserved", Finding.BLOCKING, "target", "schema " + s
+              + " is migrator's own bookkeeping on the target", "leave it out of 'schemas'").protectingData());
+        }
       }
     }
   }

@@ -231,7 +231,7 @@ class PreflightServersTest {
     }
     assertFalse(f.evidence.contains("SELECT on shop"), "SELECT is granted: " + f.evidence);
     assertTrue(f.advice.contains("GRANT SHOW VIEW, TRIGGER, EVENT ON `shop`.* TO 'limited'@'%';"), f.advice);
-    assertTrue(f.advice.contains("READ_ONLY ADMIN ON *.* TO 'limited'@'%' WITH GRANT OPTION;"), f.advice);
+    assertTrue(f.advice.contains("READ_ONLY ADMIN, RELOAD, PROCESS ON *.* TO 'limited'@'%' WITH GRANT OPTION;"), f.advice);
   }
 
   @Test
@@ -240,11 +240,12 @@ class PreflightServersTest {
     src.sql("CREATE USER IF NOT EXISTS 'mig_src'@'%' IDENTIFIED BY '" + LIMITED_PASSWORD + "'",
         "GRANT SELECT, SHOW VIEW, TRIGGER, EVENT ON shop.* TO 'mig_src'@'%'",
         "GRANT SELECT ON mysql.user TO 'mig_src'@'%'",
-        "GRANT REPLICATION CLIENT, REPLICATION SLAVE, CREATE USER, READ_ONLY ADMIN ON *.* TO 'mig_src'@'%'"
+        "GRANT REPLICATION CLIENT, REPLICATION SLAVE, CREATE USER, READ_ONLY ADMIN, RELOAD, PROCESS ON *.* TO 'mig_src'@'%'"
             + " WITH GRANT OPTION");
     dst.sql("CREATE USER IF NOT EXISTS 'mig_dst'@'%' IDENTIFIED BY '" + LIMITED_PASSWORD + "'",
         "GRANT CREATE, INSERT, SELECT, ALTER, INDEX, DROP, CREATE VIEW, TRIGGER, CREATE ROUTINE ON shop.*"
             + " TO 'mig_dst'@'%'",
+        "GRANT CREATE, SELECT, INSERT, UPDATE, DELETE, DROP ON migrator_meta.* TO 'mig_dst'@'%'",
         "GRANT REPLICATION SLAVE ADMIN, SLAVE MONITOR, READ_ONLY ADMIN ON *.* TO 'mig_dst'@'%'");
     MigrationRequest r = request(src, dst, "shop");
     r.source.user = "mig_src";

@@ -252,11 +252,23 @@ public final class Main {
     @Parameters(index = "0")
     String id;
 
+    @Option(names = "--by", description = "who approves (default: the OS user)")
+    String by;
+
+    /** Through the approveCutover update, so a refusal comes back with its reason (exit 3). */
     @Override
     public Integer call() {
-      conn.workflow(id).approve();
-      System.out.println("approved " + id);
-      return 0;
+      String who = by == null || by.isBlank() ? System.getProperty("user.name") : by;
+      try {
+        System.out.println(conn.workflow(id).approveCutover(who));
+        return 0;
+      } catch (io.temporal.client.WorkflowUpdateException e) {
+        Throwable c = e.getCause();
+        String why = c instanceof io.temporal.failure.ApplicationFailure af ? af.getOriginalMessage()
+            : String.valueOf(c == null ? e.getMessage() : c.getMessage());
+        System.err.println(id + ": " + why);
+        return 3;
+      }
     }
   }
 

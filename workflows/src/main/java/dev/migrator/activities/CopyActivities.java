@@ -16,8 +16,11 @@ public interface CopyActivities {
    */
   LiveCopyResult copyLiveConsistent(MigrationRequest request, List<TableRef> tables, String workflowId);
 
-  /** Empties the given tables on the target. Idempotent. */
-  void truncateTables(MigrationRequest request, List<TableRef> tables);
+  /**
+   * Empties the given tables on the target, only in schemas this migration created (see
+   * SchemaActivities.dropSchemas). Idempotent. Returns notes for tables it left alone.
+   */
+  List<String> truncateTables(MigrationRequest request, List<TableRef> tables);
 
   /**
    * The copy's parallelism by the handbook's rule of thumb, from the CPUs of the frozen copy's and

@@ -30,6 +30,14 @@ public interface ReplicationActivities {
   LagReading awaitCatchUp(MigrationRequest request, int maxSeconds);
 
   /**
+   * Watches replication while the migration waits for approval: polls every pollSeconds and
+   * returns the reading as soon as a replication thread fails (a connect error only after it
+   * lasts), or what the approval gate decides on changes against the first reading (threads
+   * running, lag within {@code maxLagSeconds}), or {@code maxSeconds} pass. Heartbeats.
+   */
+  LagReading watchReplication(MigrationRequest request, int maxSeconds, int maxLagSeconds);
+
+  /**
    * Starts the replication threads again as configured (decision "retry": after an operator fixed
    * the cause, e.g. removed a conflicting row or fixed the replication account). Idempotent.
    */

@@ -31,8 +31,15 @@ public interface SchemaActivities {
   SchemaResult addDeferredIndexes(MigrationRequest request, dev.migrator.model.Endpoint readFrom, List<TableRef> tables);
 
   /**
-   * Drops the given schemas on the target if they exist. Idempotent. The workflow passes only
-   * schemas this migration created (they did not exist at preflight).
+   * Drops the given schemas on the target, but only those this migration created (recorded in the
+   * target's ownership table when the schema step created them), and keeps, with a note, any that
+   * holds objects this migration did not create. Idempotent. Returns notes for the status.
    */
-  void dropSchemas(MigrationRequest request, List<String> schemas);
+  List<String> dropSchemas(MigrationRequest request, List<String> schemas);
+
+  /**
+   * After a completed migration: the target schemas belong to the application now; forgets this
+   * migration's ownership records (so nothing of migrator's can drop them later). Idempotent.
+   */
+  void releaseSchemas(MigrationRequest request, List<String> schemas);
 }

@@ -19,4 +19,14 @@ public class CatchUpInput {
   public int run = 1;
   /** Polls so far over all runs. */
   public int polls;
+  /**
+   * Watch mode (while the migration waits for approval): keep polling while healthy and return
+   * only on a replication error; report to the parent whenever what the approval gate decides on
+   * changes (error, threads stopped, lag above {@link #maxLagSeconds}), and at reportEverySeconds.
+   */
+  public boolean watch;
+  /** Watch mode: the approval gate's lag limit (cutover.maxLagSecondsForApproval). */
+  public int maxLagSeconds = 30;
+  /** Watch mode: the gate state last reported to the parent ("ok", "lag", "threads", "error:kind"). */
+  public String lastReportedGate;
 }

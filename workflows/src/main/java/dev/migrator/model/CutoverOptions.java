@@ -12,6 +12,20 @@ public class CutoverOptions {
   public String notAfter;
   /** Longest wait, after the source is read-only, for the target to reach the final position. */
   public int drainTimeoutSeconds = 300;
+  /**
+   * Where read_only alone lets privileged accounts write (MariaDB's READ_ONLY ADMIN, MySQL's
+   * SUPER/CONNECTION_ADMIN without super_read_only): "auto" holds a global read lock (FLUSH TABLES
+   * WITH READ LOCK) from the drain until traffic is switched; "none" relies on read_only and the
+   * proof that the source stood still.
+   */
+  public String sourceWriteLock = "auto";
+  /** Longest wait for the global read lock (a long-running statement on the source holds it up). */
+  public int lockWaitSeconds = 10;
+  /**
+   * A cutover that fails before replication is stopped makes the source writable again before it
+   * pauses (the migration goes on replicating); true keeps it read-only for the operator instead.
+   */
+  public boolean keepSourceReadOnlyOnFailure = false;
 
   /**
    * After cutover, replicate target -> source so that a rollback loses no write made on the

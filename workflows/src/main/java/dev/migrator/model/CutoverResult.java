@@ -9,8 +9,19 @@ public class CutoverResult {
   public long sourceReadOnlyAtMillis;
   /** When the target became writable (epoch millis, worker clock). */
   public long targetWritableAtMillis;
-  /** Writes were refused for this long: source read-only until target writable. */
+  /**
+   * Writes were refused for this long: from the moment the source refused writes (of the attempt
+   * that succeeded, including any pause in between) until the target accepted them.
+   */
   public long writeDowntimeMillis;
+  /** Writes refused during earlier cutover attempts that failed and made the source writable again. */
+  public long failedAttemptsDowntimeMillis;
+  /** Cutover attempts that failed before the successful one. */
+  public int failedAttempts;
+  /** How writes were stopped on the source (see SourceFence.how). */
+  public String sourceStoppedBy;
+  /** The source's position re-read after the target reached finalPosition and replication stopped: equal. */
+  public BinlogCoordinates provenPosition;
 
   /** Target position reverse replication started from, when it was requested. */
   public BinlogCoordinates reverseFrom;

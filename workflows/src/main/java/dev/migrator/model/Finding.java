@@ -12,6 +12,11 @@ public class Finding {
   public String endpoint;
   public String evidence;
   public String advice;
+  /**
+   * A blocking finding that protects data (the target schema exists, source and target are the
+   * same server, another migration owns the schema): an operator can never skip it.
+   */
+  public boolean protectsData;
 
   public Finding() {}
 
@@ -21,6 +26,12 @@ public class Finding {
     this.endpoint = endpoint;
     this.evidence = evidence;
     this.advice = advice;
+  }
+
+  /** Marks this finding as one that can never be skipped (see {@link #protectsData}). */
+  public Finding protectingData() {
+    protectsData = true;
+    return this;
   }
 
   @Override

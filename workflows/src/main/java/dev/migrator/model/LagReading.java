@@ -38,4 +38,16 @@ public class LagReading {
   public int catchUpPolls;
 
   public int catchUpRun;
+
+  /**
+   * What the approval gate decides on, in one word: "error:KIND", "threads" (not both running),
+   * "lag" (unknown or above {@code maxLagSeconds}) or "ok". A change of it is worth a report.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public String gateState(int maxLagSeconds) {
+    if (errorKind != null) return "error:" + errorKind;
+    if (replica == null || !replica.ioRunning || !replica.sqlRunning) return "threads";
+    if (replica.secondsBehind == null || replica.secondsBehind > maxLagSeconds) return "lag";
+    return "ok";
+  }
 }

@@ -23,5 +23,11 @@ public class MigrationStatus {
   public LagReading lag;
   public CutoverResult cutover;
   public List<String> warnings = new ArrayList<>();
+  /** Why the last approval (signal or update) was refused, or withdrawn before the cutover started. */
+  public String approvalRefused;
+  /** How the target is kept read-only from replication until the cutover (replicate step). */
+  public ReadOnlyGuard targetGuard;
+  /** How the cutover stopped writes on the source, and who could still write. */
+  public SourceFence sourceFence;
   public String error;
 }

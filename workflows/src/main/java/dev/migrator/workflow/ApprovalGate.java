@@ -13,11 +13,11 @@ final class ApprovalGate {
       return "the migration is " + s.phase;
     }
     LagReading lag = s.lag;
+    if (lag != null && lag.errorKind != null) {
+      return "replication is failing: " + lag.diagnosis;
+    }
     if (lag == null || lag.replica == null) {
       return "replication has not started yet (step " + s.currentStep + "); approve once catch-up has run";
-    }
-    if (lag.errorKind != null) {
-      return "replication is failing: " + lag.diagnosis;
     }
     if (!lag.replica.ioRunning || !lag.replica.sqlRunning) {
       return "replication threads are not both running (IO " + lag.replica.ioRunning + ", SQL "

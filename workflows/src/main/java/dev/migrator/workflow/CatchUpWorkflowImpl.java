@@ -23,6 +23,7 @@ public class CatchUpWorkflowImpl implements CatchUpWorkflow {
         ? null
         : Workflow.newExternalWorkflowStub(MigrationWorkflow.class, in.parentWorkflowId);
     int pollSeconds = Math.max(1, in.request.replication.pollSeconds);
+    if (in.watch) return watch(in, replication, parent, pollSeconds);
     for (int poll = 0; poll < in.pollsPerRun; poll++) {
       LagReading reading = replication.awaitCatchUp(in.request, in.activitySeconds);
       in.polls++;
@@ -39,6 +40,38 @@ public class CatchUpWorkflowImpl implements CatchUpWorkflow {
         parent.reportLag(reading);
       }
       // The activity already waited; this short timer only keeps a fast-returning poll from spinning.
+      Workflow.sleep(Duration.ofSeconds(pollSeconds));
+    }
+    in.run++;
+    CatchUpWorkflow next = Workflow.newContinueAsNewStub(CatchUpWorkflow.class);
+    return next.run(in);
+  }
+
+  /**
+   * Watch mode (the migration waits for approval): polls until replication fails, and reports to
+   * the parent whenever what the approval gate decides on changes, so an approval is judged on a
+   * reading at most one poll old while history grows with changes, not with time.
+   */
+  private LagReading watch(CatchUpInput in, ReplicationActivities replication, MigrationWorkflow parent,
+      int pollSeconds) {
+    for (int poll = 0; poll < in.pollsPerRun; poll++) {
+      LagReading reading = replication.watchReplication(in.request, in.activitySeconds, in.maxLagSeconds);
+      in.polls++;
+      reading.catchUpPolls = in.polls;
+      reading.catchUpRun = in.run;
+      if (reading.replica != null) {
+        in.trend.add(reading.polledAtMillis, reading.replica.secondsBehind, in.request.retentionHours);
+      }
+      reading.trend = in.trend;
+      if (reading.errorKind != null) return reading;
+      String gate = reading.gateState(in.maxLagSeconds);
+      long now = Workflow.currentTimeMillis();
+      if (parent != null && (!gate.equals(in.lastReportedGate)
+          || now - in.lastReportAtMillis >= in.reportEverySeconds * 1000L)) {
+        in.lastReportedGate = gate;
+        in.lastReportAtMillis = now;
+        parent.reportLag(reading);
+      }
       Workflow.sleep(Duration.ofSeconds(pollSeconds));
     }
     in.run++;

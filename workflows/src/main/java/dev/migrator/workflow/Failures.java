@@ -8,6 +8,13 @@ import io.temporal.failure.TemporalFailure;
 final class Failures {
   private Failures() {}
 
+  /** The ApplicationFailure type at the root of a failure chain, or null. */
+  static String type(Throwable t) {
+    Throwable c = t;
+    while (c != null && !(c instanceof ApplicationFailure)) c = c.getCause();
+    return c == null ? null : ((ApplicationFailure) c).getType();
+  }
+
   static String describe(Throwable t) {
     Throwable c = t;
     while (c instanceof ActivityFailure && c.getCause() != null) {

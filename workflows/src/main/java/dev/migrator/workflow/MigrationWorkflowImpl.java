@@ -61,6 +61,13 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   /** Errors an activity marks as not worth retrying (bad input, missing objects, denied access). */
   public static final String[] NON_RETRYABLE = {"InvalidRequest", "AccessDenied", "NotFound", "Incompatible"};
 
+  /** Failure type of a preflight with blocking findings that protect data: never skippable. */
+  static final String PREFLIGHT_BLOCKED_PROTECTED = "PreflightBlockedProtected";
+  /** Failure type of the cutover's proof that the source stood still (CutoverActivities.confirmSourceStill). */
+  static final String SOURCE_MOVED = "SourceMoved";
+  /** Decision on SOURCE_MOVED: kill the sessions that write through read-only, then cut over again. */
+  static final String KILL_AND_RETRY = "kill-and-retry";
+
   static final RetryOptions RETRY =
       RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofSeconds(1))
@@ -123,6 +130,29 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private String pendingDecision;
   private CancellationScope currentScope;
 
+  /**
+   * Runs started after "nothing lost, nothing destroyed" (versioned): unskippable data-protecting
+   * findings, the target kept read-only while it replicates, a cutover that proves the source stood
+   * still, an approval wait that watches replication, one approval gate for signal and update.
+   */
+  private boolean safety;
+  /** How far the cutover got (CUT_* below); a retry goes on from there, each stage is idempotent. */
+  private int cutoverStage;
+  private static final int CUT_NONE = 0;
+  private static final int CUT_SOURCE_STOPPED = 1;
+  private static final int CUT_DRAINED = 2;
+  private static final int CUT_REVERSED = 3;
+  private static final int CUT_TARGET_WRITABLE = 4;
+  private static final int CUT_SWITCHED = 5;
+  /** The source's write lock of the current cutover attempt, until it is released. */
+  private dev.migrator.model.SourceFence fence;
+  /** When the source began refusing writes in the current cutover attempt (worker clock). */
+  private Long refusedSinceMillis;
+  private boolean killWritersNext;
+  private boolean eventsOffSource;
+  private boolean eventsOnTarget;
+  private int approvalWatches;
+
   /** Thrown inside the workflow to unwind to the rollback; never leaves the workflow. */
   private static final class RollbackRequested extends RuntimeException {
     RollbackRequested() {
@@ -151,6 +181,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   @Override
   public MigrationResult run(MigrationRequest request) {
     publishSearchAttributes = Workflow.getVersion("search-attributes", Workflow.DEFAULT_VERSION, 1) >= 1;
+    safety = Workflow.getVersion("nothing-lost", Workflow.DEFAULT_VERSION, 1) >= 1;
     String id = request != null && request.migrationId != null && !request.migrationId.isBlank()
         ? request.migrationId
         : Workflow.getInfo().getWorkflowId();
@@ -210,8 +241,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       PreflightReport rep = preflight.preflight(r);
       status.preflight = rep;
       if (rep.hasBlocking()) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "blocking preflight findings: " + rep.blocking(), "PreflightBlocked");
+        boolean protecting = safety && !rep.blockingProtected().isEmpty();
+        throw ApplicationFailure.newNonRetryableFailure("blocking preflight findings: " + rep.blocking()
+            + (protecting ? " (they protect data and cannot be skipped: fix them and retry, or roll back)" : ""),
+            protecting ? PREFLIGHT_BLOCKED_PROTECTED : "PreflightBlocked");
       }
       return rep;
     });
@@ -236,12 +269,22 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       return retentionBefore;
     });
 
-    // Steps 3-10; a "rebuild" decision at catch-up undoes 9, 6 and 4 and runs them again.
-    while (!buildAndCatchUp(r)) {
+    // Steps 3-11; a "rebuild" decision at catch-up (or while waiting for approval) undoes 9, 6 and 4
+    // and runs them again.
+    while (true) {
+      while (!buildAndCatchUp(r)) {
+        rebuild(r);
+      }
+      if (!safety) break;
+      Boolean approvedHere = step(Step.APPROVE, this::approveWatchingReplication, r);
+      if (approvedHere == null || approvedHere) break;
       rebuild(r);
+      StepState approve = steps.get(Step.APPROVE);
+      approve.state = StepState.PENDING;
+      approve.detail = "rebuild " + rebuilds + " pending";
     }
 
-    step(Step.APPROVE, () -> {
+    if (!safety) step(Step.APPROVE, () -> {
       if (r.cutover.autoApprove || r.rehearsal) {
         approved = true;
         steps.get(Step.APPROVE).detail = r.rehearsal ? "rehearsal: approved itself" : "approved automatically";
@@ -264,7 +307,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       return null;
     });
 
-    CutoverResult cut = step(Step.CUTOVER, () -> {
+    CutoverResult cut = safety ? step(Step.CUTOVER, this::cutoverProvingTheSourceStoodStill, r) : step(Step.CUTOVER, () -> {
       // Versioned: histories recorded before events moved at cutover replay without it.
       boolean moveEvents = !eventsToMove.isEmpty()
           && Workflow.getVersion("events-at-cutover", Workflow.DEFAULT_VERSION, 1) >= 1;
@@ -317,12 +360,295 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       // Also after a skipped retention step: put back what was read before any change, if anything.
       if (retentionBefore != null) retention.restoreRetention(r, retentionBefore);
       shadow.retire(Step.RETENTION.label);
+      // The target schemas are the application's now (a rehearsal still rolls back: it keeps them).
+      if (safety && !r.rehearsal) schema.releaseSchemas(r, r.schemas);
       return cut;
     });
   }
 
   private void eventNotes(List<String> notes) {
     if (notes != null) notes.forEach(n -> status.warnings.add("cutover: " + n));
+  }
+
+  /** What an undo left alone (a schema holding objects it did not create, ...), for the status. */
+  private void undoNotes(List<String> notes) {
+    if (notes != null) notes.forEach(n -> status.warnings.add("rollback: " + n));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Step 11 since "nothing lost": the wait for approval watches replication.
+
+  /**
+   * Waits for an approval that the gate accepts (signal or update), and for the cutover window,
+   * while a watch child polls replication at the catch-up's pace. A replication error pauses with
+   * the catch-up's diagnosis and decisions; right before the cutover a fresh reading must pass the
+   * gate again, else the approval is withdrawn. Returns false when the operator chose "rebuild".
+   */
+  private Boolean approveWatchingReplication(MigrationRequest r) {
+    StepState st = steps.get(Step.APPROVE);
+    boolean auto = r.cutover.autoApprove || r.rehearsal;
+    while (true) {
+      if (auto) {
+        approved = true;
+        st.detail = r.rehearsal ? "rehearsal: approved itself" : "approved automatically";
+      }
+      String waiting = "waiting for approval: run 'migrator approve " + status.migrationId + "'";
+      if (!approved) {
+        status.pausedReason = waiting;
+        publish();
+      }
+      LagReading failed = watchReplicationUntilApprovedAndWindowOpen(r);
+      if (failed != null) reportLag(failed); // the gate and the status see the failing reading
+      if (status.pausedReason != null && (status.pausedReason.equals(waiting)
+          || status.pausedReason.startsWith("approved; waiting for the cutover window"))) {
+        status.pausedReason = null;
+      }
+      publish();
+      checkRollback();
+      if (failed == null) {
+        if (r.cutover.notAfter != null && !r.cutover.notAfter.isBlank()
+            && Workflow.currentTimeMillis() > Instant.parse(r.cutover.notAfter).toEpochMilli()) {
+          throw ApplicationFailure.newNonRetryableFailure("the cutover window closed at " + r.cutover.notAfter
+              + ": roll back, or retry to cut over anyway", "WindowClosed");
+        }
+        // A fresh reading right before the cutover: the gate decides on it, not on an old report.
+        LagReading before = status.lag;
+        failed = replication.awaitCatchUp(r, 0);
+        if (before != null) { // one more reading of the same series: keep the trend and the poll count
+          failed.trend = before.trend;
+          failed.catchUpPolls = before.catchUpPolls;
+          failed.catchUpRun = before.catchUpRun;
+        }
+        reportLag(failed);
+        String why = failed.errorKind != null ? "replication is failing: " + failed.diagnosis
+            : auto ? null : approvalRefusal();
+        if (why == null) {
+          if (!auto) st.detail = "approved" + (approvedBy == null ? "" : " by " + approvedBy);
+          return true;
+        }
+        if (failed.errorKind == null) {
+          approved = false;
+          status.approvalRefused = "approval withdrawn before the cutover: " + why + "; approve again";
+          continue;
+        }
+      }
+      // Replication failed while waiting: the approval (if any) no longer holds.
+      if (!auto && approved) {
+        status.approvalRefused = "approval withdrawn: replication failed (" + failed.errorKind + "); approve again"
+            + " once it is healthy";
+      }
+      approved = false;
+      if (onReplicationError(r, Step.APPROVE, failed)) return false;
+    }
+  }
+
+  /**
+   * Runs a watch child until the migration is approved and the cutover window is open (returns
+   * null; also on a rollback request) or replication fails (returns that reading).
+   */
+  private LagReading watchReplicationUntilApprovedAndWindowOpen(MigrationRequest r) {
+    if (approved && windowOpensInMillis(r) <= 0) return null; // nothing to wait for
+    CatchUpInput in = new CatchUpInput();
+    in.request = r;
+    in.parentWorkflowId = Workflow.getInfo().getWorkflowId();
+    in.pollsPerRun = Math.max(1, r.replication.pollsPerRun);
+    in.reportEverySeconds = Math.max(0, r.replication.lagReportSeconds);
+    in.watch = true;
+    in.maxLagSeconds = r.cutover.maxLagSecondsForApproval;
+    if (status.lag != null && status.lag.trend != null) in.trend = status.lag.trend;
+    approvalWatches++;
+    CatchUpWorkflow child = Workflow.newChildWorkflowStub(CatchUpWorkflow.class, ChildWorkflowOptions.newBuilder()
+        .setWorkflowId(in.parentWorkflowId + "-approval-watch-" + approvalWatches)
+        .setCancellationType(io.temporal.workflow.ChildWorkflowCancellationType.TRY_CANCEL)
+        .build());
+    List<io.temporal.workflow.Promise<LagReading>> watch = new ArrayList<>(1);
+    CancellationScope scope = Workflow.newCancellationScope(() -> watch.add(io.temporal.workflow.Async.function(child::run, in)));
+    scope.run();
+    while (true) {
+      long opensIn = windowOpensInMillis(r);
+      if (approved && opensIn > 0) {
+        status.pausedReason = "approved; waiting for the cutover window to open at " + r.cutover.notBefore;
+        publish();
+        Workflow.await(Duration.ofMillis(opensIn), () -> rollbackRequested || watch.get(0).isCompleted());
+      } else {
+        Workflow.await(() -> rollbackRequested || watch.get(0).isCompleted() || approved);
+      }
+      if (watch.get(0).isCompleted()) return watch.get(0).get(); // an error reading, or the child's failure
+      if (rollbackRequested || (approved && windowOpensInMillis(r) <= 0)) {
+        scope.cancel("approved or rolling back: the watch is not needed");
+        return null;
+      }
+    }
+  }
+
+  /** Milliseconds until cutover.notBefore; 0 or less when there is none or it has passed. */
+  private long windowOpensInMillis(MigrationRequest r) {
+    if (r.cutover.notBefore == null || r.cutover.notBefore.isBlank()) return 0;
+    return Instant.parse(r.cutover.notBefore).toEpochMilli() - Workflow.currentTimeMillis();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Step 12 since "nothing lost": a cutover that proves the source stood still.
+
+  /**
+   * Stops writes on the source (read_only, super_read_only or a global read lock where read_only
+   * alone lets privileged accounts through), drains the target to the source's position, and
+   * proves the source stood still: replication threads stopped, the position read again, equal.
+   * Only then is replication reset and the target made writable. A failure before that point makes
+   * the source writable again (unless cutover.keepSourceReadOnlyOnFailure) and pauses; a retry goes
+   * on from the last stage that completed.
+   */
+  private CutoverResult cutoverProvingTheSourceStoodStill(MigrationRequest r) {
+    boolean moveEvents = !eventsToMove.isEmpty();
+    // Registered first, so a rollback at any point of the cutover switches back completely.
+    shadow.register(Step.CUTOVER.label, "switch back: " + (moveEvents ? "events back, " : "") + "target read-only,"
+        + " drain reverse replication, release the source's write lock, source writable, traffic back",
+        () -> switchBackSafely(r));
+    CutoverResult c = status.cutover != null ? status.cutover : new CutoverResult();
+    status.cutover = c;
+    try {
+      if (cutoverStage < CUT_SOURCE_STOPPED) {
+        // The source's events stop before it turns read-only (a read-only source refuses ALTER EVENT);
+        // not binary-logged, so the switch never replicates to the target.
+        if (moveEvents && !eventsOffSource) {
+          eventNotes(cutover.setEvents(r, "source", eventsToMove, false));
+          eventsOffSource = true;
+        }
+        long at = cutover.setSourceReadOnly(r, true);
+        if (refusedSinceMillis == null) refusedSinceMillis = at;
+        fence = cutover.fenceSource(r);
+        status.sourceFence = fence;
+        c.sourceStoppedBy = fence.how;
+        if (killWritersNext) {
+          killWritersNext = false;
+          cutover.killSourceWriters(r, fence).forEach(n -> status.warnings.add("cutover: " + n));
+        }
+        cutoverStage = CUT_SOURCE_STOPPED;
+      }
+      if (cutoverStage < CUT_DRAINED) {
+        BinlogCoordinates p = cutover.sourcePosition(r);
+        cutover.waitForTargetPosition(r, p);
+        c.provenPosition = cutover.confirmSourceStill(r, p);
+        c.finalPosition = p;
+        replication.stopAndResetReplication(r);
+        cutoverStage = CUT_DRAINED;
+      }
+      if (r.cutover.reverseReplication && cutoverStage < CUT_REVERSED) {
+        // Seed 001: the old source follows the new primary, so a rollback loses nothing.
+        reverseStarted = true;
+        c.reverseFrom = cutover.targetPosition(r);
+        cutover.startReverseReplication(r, c.reverseFrom);
+        cutoverStage = CUT_REVERSED;
+      }
+      if (cutoverStage < CUT_TARGET_WRITABLE) {
+        c.targetWritableAtMillis = cutover.setTargetReadOnly(r, false);
+        c.sourceReadOnlyAtMillis = refusedSinceMillis == null ? c.targetWritableAtMillis : refusedSinceMillis;
+        c.writeDowntimeMillis = Math.max(0, c.targetWritableAtMillis - c.sourceReadOnlyAtMillis);
+        cutoverStage = CUT_TARGET_WRITABLE;
+      }
+      if (moveEvents && !eventsOnTarget) {
+        eventNotes(cutover.setEvents(r, "target", eventsToMove, true));
+        eventsOnTarget = true;
+      }
+      if (r.cutover.trafficSwitch != null && cutoverStage < CUT_SWITCHED) {
+        trafficSwitched = true;
+        c.trafficSwitch = traffic.switchTraffic(r);
+        cutoverStage = CUT_SWITCHED;
+      }
+    } catch (TemporalFailure e) {
+      if (cutoverStage < CUT_DRAINED && !rollbackRequested && !(e instanceof CanceledFailure)) {
+        restoreSourceAfterFailedCutover(r, c, e);
+      }
+      throw e;
+    }
+    // Traffic is on the target: sessions still blocked on the lock are killed first (their writes
+    // were never acknowledged), then the lock goes.
+    if (fence != null && fence.lockConnectionId != null) {
+      cutover.releaseSourceFence(r, fence).forEach(n -> status.warnings.add("cutover: " + n));
+    }
+    fence = null;
+    if (!r.cutover.reverseReplication) warnIfTheOldSourceMoved(r, c);
+    steps.get(Step.CUTOVER).detail = "final position " + c.finalPosition + " (the source stood still: re-read after"
+        + " replication stopped), writes stopped by " + c.sourceStoppedBy + ", refused for " + c.writeDowntimeMillis
+        + " ms" + (c.failedAttempts == 0 ? "" : " (plus " + c.failedAttemptsDowntimeMillis + " ms in "
+        + c.failedAttempts + " failed attempt(s))")
+        + (c.reverseFrom == null ? "" : ", reverse replication from " + c.reverseFrom);
+    return c;
+  }
+
+  /** After the switch: a session that can write through read-only and did not follow it wrote there. */
+  private void warnIfTheOldSourceMoved(MigrationRequest r, CutoverResult c) {
+    try {
+      BinlogCoordinates after = cutover.sourcePosition(r);
+      if (after != null && c.finalPosition != null && after.compareTo(c.finalPosition) != 0) {
+        status.warnings.add("cutover: the old source's binary log moved from " + c.finalPosition + " to " + after
+            + " after traffic was switched: a session that can write through read-only wrote there"
+            + (status.sourceFence == null || status.sourceFence.bypassSessions.isEmpty() ? ""
+                : " (sessions that can: " + status.sourceFence.bypassSessions + ")")
+            + "; those writes are on the old source only (mysqlbinlog --start-position " + c.finalPosition.position
+            + " " + c.finalPosition.file + " shows them)");
+      }
+    } catch (ActivityFailure e) {
+      status.warnings.add("cutover: could not re-read the old source's position after the switch ("
+          + Failures.describe(e) + ")");
+    }
+  }
+
+  /**
+   * A cutover that failed before replication was stopped: the source takes writes again (and its
+   * events run there again), replication goes on, so the migration can pause without downtime.
+   */
+  private void restoreSourceAfterFailedCutover(MigrationRequest r, CutoverResult c, TemporalFailure cause) {
+    if (r.cutover.keepSourceReadOnlyOnFailure) {
+      status.warnings.add("cutover: failed (" + Failures.describe(cause) + "); the source stays read-only"
+          + " (cutover.keepSourceReadOnlyOnFailure): 'migrator decide " + status.migrationId + " retry' or rollback");
+      return;
+    }
+    try {
+      if (fence != null && fence.lockConnectionId != null) {
+        cutover.releaseSourceFence(r, fence).forEach(n -> status.warnings.add("cutover: " + n));
+      }
+      fence = null;
+      long refused = 0;
+      if (refusedSinceMillis != null) {
+        long at = cutover.setSourceReadOnly(r, false);
+        refused = Math.max(0, at - refusedSinceMillis);
+        c.failedAttempts++;
+        c.failedAttemptsDowntimeMillis += refused;
+        refusedSinceMillis = null;
+      }
+      if (eventsOffSource) {
+        eventNotes(cutover.setEvents(r, "source", eventsToMove, true));
+        eventsOffSource = false;
+      }
+      cutoverStage = CUT_NONE;
+      status.warnings.add("cutover: attempt failed before replication was stopped (" + Failures.describe(cause)
+          + "); the source is writable again after refusing writes for " + refused + " ms, and replication goes on");
+    } catch (TemporalFailure restoreFailed) {
+      status.warnings.add("cutover: could not make the source writable again after the failure ("
+          + Failures.describe(restoreFailed) + "): check read_only on the source");
+    }
+  }
+
+  /** The cutover's undo since "nothing lost"; each part only if the cutover got that far. */
+  private void switchBackSafely(MigrationRequest r) {
+    if (eventsOnTarget) {
+      eventNotes(cutover.setEvents(r, "target", eventsToMove, false));
+      eventsOnTarget = false;
+    }
+    cutover.setTargetReadOnly(r, true);
+    if (reverseStarted) {
+      cutover.waitForSourcePosition(r, cutover.targetPosition(r));
+      cutover.stopReverseReplication(r);
+    }
+    if (trafficSwitched) traffic.switchTrafficBack(r);
+    if (fence != null && fence.lockConnectionId != null) cutover.releaseSourceFence(r, fence);
+    fence = null;
+    cutover.setSourceReadOnly(r, false);
+    if (eventsOffSource) {
+      eventNotes(cutover.setEvents(r, "source", eventsToMove, true));
+      eventsOffSource = false;
+    }
   }
 
   /**
@@ -355,7 +681,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       List<String> ours = new ArrayList<>(r.schemas);
       shadow.register(Step.SCHEMA.label, "drop the schemas this migration created " + ours
           + ("keep".equals(r.rollbackTarget) ? " (on a rebuild only: rollbackTarget=keep)" : ""), () -> {
-            if (!keepTarget(r)) schema.dropSchemas(r, ours);
+            if (!keepTarget(r)) undoNotes(schema.dropSchemas(r, ours));
           });
       SchemaResult res = schema.createSchema(r, frozen);
       if (res != null && !res.notes.isEmpty()) {
@@ -372,7 +698,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     List<TableChecksum> sourceChecksums = step(Step.COPY, () -> {
       shadow.register(Step.COPY.label, "empty the tables loaded by the copy"
           + ("keep".equals(r.rollbackTarget) ? " (on a rebuild only: rollbackTarget=keep)" : ""), () -> {
-            if (!keepTarget(r)) copy.truncateTables(r, tables);
+            if (!keepTarget(r)) undoNotes(copy.truncateTables(r, tables));
             if ("staged".equals(r.copy.transport)) stage.deleteStage(r);
           });
       status.copy = new CopyProgress();
@@ -437,8 +763,24 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       }
       shadow.register(Step.REPLICATE.label, "stop and reset replication on the target",
           () -> replication.stopAndResetReplication(r));
+      if (safety) {
+        // Runs before the reset above on a rollback: the reset drops the heartbeat table there.
+        boolean wasReadOnly = status.preflight != null && Boolean.TRUE.equals(status.preflight.targetReadOnly);
+        shadow.register(Step.REPLICATE.label, "make the target writable again (read-only while it replicated)",
+            () -> cutover.unguardTarget(r, wasReadOnly));
+      }
       replication.ensureReplicationUser(r);
       replication.startReplication(r, from);
+      if (safety) {
+        // Nothing but replication may write to the target until the cutover (1062/1032 come from such writes).
+        dev.migrator.model.ReadOnlyGuard g = cutover.guardTarget(r);
+        status.targetGuard = g;
+        steps.get(Step.REPLICATE).detail =
+            "the target is read-only until the cutover: " + g.how;
+        if (!g.guarded || g.note != null) {
+          status.warnings.add("replicate: " + (g.note != null ? g.note : "the target stays writable while it replicates"));
+        }
+      }
       return null;
     });
 
@@ -497,35 +839,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       reportLag(reading);
       trend = reading.trend;
       if (reading.errorKind != null) {
-        String d = awaitReplicationDecision(reading);
-        StepState st = steps.get(Step.CATCH_UP);
-        switch (d) {
-          case "skip" -> {
-            String skipped = replication.skipReplicationEvent(r);
-            status.warnings.add("catch-up: an operator skipped a replicated event (" + reading.errorKind + ": "
-                + skipped + "); the target now differs from the source by that event (data drift)");
-            st.detail = "skipped one event after " + reading.errorKind;
-          }
-          case "next-log" -> {
-            BinlogCoordinates c = replication.moveToNextLog(r);
-            status.warnings.add("catch-up: an operator moved replication to the next binlog (" + c
-                + ") after an impossible position; watch the target for inconsistencies");
-            st.detail = "moved to " + c;
-          }
-          case "rebuild" -> {
-            st.detail = "rebuild chosen after " + reading.errorKind;
-            status.warnings.add("catch-up: rebuild " + (rebuilds + 1) + " chosen after " + reading.errorKind
-                + ": undoing replicate, copy and schema and running them again");
-            return false;
-          }
-          case "rollback" -> {
-            String msg = "catch-up: replication error (" + reading.errorKind + "): " + reading.diagnosis;
-            finishStep(st, StepState.FAILED, msg);
-            throw new StepFailed(msg + " (operator chose rollback)");
-          }
-          default -> replication.resumeReplication(r); // retry
-        }
-        st.attempts++;
+        if (onReplicationError(r, Step.CATCH_UP, reading)) return false;
         continue;
       }
       if (reading.caughtUp) {
@@ -560,9 +874,46 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     return d;
   }
 
-  private String awaitReplicationDecision(LagReading reading) {
-    StepState st = steps.get(Step.CATCH_UP);
-    String msg = "catch-up: replication error (" + reading.errorKind + "): " + reading.diagnosis;
+  /**
+   * A replication error at catch-up or while waiting for approval: pauses for the operator's
+   * decision (or fails the step, by the failure policy) and carries it out. True for "rebuild".
+   */
+  private boolean onReplicationError(MigrationRequest r, Step step, LagReading reading) {
+    String d = awaitReplicationDecision(step, reading);
+    StepState st = steps.get(step);
+    switch (d) {
+      case "skip" -> {
+        String skipped = replication.skipReplicationEvent(r);
+        status.warnings.add(step.label + ": an operator skipped a replicated event (" + reading.errorKind + ": "
+            + skipped + "); the target now differs from the source by that event (data drift)");
+        st.detail = "skipped one event after " + reading.errorKind;
+      }
+      case "next-log" -> {
+        BinlogCoordinates c = replication.moveToNextLog(r);
+        status.warnings.add(step.label + ": an operator moved replication to the next binlog (" + c
+            + ") after an impossible position; watch the target for inconsistencies");
+        st.detail = "moved to " + c;
+      }
+      case "rebuild" -> {
+        st.detail = "rebuild chosen after " + reading.errorKind;
+        status.warnings.add(step.label + ": rebuild " + (rebuilds + 1) + " chosen after " + reading.errorKind
+            + ": undoing replicate, copy and schema and running them again");
+        return true;
+      }
+      case "rollback" -> {
+        String msg = step.label + ": replication error (" + reading.errorKind + "): " + reading.diagnosis;
+        finishStep(st, StepState.FAILED, msg);
+        throw new StepFailed(msg + " (operator chose rollback)");
+      }
+      default -> replication.resumeReplication(r); // retry
+    }
+    st.attempts++;
+    return false;
+  }
+
+  private String awaitReplicationDecision(Step step, LagReading reading) {
+    StepState st = steps.get(step);
+    String msg = step.label + ": replication error (" + reading.errorKind + "): " + reading.diagnosis;
     log.warn(msg);
     if (!"pause".equals(onFailure)) {
       finishStep(st, StepState.FAILED, msg);
@@ -575,6 +926,8 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.pausedReason = msg;
     status.allowedDecisions = decisionsFor(reading.errorKind);
     pendingDecision = null;
+    // Versioned: histories recorded before did not keep the search attributes current here.
+    if (safety) publish();
     Workflow.await(() -> rollbackRequested
         || (pendingDecision != null && status.allowedDecisions.contains(pendingDecision)));
     String d = rollbackRequested ? "rollback" : pendingDecision;
@@ -584,6 +937,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     status.pausedReason = null;
     status.allowedDecisions = new ArrayList<>();
     st.state = StepState.RUNNING;
+    if (safety) publish();
     if (rollbackRequested) throw new RollbackRequested();
     return d;
   }
@@ -627,7 +981,8 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
           finishStep(st, StepState.FAILED, msg);
           throw new StepFailed(msg);
         }
-        String decision = awaitDecision(s, st, msg);
+        String decision = awaitDecision(s, st, msg, Failures.type(e));
+        if (KILL_AND_RETRY.equals(decision)) killWritersNext = true;
         if ("rollback".equals(decision)) {
           finishStep(st, StepState.FAILED, msg);
           throw new StepFailed(msg + " (operator chose rollback)");
@@ -649,14 +1004,15 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private String onFailure = "pause";
 
   /** Pauses the workflow on a failed step until an operator decides retry, skip or rollback. */
-  private String awaitDecision(Step s, StepState st, String msg) {
+  private String awaitDecision(Step s, StepState st, String msg, String failureType) {
     st.state = StepState.PAUSED;
     st.detail = msg;
     status.paused = true;
     status.phase = "paused";
     status.pausedReason = msg;
     status.allowedDecisions = new ArrayList<>(List.of("retry", "rollback"));
-    if (skippable(s)) status.allowedDecisions.add("skip");
+    if (skippable(s) && !(safety && PREFLIGHT_BLOCKED_PROTECTED.equals(failureType))) status.allowedDecisions.add("skip");
+    if (safety && SOURCE_MOVED.equals(failureType)) status.allowedDecisions.add(1, KILL_AND_RETRY);
     pendingDecision = null;
     publish();
     Workflow.await(() -> rollbackRequested
@@ -782,14 +1138,14 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   public String approveCutover(String by) {
     approved = true;
     approvedBy = by;
+    if (safety) status.approvalRefused = null;
     return "approved" + (by == null ? "" : " by " + by) + "; the cutover starts "
         + (Step.APPROVE.label.equals(status.currentStep) ? "now" : "when the checklist reaches it");
   }
 
   @Override
   public void validateApproveCutover(String by) {
-    String why = ApprovalGate.refusal(status, currentRequest == null ? Integer.MAX_VALUE
-        : currentRequest.cutover.maxLagSecondsForApproval);
+    String why = approvalRefusal();
     if (why != null) throw new IllegalStateException("approval refused: " + why);
   }
 
@@ -800,7 +1156,21 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
 
   @Override
   public void approve() {
+    // One gate for the signal and the update: a signal cannot answer, so the refusal is in the status.
+    if (safety) {
+      String why = approvalRefusal();
+      if (why != null) {
+        status.approvalRefused = "approve signal refused: " + why;
+        return;
+      }
+      status.approvalRefused = null;
+    }
     approved = true;
+  }
+
+  private String approvalRefusal() {
+    return ApprovalGate.refusal(status, currentRequest == null ? Integer.MAX_VALUE
+        : currentRequest.cutover.maxLagSecondsForApproval);
   }
 
   @Override

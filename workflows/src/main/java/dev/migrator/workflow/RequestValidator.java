@@ -60,7 +60,7 @@ public final class RequestValidator {
       for (String s : r.schemas) {
         if (s == null || !IDENTIFIER.matcher(s).matches()) {
           p.add("schemas: '" + s + "' is not a valid database name");
-        } else if (List.of("mysql", "sys", "information_schema", "performance_schema").contains(s.toLowerCase())) {
+        } else if (List.of("mysql", "sys", "information_schema", "performance_schema", "migrator_meta").contains(s.toLowerCase())) {
           p.add("schemas: '" + s + "' is a system schema and cannot be migrated as data");
         }
       }

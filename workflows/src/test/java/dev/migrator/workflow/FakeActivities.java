@@ -207,6 +207,18 @@ final class FakeActivities {
     }
   }
 
+  /** What fenceSource reports; a lock id makes the cutover release it. */
+  volatile String fenceHow = "read_only + super_read_only";
+  volatile Long fenceLock = null;
+  /** Findings the fake preflight adds to its report (e.g. a blocking one). */
+  final List<Finding> extraFindings = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** How many more watchReplication calls (the approval wait) report a broken replication thread. */
+  final AtomicInteger watchErrorsLeft = new AtomicInteger();
+  /** watchReplication calls (the approval wait's polls). */
+  final AtomicInteger watchPolls = new AtomicInteger();
+  /** How many more confirmSourceStill calls find that the source moved. */
+  final AtomicInteger sourceMovesLeft = new AtomicInteger();
+
   /** Events the fake schema step reports as enabled on the source. */
   final List<String> enabledEvents = new ArrayList<>();
 
@@ -259,9 +271,11 @@ final class FakeActivities {
     @Override
     public PreflightReport preflight(MigrationRequest request) {
       call("preflight");
-      return new PreflightReport()
+      PreflightReport rep = new PreflightReport()
           .add(new Finding("connect", Finding.INFO, "source", "connected", null))
           .add(new Finding("binlog_row_image", Finding.WARNING, "source", "MINIMAL", "set it to FULL"));
+      extraFindings.forEach(rep::add);
+      return rep;
     }
   }
 
@@ -344,8 +358,14 @@ final class FakeActivities {
     }
 
     @Override
-    public void dropSchemas(MigrationRequest request, List<String> schemas) {
+    public List<String> dropSchemas(MigrationRequest request, List<String> schemas) {
       call("dropSchemas", schemas);
+      return List.of();
+    }
+
+    @Override
+    public void releaseSchemas(MigrationRequest request, List<String> schemas) {
+      call("releaseSchemas", schemas);
     }
   }
 
@@ -367,8 +387,9 @@ final class FakeActivities {
     }
 
     @Override
-    public void truncateTables(MigrationRequest request, List<TableRef> tables) {
+    public List<String> truncateTables(MigrationRequest request, List<TableRef> tables) {
       call("truncateTables", tables);
+      return List.of();
     }
 
     @Override
@@ -514,6 +535,40 @@ final class FakeActivities {
       return l;
     }
 
+    /** Watch mode reads like awaitCatchUp but never returns on "caught up" alone; fake time stands still. */
+    @Override
+    public LagReading watchReplication(MigrationRequest request, int maxSeconds, int maxLagSeconds) {
+      // Not journaled: how many polls run while a test waits for approval depends on timing.
+      watchPolls.incrementAndGet();
+      try {
+        Thread.sleep(20); // a real poll takes time; this keeps time-skipping from spinning the watch
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      LagReading l = new LagReading();
+      if (watchErrorsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        l.errorKind = lagErrorKind;
+        l.progress = LagReading.ERROR;
+        l.diagnosis = "the target already has row 42 of shop.orders";
+        l.replica = new ReplicationStatus();
+        l.replica.configured = true;
+        l.replica.ioRunning = true;
+        return l;
+      }
+      ReplicationStatus rs = new ReplicationStatus();
+      rs.configured = true;
+      rs.ioRunning = true;
+      rs.sqlRunning = true;
+      rs.secondsBehind = lagSeconds.get();
+      rs.executedFile = FINAL_POSITION.file;
+      rs.executedPosition = FINAL_POSITION.position;
+      l.replica = rs;
+      l.caughtUp = true;
+      l.progress = LagReading.CAUGHT_UP;
+      l.sourcePosition = FINAL_POSITION;
+      return l;
+    }
+
     @Override
     public void resumeReplication(MigrationRequest request) {
       call("resumeReplication");
@@ -549,6 +604,58 @@ final class FakeActivities {
     public BinlogCoordinates sourcePosition(MigrationRequest request) {
       call("sourcePosition");
       return FINAL_POSITION;
+    }
+
+    @Override
+    public dev.migrator.model.SourceFence fenceSource(MigrationRequest request) {
+      call("fenceSource");
+      dev.migrator.model.SourceFence f = new dev.migrator.model.SourceFence();
+      f.how = fenceHow;
+      f.lockConnectionId = fenceLock;
+      f.stopsEveryone = true;
+      return f;
+    }
+
+    @Override
+    public List<String> releaseSourceFence(MigrationRequest request, dev.migrator.model.SourceFence fence) {
+      call("releaseSourceFence", fence.lockConnectionId);
+      return List.of();
+    }
+
+    @Override
+    public BinlogCoordinates confirmSourceStill(MigrationRequest request, BinlogCoordinates position) {
+      call("confirmSourceStill", position);
+      if (sourceMovesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw ApplicationFailure.newNonRetryableFailure("the source moved: id 7 app@10.0.0.9 can write through"
+            + " read_only", MigrationWorkflowImpl.SOURCE_MOVED);
+      }
+      return position;
+    }
+
+    @Override
+    public List<String> killSourceWriters(MigrationRequest request, dev.migrator.model.SourceFence fence) {
+      call("killSourceWriters");
+      return List.of("killed id 7 app@10.0.0.9");
+    }
+
+    @Override
+    public List<String> setEvents(MigrationRequest request, String side, List<String> events, boolean enabled) {
+      call("setEvents", side, events, enabled);
+      return "target".equals(side) && enabled ? List.of("event_scheduler is OFF on the target") : List.of();
+    }
+
+    @Override
+    public dev.migrator.model.ReadOnlyGuard guardTarget(MigrationRequest request) {
+      call("guardTarget");
+      dev.migrator.model.ReadOnlyGuard g = new dev.migrator.model.ReadOnlyGuard();
+      g.how = "read_only + super_read_only";
+      g.guarded = true;
+      return g;
+    }
+
+    @Override
+    public void unguardTarget(MigrationRequest request, boolean readOnlyBefore) {
+      call("unguardTarget", readOnlyBefore);
     }
 
     @Override

@@ -63,16 +63,22 @@ class MigrationWorkflowTest {
       "replicationUserExists(migrator_repl)",        // 9 replicate
       "ensureReplicationUser(migrator_repl)",
       "startReplication(mysql-bin.000003:4711)",     //   from the copy's snapshot coordinates
+      "guardTarget()",                               //   the target read-only until the cutover
       "awaitCatchUp()");                             // 10 catch up
 
   /** ... and after approval. */
   private static final List<String> CUTOVER_AND_FINISH = List.of(
+      "awaitCatchUp()",                              // 11 a fresh reading right before the cutover
       "setSourceReadOnly(true)",                     // 12 cutover
+      "fenceSource()",                               //   stop what read_only lets through
       "sourcePosition()",
       "waitForTargetPosition(mysql-bin.000004:900)",
+      "confirmSourceStill(mysql-bin.000004:900)",    //   the source stood still
       "stopAndResetReplication()",
       "setTargetReadOnly(false)",
-      "restoreRetention(1)");                        // 13 finish
+      "sourcePosition()",                            //   nobody wrote to the old source after the switch
+      "restoreRetention(1)",                         // 13 finish
+      "releaseSchemas([shop])");                     //   the schemas are the application's now
 
   private static final List<String> COMPLETE = concat(UP_TO_APPROVAL, CUTOVER_AND_FINISH);
 
@@ -82,6 +88,7 @@ class MigrationWorkflowTest {
    * (retired), and retention comes last.
    */
   private static final List<String> UNDO_AT_APPROVAL = List.of(
+      "unguardTarget(false)",
       "stopAndResetReplication()",
       "dropReplicationUser(migrator_repl)",
       "truncateTables(" + TABLES + ")",
@@ -217,6 +224,7 @@ class MigrationWorkflowTest {
     MigrationRequest r = request();
     r.cutover.autoApprove = true;
     r.cutover.notBefore = java.time.Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofHours(3)).toString();
+    r.replication.pollSeconds = 900; // replication is watched while the window is closed: a few polls
     MigrationWorkflow wf = start(r);
     MigrationStatus s = awaitStatus(wf, st -> st.pausedReason != null && st.pausedReason.contains("cutover window"),
         "waiting for the window");
@@ -236,11 +244,12 @@ class MigrationWorkflowTest {
     MigrationResult result = result(wf);
 
     assertEquals(MigrationResult.COMPLETED, result.outcome);
-    assertEquals(concat(UP_TO_APPROVAL, List.of(
-            "setSourceReadOnly(true)", "sourcePosition()", "waitForTargetPosition(mysql-bin.000004:900)",
+    assertEquals(concat(UP_TO_APPROVAL, List.of("awaitCatchUp()",
+            "setSourceReadOnly(true)", "fenceSource()", "sourcePosition()", "waitForTargetPosition(mysql-bin.000004:900)",
+            "confirmSourceStill(mysql-bin.000004:900)",
             "stopAndResetReplication()", "targetPosition()", "startReverseReplication(target-bin.000002:1234)",
             "setTargetReadOnly(false)",
-            "stopReverseReplication()", "restoreRetention(1)")),
+            "stopReverseReplication()", "restoreRetention(1)", "releaseSchemas([shop])")),
         fakes.journal.calls());
     assertEquals("target-bin.000002", result.status.cutover.reverseFrom.file);
   }
@@ -255,8 +264,11 @@ class MigrationWorkflowTest {
     MigrationStatus s = awaitStatus(wf, st -> st.pausedReason != null && st.pausedReason.startsWith("grace period"),
         "in the grace period");
     List<String> calls = fakes.journal.calls();
-    // moved before the source turns read-only (a read-only source refuses ALTER EVENT)
-    assertEquals(calls.indexOf("setSourceReadOnly(true)") - 1, calls.indexOf("switchEvents([shop.nightly_cleanup], true)"),
+    // off the source before it turns read-only (a read-only source refuses ALTER EVENT), on the target
+    // once it is writable (super_read_only refuses it before)
+    assertEquals(calls.indexOf("setSourceReadOnly(true)") - 1, calls.indexOf("setEvents(source, [shop.nightly_cleanup], false)"),
+        calls.toString());
+    assertEquals(calls.indexOf("setTargetReadOnly(false)") + 1, calls.indexOf("setEvents(target, [shop.nightly_cleanup], true)"),
         calls.toString());
     assertTrue(s.warnings.contains("cutover: event_scheduler is OFF on the target"), s.warnings.toString());
 
@@ -264,8 +276,10 @@ class MigrationWorkflowTest {
     MigrationResult result = result(wf);
     assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
     calls = fakes.journal.calls();
-    // back only once the source is writable again
-    assertEquals(calls.indexOf("setSourceReadOnly(false)") + 1, calls.indexOf("switchEvents([shop.nightly_cleanup], false)"),
+    // off the target before it turns read-only, back on the source once it is writable again
+    assertEquals(calls.indexOf("setTargetReadOnly(true)") - 1, calls.indexOf("setEvents(target, [shop.nightly_cleanup], false)"),
+        calls.toString());
+    assertEquals(calls.indexOf("setSourceReadOnly(false)") + 1, calls.indexOf("setEvents(source, [shop.nightly_cleanup], true)"),
         calls.toString());
     assertAllShadowDone(result.status);
   }
@@ -293,6 +307,7 @@ class MigrationWorkflowTest {
             // stop writes on the target, bring its writes home, stop, traffic back, source writable
             "setTargetReadOnly(true)", "targetPosition()", "waitForSourcePosition(target-bin.000002:1234)",
             "stopReverseReplication()", "switchTrafficBack()", "setSourceReadOnly(false)",
+            "unguardTarget(false)",
             "stopAndResetReplication()", "dropReplicationUser(migrator_repl)", "truncateTables(" + TABLES + ")",
             "dropSchemas([shop])", "restoreRetention(1)"),
         undo);
@@ -345,17 +360,23 @@ class MigrationWorkflowTest {
   }
 
   @Test
-  void approvalSentEarlyIsKept() {
+  void approvalSignalIsRefusedLikeTheUpdateWhileReplicationHasNotReportedYet() {
     fakes.block("awaitCatchUp");
     MigrationWorkflow wf = start(request());
     awaitCall("awaitCatchUp");
-    wf.approve();
+    wf.approve(); // before any lag reading: the gate refuses it, as it refuses the update
+    MigrationStatus refused = awaitStatus(wf, st -> st.approvalRefused != null, "the refusal in the status");
+    assertTrue(refused.approvalRefused.startsWith("approve signal refused: replication has not started yet"),
+        refused.approvalRefused);
     fakes.release("awaitCatchUp");
+    awaitStatus(wf, st -> "approve".equals(st.currentStep), "waiting at approve");
+    wf.approve();
 
     MigrationResult result = result(wf);
 
     assertEquals(MigrationResult.COMPLETED, result.outcome);
     assertEquals(COMPLETE, fakes.journal.calls());
+    assertNull(result.status.approvalRefused);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -365,7 +386,7 @@ class MigrationWorkflowTest {
   void rollbackWhileWaitingForApprovalUndoesInReverseOrder() {
     MigrationWorkflow wf = start(request());
     MigrationStatus waiting = awaitStatus(wf, st -> "approve".equals(st.currentStep), "waiting at approve");
-    assertEquals(List.of("retention", "freeze", "schema", "copy", "replicate", "replicate"),
+    assertEquals(List.of("retention", "freeze", "schema", "copy", "replicate", "replicate", "replicate"),
         waiting.shadow.stream().map(c -> c.step).toList(), "registration order");
 
     wf.rollback("operator changed their mind");
@@ -375,7 +396,7 @@ class MigrationWorkflowTest {
     assertEquals(concat(UP_TO_APPROVAL, UNDO_AT_APPROVAL), fakes.journal.calls());
     MigrationStatus s = result.status;
     assertEquals("rolled-back", s.phase);
-    assertEquals(6, s.shadow.size());
+    assertEquals(7, s.shadow.size());
     assertAllShadowDone(s);
     assertEquals(StepState.FAILED, step(s, Step.APPROVE).state);
     assertEquals("interrupted by rollback", step(s, Step.APPROVE).detail);
@@ -398,7 +419,7 @@ class MigrationWorkflowTest {
     List<String> undo = new ArrayList<>(UNDO_AT_APPROVAL);
     undo.remove("dropReplicationUser(migrator_repl)");
     assertEquals(concat(UP_TO_APPROVAL, undo), fakes.journal.calls());
-    assertEquals(5, result.status.shadow.size());
+    assertEquals(6, result.status.shadow.size());
     assertAllShadowDone(result.status);
   }
 
@@ -620,7 +641,7 @@ class MigrationWorkflowTest {
     MigrationResult result = result(wf);
 
     assertEquals(MigrationResult.COMPLETED, result.outcome);
-    assertEquals(2, fakes.journal.count("awaitCatchUp"));
+    assertEquals(3, fakes.journal.count("awaitCatchUp"), "two catch-up polls and the reading before the cutover");
     assertEquals(1, fakes.journal.count("resumeReplication"), "retry starts the replication threads again");
     assertEquals(2, step(result.status, Step.CATCH_UP).attempts);
     assertTrue(result.status.lag.caughtUp);
@@ -683,7 +704,8 @@ class MigrationWorkflowTest {
 
     assertEquals(MigrationResult.COMPLETED, result.outcome);
     List<String> rebuild = List.of(
-        "stopAndResetReplication()",            // undo 9, last registered first
+        "unguardTarget(false)",                 // undo 9, last registered first
+        "stopAndResetReplication()",
         "dropReplicationUser(migrator_repl)",
         "truncateTables(" + TABLES + ")",        // undo 6
         "dropSchemas([shop])");                  // undo 4 (freeze was already released and retired)
@@ -739,11 +761,12 @@ class MigrationWorkflowTest {
     MigrationResult result = result(wf);
 
     assertEquals(MigrationResult.COMPLETED, result.outcome);
-    assertEquals(polls + 1, fakes.journal.count("awaitCatchUp"));
+    assertEquals(polls + 2, fakes.journal.count("awaitCatchUp"), "the child's polls and one reading before the cutover");
     int parentEvents = client.fetchHistory("wf-" + ID).getEvents().size();
     // Reports: at most one per 4 h of the 72 h, each a signal plus a workflow task (4 events).
     int reports = 72 / 4 + 1;
-    assertTrue(parentEvents < 150 + 4 * reports,
+    // 190: the checklist's own activities and markers, independent of the number of polls.
+    assertTrue(parentEvents < 190 + 4 * reports,
         "parent history " + parentEvents + " events for " + polls + " polls");
     var parentHistory = client.fetchHistory("wf-" + ID).getEvents();
     long signals = parentHistory.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).count();
@@ -752,7 +775,7 @@ class MigrationWorkflowTest {
     long children = parentHistory.stream()
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED).count();
     assertTrue(signals <= reports, signals + " lag reports for " + polls + " polls");
-    assertEquals(0, activities, "no poll runs in the parent");
+    assertEquals(1, activities, "no poll runs in the parent but the one reading right before the cutover");
     assertEquals(1, children, "one catch-up child (which continues as new)");
 
     // Walk the child's runs backwards through continuedExecutionRunId: each run's history is bounded.
@@ -886,7 +909,8 @@ class MigrationWorkflowTest {
     assertEquals(MigrationResult.COMPLETED, result.outcome);
     assertEquals(StepState.SKIPPED, step(result.status, Step.RETENTION).state);
     assertEquals(7, fakes.sourceRetentionHours, "finish must put back the value read before the change");
-    assertEquals("restoreRetention(7)", fakes.journal.calls().get(fakes.journal.calls().size() - 1));
+    List<String> calls = fakes.journal.calls();
+    assertEquals("restoreRetention(7)", calls.get(calls.size() - 2));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -928,11 +952,12 @@ class MigrationWorkflowTest {
     MigrationResult result = result(wf);
 
     assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
-    assertEquals(concat(UP_TO_APPROVAL, List.of(
-            "setSourceReadOnly(true)", "sourcePosition()", "waitForTargetPosition(mysql-bin.000004:900)",
-            // undo: switch back (source writable again) before anything else
+    assertEquals(concat(UP_TO_APPROVAL, List.of("awaitCatchUp()",
+            "setSourceReadOnly(true)", "fenceSource()", "sourcePosition()", "waitForTargetPosition(mysql-bin.000004:900)",
+            // undo: switch back (source writable again) before anything else; the rollback, not the
+            // failed-cutover restore, does it
             "setTargetReadOnly(true)", "setSourceReadOnly(false)",
-            "stopAndResetReplication()", "dropReplicationUser(migrator_repl)", "truncateTables(" + TABLES + ")",
+            "unguardTarget(false)", "stopAndResetReplication()", "dropReplicationUser(migrator_repl)", "truncateTables(" + TABLES + ")",
             "dropSchemas([shop])", "restoreRetention(1)")),
         fakes.journal.calls());
     assertEquals(0, fakes.journal.count("setTargetReadOnly(false)"), "the target never became writable");
@@ -1042,14 +1067,16 @@ class MigrationWorkflowTest {
     MigrationStatus s = result.status;
     assertEquals("rolled-back", s.phase);
     assertEquals("rehearsal: approved itself", step(s, Step.APPROVE).detail);
-    assertEquals(concat(COMPLETE, List.of(
+    List<String> run = new ArrayList<>(COMPLETE);
+    run.remove("releaseSchemas([shop])"); // a rehearsal keeps ownership: its rollback drops the schemas
+    assertEquals(concat(run, List.of(
             // switch back first (cutover registered its undo last) ...
             "setTargetReadOnly(true)", "setSourceReadOnly(false)",
             // ... then replication, copy, schema; freeze and retention were already reverted forward
-            "stopAndResetReplication()", "dropReplicationUser(migrator_repl)", "truncateTables(" + TABLES + ")",
-            "dropSchemas([shop])")),
+            "unguardTarget(false)", "stopAndResetReplication()", "dropReplicationUser(migrator_repl)",
+            "truncateTables(" + TABLES + ")", "dropSchemas([shop])")),
         fakes.journal.calls());
-    assertEquals(List.of("retention", "freeze", "schema", "copy", "replicate", "replicate", "cutover"),
+    assertEquals(List.of("retention", "freeze", "schema", "copy", "replicate", "replicate", "replicate", "cutover"),
         s.shadow.stream().map(c -> c.step).toList());
     assertAllShadowDone(s);
     for (StepState st : s.steps) {
