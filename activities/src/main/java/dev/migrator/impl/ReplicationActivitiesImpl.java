@@ -259,13 +259,15 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
 
   @Override
   public LagReading awaitCatchUp(MigrationRequest r, int maxSeconds) {
-    return poll(r, maxSeconds, (reading, first, stable) -> stable >= r.replication.stablePolls);
+    return poll(r, maxSeconds, true, (reading, first, stable) -> stable >= r.replication.stablePolls);
   }
 
   @Override
   public LagReading watchReplication(MigrationRequest r, int maxSeconds, int maxLagSeconds) {
     // Back as soon as what the approval gate decides on changes: the workflow reports it at once.
-    return poll(r, maxSeconds, (reading, first, stable) ->
+    // Never writes the heartbeat row: a watch may outlive the approval, and the source must stand
+    // still once the cutover begins.
+    return poll(r, maxSeconds, false, (reading, first, stable) ->
         !reading.gateState(maxLagSeconds).equals(first.gateState(maxLagSeconds)));
   }
 
@@ -274,7 +276,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     boolean stop(LagReading reading, LagReading first, int stableCaughtUpPolls);
   }
 
-  private LagReading poll(MigrationRequest r, int maxSeconds, StopRule rule) {
+  private LagReading poll(MigrationRequest r, int maxSeconds, boolean writeHeartbeats, StopRule rule) {
     long deadline = System.currentTimeMillis() + maxSeconds * 1000L;
     LagReading first = null;
     int stable = 0;
@@ -290,7 +292,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
         try {
           if (src == null) src = connector.openRaw("source", r.source);
           reading = read(src, dst);
-          if (r.replication.heartbeat) {
+          if (r.replication.heartbeat && writeHeartbeats) {
             // Read what arrived, then write the next one: after the position reads, so that a
             // fresh heartbeat never keeps "caught up" from being reached.
             reading.heartbeatLagMillis = Heartbeat.lag(Heartbeat.applied(dst, r), written, reading.polledAtMillis);

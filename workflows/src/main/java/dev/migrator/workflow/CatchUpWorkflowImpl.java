@@ -48,9 +48,10 @@ public class CatchUpWorkflowImpl implements CatchUpWorkflow {
   }
 
   /**
-   * Watch mode (the migration waits for approval): polls until replication fails, and reports to
-   * the parent whenever what the approval gate decides on changes, so an approval is judged on a
-   * reading at most one poll old while history grows with changes, not with time.
+   * Watch mode (the migration waits for approval): polls until replication fails or pollsPerRun
+   * polls are made (then returns a reading without error: the migration starts the next watch),
+   * and reports to the parent whenever what the approval gate decides on changes, so an approval is
+   * judged on a reading at most one poll old while history grows with changes, not with time.
    */
   private LagReading watch(CatchUpInput in, ReplicationActivities replication, MigrationWorkflow parent,
       int pollSeconds) {
@@ -74,8 +75,13 @@ public class CatchUpWorkflowImpl implements CatchUpWorkflow {
       }
       Workflow.sleep(Duration.ofSeconds(pollSeconds));
     }
-    in.run++;
-    CatchUpWorkflow next = Workflow.newContinueAsNewStub(CatchUpWorkflow.class);
-    return next.run(in);
+    // A watch ends by itself after its polls (the migration starts the next one): if its
+    // cancellation is lost, it still stops polling within pollsPerRun polls.
+    LagReading last = new LagReading();
+    last.trend = in.trend;
+    last.catchUpPolls = in.polls;
+    last.catchUpRun = in.run;
+    last.progress = "watch-ended";
+    return last;
   }
 }

@@ -447,11 +447,28 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
    * null; also on a rollback request) or replication fails (returns that reading).
    */
   private LagReading watchReplicationUntilApprovedAndWindowOpen(MigrationRequest r) {
-    if (approved && windowOpensInMillis(r) <= 0) return null; // nothing to wait for
+    while (true) {
+      if (rollbackRequested || (approved && windowOpensInMillis(r) <= 0)) return null; // nothing to wait for
+      LagReading failed = watchOnce(r);
+      if (failed != null) return failed;
+    }
+  }
+
+  /** Polls of one watch child: short children, so one left behind after an approval stops soon. */
+  static final int WATCH_POLLS = 10;
+
+  /**
+   * One watch child: returns its error reading, or null once it made its polls, the migration was
+   * approved (with the window open) or a rollback was asked for. A child no longer needed is left to
+   * end by itself (within {@link #WATCH_POLLS} read-only polls; its reports are ignored once the
+   * cutover started): cancelling it could race its activity's completion, which the Java test
+   * service does not resolve.
+   */
+  private LagReading watchOnce(MigrationRequest r) {
     CatchUpInput in = new CatchUpInput();
     in.request = r;
     in.parentWorkflowId = Workflow.getInfo().getWorkflowId();
-    in.pollsPerRun = Math.max(1, r.replication.pollsPerRun);
+    in.pollsPerRun = Math.max(1, Math.min(WATCH_POLLS, r.replication.pollsPerRun));
     in.reportEverySeconds = Math.max(0, r.replication.lagReportSeconds);
     in.watch = true;
     in.maxLagSeconds = r.cutover.maxLagSecondsForApproval;
@@ -459,11 +476,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     approvalWatches++;
     CatchUpWorkflow child = Workflow.newChildWorkflowStub(CatchUpWorkflow.class, ChildWorkflowOptions.newBuilder()
         .setWorkflowId(in.parentWorkflowId + "-approval-watch-" + approvalWatches)
-        .setCancellationType(io.temporal.workflow.ChildWorkflowCancellationType.TRY_CANCEL)
         .build());
+    // Detached: a rollback or cancellation of the migration does not cancel it (see above).
     List<io.temporal.workflow.Promise<LagReading>> watch = new ArrayList<>(1);
-    CancellationScope scope = Workflow.newCancellationScope(() -> watch.add(io.temporal.workflow.Async.function(child::run, in)));
-    scope.run();
+    Workflow.newDetachedCancellationScope(() -> watch.add(io.temporal.workflow.Async.function(child::run, in))).run();
     while (true) {
       long opensIn = windowOpensInMillis(r);
       if (approved && opensIn > 0) {
@@ -473,11 +489,11 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       } else {
         Workflow.await(() -> rollbackRequested || watch.get(0).isCompleted() || approved);
       }
-      if (watch.get(0).isCompleted()) return watch.get(0).get(); // an error reading, or the child's failure
-      if (rollbackRequested || (approved && windowOpensInMillis(r) <= 0)) {
-        scope.cancel("approved or rolling back: the watch is not needed");
-        return null;
+      if (watch.get(0).isCompleted()) {
+        LagReading reading = watch.get(0).get(); // the child's failure fails the step (pause, retry, rollback)
+        return reading.errorKind != null ? reading : null;
       }
+      if (rollbackRequested || (approved && windowOpensInMillis(r) <= 0)) return null;
     }
   }
 
@@ -1209,6 +1225,8 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   @Override
   public void reportLag(LagReading reading) {
     if (reading == null) return;
+    // A watch whose cancellation was lost may still report while the cutover runs: not news any more.
+    if (safety && cutoverStage > CUT_NONE) return;
     status.lag = reading;
     String w = reading.trend == null ? null : reading.trend.warning;
     if (w != null && !w.equals(lastTrendWarning)) status.warnings.add("catch-up: " + w);

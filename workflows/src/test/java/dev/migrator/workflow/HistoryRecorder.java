@@ -799,6 +799,183 @@ class HistoryRecorder {
     return s.steps.stream().filter(st -> st.number == step.number).findFirst().orElseThrow();
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Since "nothing lost" (recorded from a03b071): target guard, proof of stillness, approval watch.
+
+  @Test
+  void nothingLostAutoApprove() throws Exception {
+    try (Run run = new Run("nl-auto-approve")) {
+      MigrationRequest r = run.request();
+      r.cutover.autoApprove = true;
+      run.fakes.enabledEvents.add("shop.nightly_cleanup");
+      run.start(r);
+      run.expectOutcome(MigrationResult.COMPLETED);
+      assertEquals(1, run.fakes.journal.count("confirmSourceStill"));
+      run.save();
+    }
+  }
+
+  @Test
+  void nothingLostApprovedBySignalWhileWatching() throws Exception {
+    try (Run run = new Run("nl-approve-signal-watch")) {
+      run.start(run.request());
+      run.awaitStatus(s -> "approve".equals(s.currentStep) && s.lag != null && s.lag.errorKind == null
+          && run.fakes.watchPolls.get() > 2, "watching at approve");
+      run.wf.approve();
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
+  @Test
+  void nothingLostSourceMovedKillAndRetry() throws Exception {
+    try (Run run = new Run("nl-source-moved-kill-and-retry")) {
+      MigrationRequest r = run.request();
+      r.cutover.autoApprove = true;
+      run.fakes.sourceMovesLeft.set(1);
+      run.fakes.enabledEvents.add("shop.nightly_cleanup");
+      run.start(r);
+      run.awaitStatus(s -> s.paused && "cutover".equals(s.currentStep), "paused: the source moved");
+      run.env.sleep(Duration.ofMinutes(3));
+      run.wf.decide("kill-and-retry");
+      run.expectOutcome(MigrationResult.COMPLETED);
+      assertEquals(1, run.fakes.journal.count("killSourceWriters"));
+      run.save();
+    }
+  }
+
+  @Test
+  void nothingLostCutoverFailsAfterReplicationStoppedRetry() throws Exception {
+    try (Run run = new Run("nl-cutover-fails-after-reset-retry")) {
+      MigrationRequest r = run.request();
+      r.cutover.autoApprove = true;
+      r.cutover.trafficSwitch = commandSwitch();
+      run.fakes.fail("switchTraffic");
+      run.start(r);
+      run.awaitStatus(s -> s.paused && "cutover".equals(s.currentStep), "paused: traffic switch failed");
+      run.fakes.succeed("switchTraffic");
+      run.wf.decide("retry");
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
+  @Test
+  void nothingLostLockHeldAndRollbackInGracePeriod() throws Exception {
+    try (Run run = new Run("nl-lock-grace-period-rollback")) {
+      MigrationRequest r = run.request();
+      r.cutover.autoApprove = true;
+      r.cutover.gracePeriodSeconds = 3600;
+      r.cutover.reverseReplication = true;
+      r.cutover.trafficSwitch = commandSwitch();
+      run.fakes.fenceHow = "read_only + a global read lock";
+      run.fakes.fenceLock = 42L;
+      run.start(r);
+      run.awaitStatus(s -> s.pausedReason != null && s.pausedReason.startsWith("grace period"), "in the grace period");
+      run.wf.rollback("test");
+      run.expectOutcome(MigrationResult.ROLLED_BACK);
+      run.save();
+    }
+  }
+
+  @Test
+  void nothingLostReplicationErrorWhileWaitingForApprovalRetry() throws Exception {
+    try (Run run = new Run("nl-approval-replication-error-retry")) {
+      run.start(run.request());
+      run.awaitStatus(s -> "approve".equals(s.currentStep) && s.lag != null, "waiting at approve");
+      run.fakes.watchErrorsLeft.set(1);
+      run.awaitStatus(s -> s.paused, "paused on the replication error");
+      assertThrows(WorkflowUpdateException.class, () -> run.wf.approveCutover("bob"));
+      run.wf.approve(); // refused: the status says so
+      run.awaitStatus(s -> s.approvalRefused != null, "the signal's refusal");
+      run.wf.decide("retry");
+      run.awaitStatus(s -> !s.paused && s.lag != null && s.lag.errorKind == null, "healthy again");
+      run.wf.approveCutover("bob");
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
+  @Test
+  void nothingLostRebuildWhileWaitingForApproval() throws Exception {
+    try (Run run = new Run("nl-approval-rebuild")) {
+      run.fakes.lagErrorKind = "log-purged";
+      run.start(run.request());
+      run.awaitStatus(s -> "approve".equals(s.currentStep) && s.lag != null, "waiting at approve");
+      run.fakes.watchErrorsLeft.set(1);
+      run.awaitStatus(s -> s.paused, "paused on the replication error");
+      run.wf.decide("rebuild");
+      run.awaitStatus(s -> "approve".equals(s.currentStep) && !s.paused && run.fakes.journal.count("createSchema") == 2,
+          "waiting at approve after the rebuild");
+      run.awaitStatus(s -> s.lag != null && s.lag.errorKind == null, "healthy");
+      run.wf.approve();
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
+  @Test
+  void nothingLostApprovalWithdrawnBeforeCutover() throws Exception {
+    try (Run run = new Run("nl-approval-withdrawn")) {
+      run.start(run.request());
+      run.awaitStatus(s -> "approve".equals(s.currentStep) && s.lag != null, "waiting at approve");
+      run.fakes.lagErrorsLeft.set(1);
+      run.wf.approve();
+      run.awaitStatus(s -> s.paused, "paused: the reading before the cutover failed");
+      run.wf.decide("retry");
+      run.awaitStatus(s -> !s.paused && s.pausedReason != null && s.pausedReason.startsWith("waiting for approval")
+          && s.lag.errorKind == null, "waiting again");
+      run.wf.approve();
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
+  @Test
+  void nothingLostProtectedPreflightFindingRollback() throws Exception {
+    try (Run run = new Run("nl-protected-preflight-rollback")) {
+      run.fakes.extraFindings.add(new dev.migrator.model.Finding("target-schema-exists", "blocking", "target",
+          "schema(s) shop already exist on the target", "migrate into another target").protectingData());
+      run.start(run.request());
+      run.awaitStatus(s -> s.paused, "paused at preflight");
+      run.wf.decide("skip"); // not offered: ignored
+      run.env.sleep(Duration.ofSeconds(5));
+      run.wf.decide("rollback");
+      run.expectFailure("MigrationFailed");
+      run.save();
+    }
+  }
+
+  @Test
+  void nothingLostRehearsal() throws Exception {
+    try (Run run = new Run("nl-rehearsal")) {
+      MigrationRequest r = run.request();
+      r.rehearsal = true;
+      r.copy.chunkRows = 1000;
+      run.start(r);
+      run.expectOutcome(MigrationResult.ROLLED_BACK);
+      run.save();
+    }
+  }
+
+  @Test
+  void nothingLostFrozenCopyStagedApprovedByUpdate() throws Exception {
+    try (Run run = new Run("nl-frozen-staged-update")) {
+      MigrationRequest r = run.request();
+      frozenReplica(r);
+      r.copy.transport = "staged";
+      r.copy.stage = new StageOptions();
+      r.copy.stage.location = "s3://shop-migration-stage/eu";
+      r.copy.stage.dumpTaskQueue = DUMP_QUEUE;
+      r.copy.stage.loadTaskQueue = LOAD_QUEUE;
+      run.start(r);
+      run.awaitStatus(s -> "approve".equals(s.currentStep) && s.lag != null && s.lag.errorKind == null, "at approve");
+      run.wf.approveCutover("carol");
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
   /** One recorded run: its own test service (clock at {@link #START}), fakes and workers. */
   static final class Run implements AutoCloseable {
     final String name;
