@@ -5,7 +5,7 @@ import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.FrozenCopy;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.FreezeInput;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.Jdbc;
 import io.temporal.failure.ApplicationFailure;
@@ -96,7 +96,7 @@ public final class AuroraSnapshotFreezer implements Freezer {
     return FreezeNames.rdsIdentifier(migrationId, "frz-snap");
   }
 
-  private static AuroraSnapshotOptions options(MigrationRequest r) {
+  private static AuroraSnapshotOptions options(FreezeInput r) {
     AuroraSnapshotOptions o = r.aurora;
     if (o == null || (blank(o.snapshotId) && blank(o.sourceClusterId))) {
       throw ApplicationFailure.newNonRetryableFailure("aurora-snapshot needs aurora.sourceClusterId or aurora.snapshotId",
@@ -106,7 +106,7 @@ public final class AuroraSnapshotFreezer implements Freezer {
   }
 
   @Override
-  public FrozenCopy freeze(MigrationRequest r, String migrationId) {
+  public FrozenCopy freeze(FreezeInput r, String migrationId) {
     AuroraSnapshotOptions o = options(r);
     if (blank(o.clusterParameterGroup)) {
       throw ApplicationFailure.newNonRetryableFailure("aurora.clusterParameterGroup is empty: name a cluster parameter"
@@ -372,7 +372,7 @@ public final class AuroraSnapshotFreezer implements Freezer {
   }
 
   @Override
-  public void release(MigrationRequest r, String migrationId) {
+  public void release(FreezeInput r, String migrationId) {
     AuroraSnapshotOptions o = options(r);
     RdsClient rds = clients.apply(o.region);
     String instance = instanceId(migrationId);

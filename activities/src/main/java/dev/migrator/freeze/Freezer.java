@@ -1,7 +1,7 @@
 package dev.migrator.freeze;
 
 import dev.migrator.model.FrozenCopy;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.FreezeInput;
 
 /**
  * One way of freezing the source (request.method). Implementations must be idempotent and find
@@ -12,7 +12,7 @@ public interface Freezer {
   /** The request.method this freezer serves. */
   String method();
 
-  FrozenCopy freeze(MigrationRequest request, String migrationId);
+  FrozenCopy freeze(FreezeInput request, String migrationId);
 
-  void release(MigrationRequest request, String migrationId);
+  void release(FreezeInput request, String migrationId);
 }

@@ -2,7 +2,7 @@ package dev.migrator.freeze;
 
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.FrozenCopy;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.FreezeInput;
 
 /**
  * {@code live-consistent} needs no separate server: the copy opens one consistent snapshot on the
@@ -16,7 +16,7 @@ public final class LiveConsistentFreezer implements Freezer {
   }
 
   @Override
-  public FrozenCopy freeze(MigrationRequest r, String migrationId) {
+  public FrozenCopy freeze(FreezeInput r, String migrationId) {
     FrozenCopy f = new FrozenCopy();
     f.method = r.method;
     f.resumable = false;
@@ -26,7 +26,7 @@ public final class LiveConsistentFreezer implements Freezer {
   }
 
   @Override
-  public void release(MigrationRequest r, String migrationId) {
+  public void release(FreezeInput r, String migrationId) {
     // live-consistent holds nothing beyond the copy's own transaction.
   }
 }

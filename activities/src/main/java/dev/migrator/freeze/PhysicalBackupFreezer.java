@@ -4,7 +4,7 @@ import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.FrozenCopy;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.FreezeInput;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.MySqlErrors;
 import dev.migrator.mysql.ServerInfo;
@@ -52,7 +52,7 @@ public final class PhysicalBackupFreezer implements Freezer {
   }
 
   @Override
-  public FrozenCopy freeze(MigrationRequest r, String migrationId) {
+  public FrozenCopy freeze(FreezeInput r, String migrationId) {
     TempServer server = new TempServer(dirFor(migrationId));
     // A retry after the result of a finished freeze was lost: the same server, the same coordinates.
     if (server.process().isPresent() && server.answers(connectHost())) {
@@ -102,7 +102,7 @@ public final class PhysicalBackupFreezer implements Freezer {
 
   private record Prepared(BackupTool tool, BinlogCoordinates coordinates) {}
 
-  private Prepared backup(MigrationRequest r, TempServer server) throws IOException {
+  private Prepared backup(FreezeInput r, TempServer server) throws IOException {
     BackupTool tool;
     List<String> settings = new ArrayList<>();
     try (Connection c = connector.open("source", r.source)) {
@@ -224,7 +224,7 @@ public final class PhysicalBackupFreezer implements Freezer {
   }
 
   @Override
-  public void release(MigrationRequest r, String migrationId) {
+  public void release(FreezeInput r, String migrationId) {
     try {
       new TempServer(dirFor(migrationId)).destroy();
     } catch (IllegalStateException e) {

@@ -3,7 +3,7 @@ package dev.migrator.freeze;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.FrozenCopy;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.FreezeInput;
 import dev.migrator.model.ReplicationStatus;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.Jdbc;
@@ -46,7 +46,7 @@ public final class StoppedReplicaFreezer implements Freezer {
     return FreezeMethod.STOPPED_REPLICA;
   }
 
-  static void requireReplica(MigrationRequest r) {
+  static void requireReplica(FreezeInput r) {
     if (r.frozenReplica == null) {
       throw ApplicationFailure.newNonRetryableFailure("stopped-replica needs request.frozenReplica: the endpoint"
           + " (host, port, user, password reference) of an existing replica of the source", "InvalidRequest");
@@ -54,7 +54,7 @@ public final class StoppedReplicaFreezer implements Freezer {
   }
 
   @Override
-  public FrozenCopy freeze(MigrationRequest r, String migrationId) {
+  public FrozenCopy freeze(FreezeInput r, String migrationId) {
     requireReplica(r);
     long sourceServerId;
     try (Connection src = connector.open("source", r.source)) {
@@ -111,7 +111,7 @@ public final class StoppedReplicaFreezer implements Freezer {
    * Exec_Master_Log_Pos: its contents would then not match that position. MariaDB's parallel
    * replication stops at a consistent point.
    */
-  private static void requireOrderedCommits(Connection c, MigrationRequest r) throws SQLException {
+  private static void requireOrderedCommits(Connection c, FreezeInput r) throws SQLException {
     String workers = firstVariable(c, "replica_parallel_workers", "slave_parallel_workers");
     String ordered = firstVariable(c, "replica_preserve_commit_order", "slave_preserve_commit_order");
     if (workers != null && !"0".equals(workers) && ordered != null && !"1".equals(ordered) && !"ON".equalsIgnoreCase(ordered)) {
@@ -155,7 +155,7 @@ public final class StoppedReplicaFreezer implements Freezer {
   }
 
   @Override
-  public void release(MigrationRequest r, String migrationId) {
+  public void release(FreezeInput r, String migrationId) {
     requireReplica(r);
     try (Connection c = connector.open("frozenReplica", r.frozenReplica); Statement s = c.createStatement()) {
       ServerInfo info = ServerInfo.of(c);

@@ -8,7 +8,7 @@ import dev.migrator.metrics.MigrationMetrics;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.CopyProgress;
 import dev.migrator.model.LiveCopyResult;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.CopyInput;
 import dev.migrator.model.TableProgress;
 import dev.migrator.model.TableRef;
 import dev.migrator.mysql.Connector;
@@ -47,7 +47,7 @@ public class CopyActivitiesImpl implements CopyActivities {
   }
 
   @Override
-  public LiveCopyResult copyLiveConsistent(MigrationRequest r, List<TableRef> tables, String workflowId) {
+  public LiveCopyResult copyLiveConsistent(CopyInput r, List<TableRef> tables, String workflowId) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     LiveCopyResult result = new LiveCopyResult();
     CopyProgress p = new CopyProgress();
@@ -152,7 +152,7 @@ public class CopyActivitiesImpl implements CopyActivities {
   }
 
   @Override
-  public List<String> truncateTables(MigrationRequest r, List<TableRef> tables) {
+  public List<String> truncateTables(CopyInput r, List<TableRef> tables) {
     List<String> notes = new ArrayList<>();
     dev.migrator.guard.SchemaOwnership.Owner owner = dev.migrator.guard.SchemaOwnership.Owner.of(r.migrationId);
     java.util.Map<String, dev.migrator.guard.SchemaOwnership.Claim> claims = new java.util.HashMap<>();
@@ -179,16 +179,16 @@ public class CopyActivitiesImpl implements CopyActivities {
   }
 
   @Override
-  public dev.migrator.model.CopySizing sizeCopy(MigrationRequest r, Endpoint frozen) {
-    String frozenClass = dev.migrator.model.FreezeMethod.AURORA_SNAPSHOT.equals(r.method) && r.aurora != null
-        ? r.aurora.instanceClass : null;
-    return new CopySizer(connector).size(frozen, r.target, frozenClass);
+  public dev.migrator.model.CopySizing sizeCopy(CopyInput r) {
+    Endpoint frozen = r.from;
+    return new CopySizer(connector).size(frozen, r.target, r.frozenInstanceClass);
   }
 
   @Override
-  public List<ChunkPlan> planPage(MigrationRequest r, Endpoint frozen, List<TableRef> tables, Chunk previous,
+  public List<ChunkPlan> planPage(CopyInput r, List<TableRef> tables, Chunk previous,
       int maxChunks, long chunkRows) {
     long rows = chunkRows > 0 ? chunkRows : r.copy.chunkRows;
+    Endpoint frozen = r.from;
     List<ChunkPlan> pages = new ArrayList<>();
     int planned = 0;
     try (Connection src = connector.open("frozen copy", frozen)) {
@@ -208,7 +208,8 @@ public class CopyActivitiesImpl implements CopyActivities {
   }
 
   @Override
-  public List<ChunkResult> copyChunks(MigrationRequest r, Endpoint frozen, List<Chunk> chunks) {
+  public List<ChunkResult> copyChunks(CopyInput r, List<Chunk> chunks) {
+    Endpoint frozen = r.from;
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     // Chunks committed by an earlier attempt of this activity (its last heartbeat) are skipped;
     // the heartbeat also carries their rows and bytes, so the copy's totals stay exact.

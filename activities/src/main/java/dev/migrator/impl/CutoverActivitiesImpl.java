@@ -4,7 +4,7 @@ import dev.migrator.activities.CutoverActivities;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.LagReading;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.CutoverInput;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.MySqlErrors;
@@ -39,12 +39,12 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public long setSourceReadOnly(MigrationRequest r, boolean readOnly) {
+  public long setSourceReadOnly(CutoverInput r, boolean readOnly) {
     return setReadOnly(r.migrationId, "source", r.source, readOnly);
   }
 
   @Override
-  public long setTargetReadOnly(MigrationRequest r, boolean readOnly) {
+  public long setTargetReadOnly(CutoverInput r, boolean readOnly) {
     return setReadOnly(r.migrationId, "target", r.target, readOnly);
   }
 
@@ -82,12 +82,12 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   // Stopping every writer, and proving it.
 
   /** The source's lock key on this worker: one lock per migration and source. */
-  private static String fenceKey(MigrationRequest r) {
+  private static String fenceKey(CutoverInput r) {
     return dev.migrator.guard.SchemaOwnership.Owner.of(r.migrationId).workflowId() + "@" + r.source.address();
   }
 
   @Override
-  public SourceFence fenceSource(MigrationRequest r) {
+  public SourceFence fenceSource(CutoverInput r) {
     SourceFence f = new SourceFence();
     Endpoint e = r.source;
     if (e.readOnlyHook != null || e.isRdsFamily()) {
@@ -130,7 +130,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public List<String> releaseSourceFence(MigrationRequest r, SourceFence fence) {
+  public List<String> releaseSourceFence(CutoverInput r, SourceFence fence) {
     List<String> notes = new ArrayList<>();
     if (fence == null || fence.lockConnectionId == null) return notes;
     try (Connection c = connector.open("source", r.source)) {
@@ -164,7 +164,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public BinlogCoordinates confirmSourceStill(MigrationRequest r, BinlogCoordinates position) {
+  public BinlogCoordinates confirmSourceStill(CutoverInput r, BinlogCoordinates position) {
     ReplicationConfigurator conf = ReplicationConfigurator.forTarget(r.target);
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
       // Stop first, then read: whatever the source writes after this read cannot reach the target.
@@ -194,7 +194,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public List<String> killSourceWriters(MigrationRequest r, SourceFence fence) {
+  public List<String> killSourceWriters(CutoverInput r, SourceFence fence) {
     List<String> notes = new ArrayList<>();
     try (Connection c = connector.open("source", r.source)) {
       List<Long> keep = fence == null || fence.lockConnectionId == null ? List.of() : List.of(fence.lockConnectionId);
@@ -209,7 +209,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public List<String> setEvents(MigrationRequest r, String side, List<String> events, boolean enabled) {
+  public List<String> setEvents(CutoverInput r, String side, List<String> events, boolean enabled) {
     List<String> notes = new ArrayList<>();
     if (events == null || events.isEmpty()) return notes;
     Endpoint e = "source".equals(side) ? r.source : r.target;
@@ -227,7 +227,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public ReadOnlyGuard guardTarget(MigrationRequest r) {
+  public ReadOnlyGuard guardTarget(CutoverInput r) {
     ReadOnlyGuard g = new ReadOnlyGuard();
     Endpoint t = r.target;
     if (t.readOnlyHook != null) {
@@ -268,7 +268,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public void unguardTarget(MigrationRequest r, boolean readOnlyBefore) {
+  public void unguardTarget(CutoverInput r, boolean readOnlyBefore) {
     Endpoint t = r.target;
     if (t.readOnlyHook != null) {
       if (!readOnlyBefore) hooks.setReadOnly(r.migrationId, "target", t, false);
@@ -284,7 +284,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public BinlogCoordinates sourcePosition(MigrationRequest r) {
+  public BinlogCoordinates sourcePosition(CutoverInput r) {
     try (Connection src = connector.open("source", r.source)) {
       return ReplicationActivitiesImpl.sourcePosition(src);
     } catch (SQLException e) {
@@ -293,7 +293,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public void waitForTargetPosition(MigrationRequest r, BinlogCoordinates position) {
+  public void waitForTargetPosition(CutoverInput r, BinlogCoordinates position) {
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
       drain(src, dst, "the target", position, r.cutover.drainTimeoutSeconds);
     } catch (SQLException e) {
@@ -334,7 +334,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public BinlogCoordinates targetPosition(MigrationRequest r) {
+  public BinlogCoordinates targetPosition(CutoverInput r) {
     try (Connection dst = connector.open("target", r.target)) {
       return ReplicationActivitiesImpl.sourcePosition(dst);
     } catch (SQLException e) {
@@ -343,7 +343,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public void startReverseReplication(MigrationRequest r, BinlogCoordinates fromTarget) {
+  public void startReverseReplication(CutoverInput r, BinlogCoordinates fromTarget) {
     String pw = connector.credentials().resolve(r.replication.password, "replication.password");
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
       // The source connects to the target with the replication account; create it there, unlogged.
@@ -351,14 +351,14 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       // Odd ids on the source, even ids on the target: inserts on either side never collide.
       Jdbc.exec(src, "SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 1");
       Jdbc.exec(dst, "SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
-      ReplicationActivitiesImpl.pointReplicaAt(src, r.source, r.target, r, fromTarget, pw);
+      ReplicationActivitiesImpl.pointReplicaAt(src, r.source, r.target, r.replication, r.schemas, fromTarget, pw);
     } catch (SQLException e) {
       throw MySqlErrors.failure("reverse replication", r.source, e);
     }
   }
 
   @Override
-  public void stopReverseReplication(MigrationRequest r) {
+  public void stopReverseReplication(CutoverInput r) {
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
       ReplicationActivitiesImpl.resetReplica(src, r.source);
       Jdbc.exec(src, "SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
@@ -370,7 +370,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public void waitForSourcePosition(MigrationRequest r, BinlogCoordinates position) {
+  public void waitForSourcePosition(CutoverInput r, BinlogCoordinates position) {
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
       // Reverse direction: the target is the primary, the source the replica.
       drain(dst, src, "the source", position, r.cutover.drainTimeoutSeconds);
@@ -380,7 +380,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public java.util.List<String> switchEvents(MigrationRequest r, java.util.List<String> events, boolean toTarget) {
+  public java.util.List<String> switchEvents(CutoverInput r, java.util.List<String> events, boolean toTarget) {
     java.util.List<String> notes = new java.util.ArrayList<>();
     if (events == null || events.isEmpty()) return notes;
     // The side that stops running them first: never both at once.

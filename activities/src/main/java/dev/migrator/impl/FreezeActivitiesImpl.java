@@ -9,7 +9,7 @@ import dev.migrator.freeze.PhysicalBackupFreezer;
 import dev.migrator.freeze.StoppedReplicaFreezer;
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.FrozenCopy;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.FreezeInput;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.CredentialResolver;
 import io.temporal.failure.ApplicationFailure;
@@ -52,7 +52,7 @@ public class FreezeActivitiesImpl implements FreezeActivities {
     for (Freezer f : freezers) this.freezers.put(f.method(), f);
   }
 
-  private Freezer freezer(MigrationRequest r) {
+  private Freezer freezer(FreezeInput r) {
     String m = r.method == null ? FreezeMethod.LIVE_CONSISTENT : r.method;
     Freezer f = freezers.get(m);
     if (f == null) {
@@ -63,12 +63,14 @@ public class FreezeActivitiesImpl implements FreezeActivities {
   }
 
   @Override
-  public FrozenCopy freeze(MigrationRequest r, String migrationId) {
+  public FrozenCopy freeze(FreezeInput r) {
+    String migrationId = r.migrationId;
     return freezer(r).freeze(r, migrationId);
   }
 
   @Override
-  public void releaseFrozenCopy(MigrationRequest r, String migrationId) {
+  public void releaseFrozenCopy(FreezeInput r) {
+    String migrationId = r.migrationId;
     freezer(r).release(r, migrationId);
   }
 }

@@ -4,7 +4,7 @@ import dev.migrator.metrics.MigrationMetrics;
 import dev.migrator.activities.ReplicationActivities;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.LagReading;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.ReplicationInput;
 import dev.migrator.model.ReplicationStatus;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.Jdbc;
@@ -39,7 +39,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   }
 
   @Override
-  public boolean replicationUserExists(MigrationRequest r) {
+  public boolean replicationUserExists(ReplicationInput r) {
     try (Connection src = connector.open("source", r.source)) {
       return userExists(src, r.replication.user);
     } catch (SQLException e) {
@@ -57,7 +57,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   }
 
   @Override
-  public boolean ensureReplicationUser(MigrationRequest r) {
+  public boolean ensureReplicationUser(ReplicationInput r) {
     try (Connection src = connector.open("source", r.source)) {
       if (userExists(src, r.replication.user)) return false;
       if (!r.replication.createUser) {
@@ -75,7 +75,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   }
 
   @Override
-  public void dropReplicationUser(MigrationRequest r) {
+  public void dropReplicationUser(ReplicationInput r) {
     try (Connection src = connector.open("source", r.source)) {
       ReplicationAccount.drop(src, r.replication.user);
     } catch (SQLException e) {
@@ -84,7 +84,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   }
 
   @Override
-  public void startReplication(MigrationRequest r, BinlogCoordinates from) {
+  public void startReplication(ReplicationInput r, BinlogCoordinates from) {
     if (from == null && !r.replication.gtidAutoPosition) {
       throw ApplicationFailure.newNonRetryableFailure("no binlog coordinates were captured; cannot start replication",
           "InvalidRequest");
@@ -106,15 +106,15 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
    * reverse direction after cutover: the old source follows the new primary.
    */
   static void pointReplicaAt(Connection replica, dev.migrator.model.Endpoint replicaEndpoint,
-      dev.migrator.model.Endpoint primary, MigrationRequest r, BinlogCoordinates from, String password)
-      throws SQLException {
+      dev.migrator.model.Endpoint primary, dev.migrator.model.ReplicationOptions replication, List<String> schemas,
+      BinlogCoordinates from, String password) throws SQLException {
     ReplicationConfigurator conf = ReplicationConfigurator.forTarget(replicaEndpoint);
     // Reverse replication always starts at the position read at cutover, never by GTID.
     dev.migrator.model.ReplicationOptions o = new dev.migrator.model.ReplicationOptions();
-    o.ssl = r.replication.ssl;
-    o.connectRetrySeconds = r.replication.connectRetrySeconds;
+    o.ssl = replication.ssl;
+    o.connectRetrySeconds = replication.connectRetrySeconds;
     conf.configure(replica, new ReplicationConfigurator.SourceLink(primary.replicationHostOrHost(),
-        primary.replicationPortOrPort(), r.replication.user, password, o), from, r.schemas);
+        primary.replicationPortOrPort(), replication.user, password, o), from, schemas);
     conf.start(replica);
   }
 
@@ -124,14 +124,14 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   }
 
   /** The migrated schemas, and the heartbeat schema when the heartbeat is on. */
-  static List<String> replicatedSchemas(MigrationRequest r) {
+  static List<String> replicatedSchemas(ReplicationInput r) {
     List<String> s = new ArrayList<>(r.schemas);
     if (r.replication.heartbeat) s.add(r.replication.heartbeatSchema);
     return s;
   }
 
   @Override
-  public void stopAndResetReplication(MigrationRequest r) {
+  public void stopAndResetReplication(ReplicationInput r) {
     try (Connection dst = connector.open("target", r.target)) {
       ReplicationConfigurator.forTarget(r.target).reset(dst);
       if (r.replication.heartbeat) Heartbeat.drop(dst, r);
@@ -151,12 +151,12 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   static final class Heartbeat {
     private Heartbeat() {}
 
-    static String table(MigrationRequest r) {
+    static String table(ReplicationInput r) {
       return Sql.table(r.replication.heartbeatSchema, "heartbeat");
     }
 
     /** Writes the worker's clock on the source; creates the table on first use (replicated). */
-    static void write(Connection src, MigrationRequest r, long nowMillis) throws SQLException {
+    static void write(Connection src, ReplicationInput r, long nowMillis) throws SQLException {
       try (PreparedStatement ps = src.prepareStatement("REPLACE INTO " + table(r) + " (id, written_at_millis) VALUES (1, ?)")) {
         ps.setLong(1, nowMillis);
         ps.executeUpdate();
@@ -183,7 +183,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     }
 
     /** The worker time of the newest heartbeat the target has applied, or null. */
-    static Long applied(Connection dst, MigrationRequest r) throws SQLException {
+    static Long applied(Connection dst, ReplicationInput r) throws SQLException {
       try {
         String v = Jdbc.scalar(dst, "SELECT written_at_millis FROM " + table(r) + " WHERE id = 1");
         return v == null ? null : Long.valueOf(v);
@@ -194,7 +194,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     }
 
     /** Drops the heartbeat table, and its schema if nothing else is in it. */
-    static void drop(Connection c, MigrationRequest r) throws SQLException {
+    static void drop(Connection c, ReplicationInput r) throws SQLException {
       try {
         Jdbc.exec(c, "SET SESSION sql_log_bin = 0");
       } catch (SQLException ignored) {
@@ -212,7 +212,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   }
 
   @Override
-  public void resumeReplication(MigrationRequest r) {
+  public void resumeReplication(ReplicationInput r) {
     ReplicationConfigurator conf = ReplicationConfigurator.forTarget(r.target);
     try (Connection dst = connector.open("target", r.target)) {
       // Stop first: START on a half-running replica leaves the failed thread stopped.
@@ -224,7 +224,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   }
 
   @Override
-  public String skipReplicationEvent(MigrationRequest r) {
+  public String skipReplicationEvent(ReplicationInput r) {
     try (Connection dst = connector.open("target", r.target)) {
       ReplicationStatus st = ReplicaStatusReader.read(dst);
       if (st.lastSqlErrno != 1062 && st.lastSqlErrno != 1032) {
@@ -240,7 +240,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   }
 
   @Override
-  public BinlogCoordinates moveToNextLog(MigrationRequest r) {
+  public BinlogCoordinates moveToNextLog(ReplicationInput r) {
     try (Connection dst = connector.open("target", r.target)) {
       ReplicationStatus st = ReplicaStatusReader.read(dst);
       ReplicationErrorClassifier.Classified c = ReplicationErrorClassifier.classify(st);
@@ -258,12 +258,12 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   static final long CONNECT_GRACE_MILLIS = 60_000;
 
   @Override
-  public LagReading awaitCatchUp(MigrationRequest r, int maxSeconds) {
+  public LagReading awaitCatchUp(ReplicationInput r, int maxSeconds) {
     return poll(r, maxSeconds, true, (reading, first, stable) -> stable >= r.replication.stablePolls);
   }
 
   @Override
-  public LagReading watchReplication(MigrationRequest r, int maxSeconds, int maxLagSeconds) {
+  public LagReading watchReplication(ReplicationInput r, int maxSeconds, int maxLagSeconds) {
     // Back as soon as what the approval gate decides on changes: the workflow reports it at once.
     // Never writes the heartbeat row: a watch may outlive the approval, and the source must stand
     // still once the cutover begins.
@@ -276,7 +276,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     boolean stop(LagReading reading, LagReading first, int stableCaughtUpPolls);
   }
 
-  private LagReading poll(MigrationRequest r, int maxSeconds, boolean writeHeartbeats, StopRule rule) {
+  private LagReading poll(ReplicationInput r, int maxSeconds, boolean writeHeartbeats, StopRule rule) {
     long deadline = System.currentTimeMillis() + maxSeconds * 1000L;
     LagReading first = null;
     int stable = 0;

@@ -1,7 +1,7 @@
 package dev.migrator.impl;
 
 import dev.migrator.activities.RetentionActivities;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.RetentionInput;
 import dev.migrator.model.RetentionChange;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.Jdbc;
@@ -27,7 +27,7 @@ public class RetentionActivitiesImpl implements RetentionActivities {
   }
 
   @Override
-  public RetentionChange readRetention(MigrationRequest r) {
+  public RetentionChange readRetention(RetentionInput r) {
     RetentionChange c = new RetentionChange();
     try (Connection src = connector.open("source", r.source)) {
       if (r.source.isRdsFamily()) {
@@ -42,7 +42,7 @@ public class RetentionActivitiesImpl implements RetentionActivities {
   }
 
   @Override
-  public RetentionChange ensureRetention(MigrationRequest r, RetentionChange before) {
+  public RetentionChange ensureRetention(RetentionInput r, RetentionChange before) {
     RetentionChange c = new RetentionChange();
     c.previousHours = before.previousHours;
     c.newHours = r.retentionHours;
@@ -76,7 +76,7 @@ public class RetentionActivitiesImpl implements RetentionActivities {
   }
 
   @Override
-  public void restoreRetention(MigrationRequest r, RetentionChange before) {
+  public void restoreRetention(RetentionInput r, RetentionChange before) {
     if (before == null || !r.source.isRdsFamily()) return; // nothing was changed on self-managed sources
     try (Connection src = connector.open("source", r.source);
         CallableStatement cs = src.prepareCall("CALL mysql.rds_set_configuration('binlog retention hours', ?)")) {

@@ -2,8 +2,7 @@ package dev.migrator.impl;
 
 import dev.migrator.activities.SchemaActivities;
 import dev.migrator.guard.SchemaOwnership;
-import dev.migrator.model.FrozenCopy;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.SchemaInput;
 import dev.migrator.model.SchemaResult;
 import dev.migrator.model.TableRef;
 import dev.migrator.mysql.Connector;
@@ -40,15 +39,15 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   }
 
   @Override
-  public List<TableRef> listTables(MigrationRequest r, FrozenCopy frozen) {
-    try (Connection src = connector.open("source", readFrom(r, frozen))) {
+  public List<TableRef> listTables(SchemaInput r) {
+    try (Connection src = connector.open("source", r.readFrom)) {
       return tables(src, r);
     } catch (SQLException e) {
       throw MySqlErrors.failure("source", r.source, e);
     }
   }
 
-  static List<TableRef> tables(Connection c, MigrationRequest r) throws SQLException {
+  static List<TableRef> tables(Connection c, SchemaInput r) throws SQLException {
     List<TableRef> out = new ArrayList<>();
     for (String schema : r.schemas) {
       try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM information_schema.TABLES"
@@ -73,10 +72,6 @@ public class SchemaActivitiesImpl implements SchemaActivities {
     return out;
   }
 
-  /** The server schema objects are read from: the frozen copy, or the source for live-consistent. */
-  private static dev.migrator.model.Endpoint readFrom(MigrationRequest r, FrozenCopy frozen) {
-    return frozen != null && frozen.endpoint != null ? frozen.endpoint : r.source;
-  }
 
   /** Target session for DDL: no FK checks (creation order does not matter), not binlogged where allowed. */
   private static void prepareDdlSession(Connection dst, SchemaResult result) throws SQLException {
@@ -89,9 +84,9 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   }
 
   @Override
-  public SchemaResult createSchema(MigrationRequest r, FrozenCopy frozen) {
+  public SchemaResult createSchema(SchemaInput r) {
     SchemaResult result = new SchemaResult();
-    try (Connection src = connector.open("source", readFrom(r, frozen));
+    try (Connection src = connector.open("source", r.readFrom);
         Connection dst = connector.open("target", r.target)) {
       prepareDdlSession(dst, result);
       result.tables = tables(src, r);
@@ -111,7 +106,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
         result.createdSchemas.add(schema);
       }
       Set<String> engines = targetEngines(dst);
-      boolean defer = r.copy != null && r.copy.deferSecondaryIndexes;
+      boolean defer = r.deferSecondaryIndexes;
       for (TableRef t : result.tables) {
         String ddl = Jdbc.firstRow(src, "SHOW CREATE TABLE " + Sql.table(t.schema, t.table)).get("Create Table");
         ddl = SchemaRewrites.engine(ddl, t.qualified(), engines, result.notes);
@@ -167,7 +162,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
    * as SLAVESIDE_DISABLED), for the cutover to move. A source that will not list them (event
    * scheduler DISABLED, ERROR 1577) has none to move.
    */
-  private List<String> enabledOnSource(MigrationRequest r) throws SQLException {
+  private List<String> enabledOnSource(SchemaInput r) throws SQLException {
     List<String> out = new ArrayList<>();
     try (Connection live = connector.open("source", r.source)) {
       for (String schema : r.schemas) {
@@ -183,7 +178,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   }
 
   /** Views can depend on views: create in passes until no more progress. */
-  private void createViews(Connection src, Connection dst, MigrationRequest r, SchemaResult result) throws SQLException {
+  private void createViews(Connection src, Connection dst, SchemaInput r, SchemaResult result) throws SQLException {
     List<String[]> pending = new ArrayList<>();
     for (String schema : r.schemas) {
       for (Map<String, String> row : Jdbc.rows(src, "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = "
@@ -210,7 +205,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
     }
   }
 
-  private static String policy(MigrationRequest r) {
+  private static String policy(SchemaInput r) {
     return r.schemaOptions == null || r.schemaOptions.definer == null ? "strip" : r.schemaOptions.definer;
   }
 
@@ -234,7 +229,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   }
 
   /** Stored procedures and functions; created before the load (they do not fire on their own). */
-  private void createRoutines(Connection src, Connection dst, MigrationRequest r, String schema, SchemaResult result)
+  private void createRoutines(Connection src, Connection dst, SchemaInput r, String schema, SchemaResult result)
       throws SQLException {
     for (Map<String, String> row : Jdbc.rows(src, "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES"
         + " WHERE ROUTINE_SCHEMA = " + Sql.literal(schema) + " AND ROUTINE_TYPE IN ('PROCEDURE', 'FUNCTION')"
@@ -254,7 +249,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   }
 
   /** Events are created DISABLED: on the target they would run twice (directly and through replication). */
-  private void createEvents(Connection src, Connection dst, MigrationRequest r, String schema, SchemaResult result)
+  private void createEvents(Connection src, Connection dst, SchemaInput r, String schema, SchemaResult result)
       throws SQLException {
     List<Map<String, String>> events;
     try {
@@ -282,13 +277,13 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   }
 
   @Override
-  public SchemaResult createPostLoadObjects(MigrationRequest r, FrozenCopy frozen) {
+  public SchemaResult createPostLoadObjects(SchemaInput r) {
     SchemaResult result = new SchemaResult();
-    try (Connection src = connector.open("source", readFrom(r, frozen));
+    try (Connection src = connector.open("source", r.readFrom);
         Connection dst = connector.open("target", r.target)) {
       prepareDdlSession(dst, result);
       result.tables = tables(src, r);
-      if (r.copy != null && r.copy.deferSecondaryIndexes) {
+      if (r.deferSecondaryIndexes) {
         for (TableRef t : result.tables) addDeferredIndexes(src, dst, t, result);
       }
       Set<String> selected = new HashSet<>();
@@ -319,7 +314,8 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   }
 
   @Override
-  public SchemaResult addDeferredIndexes(MigrationRequest r, dev.migrator.model.Endpoint readFrom, List<TableRef> tables) {
+  public SchemaResult addDeferredIndexes(SchemaInput r, List<TableRef> tables) {
+    dev.migrator.model.Endpoint readFrom = r.readFrom;
     SchemaResult result = new SchemaResult();
     result.tables = tables;
     try (Connection src = connector.open("frozen copy", readFrom); Connection dst = connector.open("target", r.target)) {
@@ -357,7 +353,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   }
 
   @Override
-  public List<String> dropSchemas(MigrationRequest r, List<String> schemas) {
+  public List<String> dropSchemas(SchemaInput r, List<String> schemas) {
     List<String> notes = new ArrayList<>();
     SchemaOwnership.Owner owner = SchemaOwnership.Owner.of(r.migrationId);
     try (Connection dst = connector.open("target", r.target)) {
@@ -400,7 +396,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   }
 
   @Override
-  public void releaseSchemas(MigrationRequest r, List<String> schemas) {
+  public void releaseSchemas(SchemaInput r, List<String> schemas) {
     SchemaOwnership.Owner owner = SchemaOwnership.Owner.of(r.migrationId);
     try (Connection dst = connector.open("target", r.target)) {
       for (String s : schemas) SchemaOwnership.release(dst, s, owner);

@@ -12,7 +12,7 @@ import dev.migrator.copy.TableMetas;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkResult;
 import dev.migrator.model.Endpoint;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.CopyInput;
 import dev.migrator.model.StageOptions;
 import dev.migrator.model.StagedChunk;
 import dev.migrator.mysql.Connector;
@@ -60,7 +60,8 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
   }
 
   @Override
-  public List<StagedChunk> dumpChunks(MigrationRequest r, Endpoint frozen, List<Chunk> chunks) {
+  public List<StagedChunk> dumpChunks(CopyInput r, List<Chunk> chunks) {
+    Endpoint frozen = r.from;
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     // Chunks dumped by an earlier attempt of this activity (its last heartbeat) are not dumped
     // again, but listed from their manifests.
@@ -98,7 +99,7 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
   }
 
   @Override
-  public List<ChunkResult> loadChunks(MigrationRequest r, List<StagedChunk> chunks) {
+  public List<ChunkResult> loadChunks(CopyInput r, List<StagedChunk> chunks) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     // Chunks committed by an earlier attempt of this activity (its last heartbeat) are skipped.
     int committed = ctx.getHeartbeatDetails(Integer.class).orElse(0);
@@ -160,7 +161,7 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
   }
 
   @Override
-  public void deleteStage(MigrationRequest r) {
+  public void deleteStage(CopyInput r) {
     StageOptions o = r.copy == null ? null : r.copy.stage;
     if (o == null || o.location == null || o.location.isBlank()) return; // nothing was staged
     Stage stage = stage(r);
@@ -172,7 +173,7 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
     }
   }
 
-  private Stage stage(MigrationRequest r) {
+  private Stage stage(CopyInput r) {
     try {
       return Stage.of(r.copy == null ? null : r.copy.stage, s3);
     } catch (StageException e) {
@@ -180,7 +181,7 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
     }
   }
 
-  private static String migrationId(MigrationRequest r) {
+  private static String migrationId(CopyInput r) {
     if (r.migrationId == null || r.migrationId.isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure("the request has no migrationId: the staged copy keeps each"
           + " migration's files under its id", "InvalidRequest");

@@ -1,7 +1,7 @@
 package dev.migrator.impl;
 
 import dev.migrator.activities.TrafficActivities;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.TrafficInput;
 import dev.migrator.model.TrafficSwitch;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
@@ -28,17 +28,17 @@ public class TrafficActivitiesImpl implements TrafficActivities {
   }
 
   @Override
-  public String switchTraffic(MigrationRequest r) {
+  public String switchTraffic(TrafficInput r) {
     return apply(r, true);
   }
 
   @Override
-  public void switchTrafficBack(MigrationRequest r) {
+  public void switchTrafficBack(TrafficInput r) {
     apply(r, false);
   }
 
-  private String apply(MigrationRequest r, boolean forward) {
-    TrafficSwitch t = r.cutover.trafficSwitch;
+  private String apply(TrafficInput r, boolean forward) {
+    TrafficSwitch t = r.trafficSwitch;
     if (t == null) return "no traffic switch configured";
     String type = t.type == null ? "" : t.type;
     switch (type) {
@@ -57,7 +57,7 @@ public class TrafficActivitiesImpl implements TrafficActivities {
     }
   }
 
-  private static String runCommand(MigrationRequest r, String cmd, boolean forward) {
+  private static String runCommand(TrafficInput r, String cmd, boolean forward) {
     return "command ran: " + Hooks.command("traffic switch", cmd, Map.of(
         "MIGRATOR_MIGRATION_ID", r.migrationId == null ? "" : r.migrationId,
         "MIGRATOR_ACTION", forward ? "switch" : "switch-back",
@@ -65,7 +65,7 @@ public class TrafficActivitiesImpl implements TrafficActivities {
         "MIGRATOR_TARGET", r.target.address()));
   }
 
-  private static String postWebhook(MigrationRequest r, String url, boolean forward) {
+  private static String postWebhook(TrafficInput r, String url, boolean forward) {
     String body = "{\"migrationId\":\"" + Hooks.json(r.migrationId) + "\",\"action\":\"" + (forward ? "switch" : "switch-back")
         + "\",\"source\":\"" + Hooks.json(r.source.address()) + "\",\"target\":\"" + Hooks.json(r.target.address()) + "\"}";
     return "webhook answered HTTP " + Hooks.postJson("traffic switch", url, body);

@@ -4,7 +4,7 @@ import dev.migrator.activities.VerifyActivities;
 import dev.migrator.copy.TableChecksummer;
 import dev.migrator.copy.TableMeta;
 import dev.migrator.model.FrozenCopy;
-import dev.migrator.model.MigrationRequest;
+import dev.migrator.activities.VerifyInput;
 import dev.migrator.model.TableChecksum;
 import dev.migrator.model.TableRef;
 import dev.migrator.model.TableVerification;
@@ -25,7 +25,10 @@ public class VerifyActivitiesImpl implements VerifyActivities {
   }
 
   @Override
-  public VerifyResult verify(MigrationRequest r, FrozenCopy frozen, List<TableRef> tables, List<TableChecksum> sourceSums) {
+  public VerifyResult verify(VerifyInput r) {
+    FrozenCopy frozen = r.frozen;
+    List<TableRef> tables = r.tables;
+    List<TableChecksum> sourceSums = r.sourceChecksums;
     VerifyResult res = new VerifyResult();
     res.ok = true;
     Connection frozenConn = null;

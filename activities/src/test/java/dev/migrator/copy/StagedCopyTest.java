@@ -1,5 +1,6 @@
 package dev.migrator.copy;
 
+import dev.migrator.activities.StepInputs;
 import static dev.migrator.copy.CopyTestSupport.assertSame;
 import static dev.migrator.copy.CopyTestSupport.both;
 import static dev.migrator.copy.CopyTestSupport.checksum;
@@ -174,8 +175,8 @@ class StagedCopyTest {
     ChunkPlan keyless = plan(src, "kl", KEYLESS, 1000, 0);
     assertTrue(keyless.chunks.size() == 1 && keyless.chunks.get(0).wholeTable, keyless.toString());
 
-    List<StagedChunk> dumpedTypes = staged.dumpChunks(r, endpoint(src), types.chunks);
-    List<StagedChunk> dumpedKeyless = staged.dumpChunks(r, endpoint(src), keyless.chunks);
+    List<StagedChunk> dumpedTypes = staged.dumpChunks(StepInputs.copy(r, endpoint(src)), types.chunks);
+    List<StagedChunk> dumpedKeyless = staged.dumpChunks(StepInputs.copy(r, endpoint(src)), keyless.chunks);
 
     assertEquals(types.chunks.size(), dumpedTypes.size());
     assertEquals(60, dumpedTypes.stream().mapToLong(s -> s.rows).sum());
@@ -185,8 +186,8 @@ class StagedCopyTest {
     for (String f : files) assertTrue(f.matches("[A-Za-z0-9_%/.-]+"), "a safe name: " + f);
     assertEquals(Stage.migrationDir(r.migrationId) + "/kl.no%20key%2E%C3%A9/0.tsv", dumpedKeyless.get(0).file);
 
-    List<ChunkResult> loaded = new ArrayList<>(staged.loadChunks(r, dumpedTypes));
-    loaded.addAll(staged.loadChunks(r, dumpedKeyless));
+    List<ChunkResult> loaded = new ArrayList<>(staged.loadChunks(StepInputs.copy(r, null), dumpedTypes));
+    loaded.addAll(staged.loadChunks(StepInputs.copy(r, null), dumpedKeyless));
 
     List<StagedChunk> dumped = new ArrayList<>(dumpedTypes);
     dumped.addAll(dumpedKeyless);
@@ -209,7 +210,7 @@ class StagedCopyTest {
     MigrationRequest r = request("dir run", "file://" + stage);
     ChunkPlan types = plan(src, "rt", "types", 4, 0);
     // the manifest of a chunk, before anything is loaded
-    StagedChunk first = staged.dumpChunks(r, endpoint(src), types.chunks.subList(0, 1)).get(0);
+    StagedChunk first = staged.dumpChunks(StepInputs.copy(r, endpoint(src)), types.chunks.subList(0, 1)).get(0);
     JsonNode m = ChunkManifest.JSON.readTree(stage.resolve(Stage.manifestFile(first.file)).toFile());
     byte[] data = Files.readAllBytes(stage.resolve(first.file));
     assertEquals(ChunkManifest.FORMAT, m.get("format").asInt());
@@ -224,7 +225,7 @@ class StagedCopyTest {
     assertEquals("id", columns.get(0));
     assertTrue(columns.contains("bl:hex") && columns.contains("b64:hex") && columns.contains("u8")
         && columns.contains("we`ird") && !columns.contains("gv") && !columns.contains("gs"), columns.toString());
-    staged.deleteStage(r);
+    staged.deleteStage(StepInputs.copy(r, null));
     assertEquals(List.of(), files(stage));
 
     roundTrip(r, () -> {
@@ -235,8 +236,8 @@ class StagedCopyTest {
       }
     });
     assertEquals(List.of(), files(stage), "each batch's files are deleted once it is loaded");
-    staged.deleteStage(r);
-    staged.deleteStage(r); // idempotent
+    staged.deleteStage(StepInputs.copy(r, null));
+    staged.deleteStage(StepInputs.copy(r, null)); // idempotent
   }
 
   @Test
@@ -246,9 +247,9 @@ class StagedCopyTest {
     r.copy.stage.region = "eu-west-1";
     List<StagedChunk> dumped = roundTrip(r, () -> keys("staging/s3run/"));
     assertEquals(2 * dumped.size(), keys("staging/s3run/").size(), "keepFiles keeps them");
-    staged.deleteStage(r);
+    staged.deleteStage(StepInputs.copy(r, null));
     assertEquals(List.of(), keys("staging/"));
-    staged.deleteStage(r); // idempotent
+    staged.deleteStage(StepInputs.copy(r, null)); // idempotent
   }
 
   @Test
@@ -259,7 +260,7 @@ class StagedCopyTest {
     }
     s3.putObject(PutObjectRequest.builder().bucket(BUCKET).key("pages/many2/x.t/0.tsv").build(), RequestBody.fromString("x"));
     int calls = s3.deleteObjectsCalls.get();
-    staged.deleteStage(request("many", "s3://" + BUCKET + "/pages"));
+    staged.deleteStage(StepInputs.copy(request("many", "s3://" + BUCKET + "/pages"), null));
     assertEquals(List.of("pages/many2/x.t/0.tsv"), keys("pages/"), "another migration's files stay");
     assertEquals(3, s3.deleteObjectsCalls.get() - calls);
     assertTrue(s3.largestDeleteBatch.get() <= 1000);
@@ -279,9 +280,9 @@ class StagedCopyTest {
     dst.sql("DELETE FROM ints.t");
     ChunkPlan p = plan(src, "ints", "t", 1000, 0);
     assertTrue(p.chunks.size() >= 3, p.toString());
-    List<StagedChunk> d = staged.dumpChunks(r, endpoint(src), p.chunks);
-    staged.loadChunks(r, d);
-    staged.loadChunks(r, d.subList(1, 2)); // the same chunk twice
+    List<StagedChunk> d = staged.dumpChunks(StepInputs.copy(r, endpoint(src)), p.chunks);
+    staged.loadChunks(StepInputs.copy(r, null), d);
+    staged.loadChunks(StepInputs.copy(r, null), d.subList(1, 2)); // the same chunk twice
     assertSame(src, dst, "ints", "t");
 
     // the target drifts inside chunk 1's range: changed, deleted and extra rows
@@ -291,10 +292,10 @@ class StagedCopyTest {
         "DELETE FROM ints.t WHERE " + range(c) + " AND id % 6 = 0",
         "INSERT INTO ints.t VALUES (" + (lo % 2 == 0 ? lo + 1 : lo + 2) + ", 'extra')");
     assertNotEquals(checksum(src, c).toString(), checksum(dst, c).toString());
-    staged.loadChunks(r, d.subList(1, 2));
+    staged.loadChunks(StepInputs.copy(r, null), d.subList(1, 2));
     assertEquals(checksum(src, c).toString(), checksum(dst, c).toString());
     assertSame(src, dst, "ints", "t");
-    staged.deleteStage(r);
+    staged.deleteStage(StepInputs.copy(r, null));
   }
 
   @Test
@@ -304,8 +305,8 @@ class StagedCopyTest {
     r.copy.stage.keepFiles = true;
     dst.sql("DELETE FROM ints.t");
     ChunkPlan p = plan(src, "ints", "t", 1000, 0);
-    List<StagedChunk> d = staged.dumpChunks(r, endpoint(src), p.chunks);
-    staged.loadChunks(r, d);
+    List<StagedChunk> d = staged.dumpChunks(StepInputs.copy(r, endpoint(src)), p.chunks);
+    staged.loadChunks(StepInputs.copy(r, null), d);
     Chunk c = p.chunks.get(1);
     dst.sql("UPDATE ints.t SET v = 'target' WHERE " + range(c));
     String before = checksum(dst, c).toString();
@@ -316,7 +317,7 @@ class StagedCopyTest {
     b[i] ^= 0x01; // "value" -> "v`lue": still a loadable row, so the check after the LOAD must catch it
     Files.write(data, b);
 
-    ApplicationFailure f = failure(() -> staged.loadChunks(r, d.subList(1, 2)));
+    ApplicationFailure f = failure(() -> staged.loadChunks(StepInputs.copy(r, null), d.subList(1, 2)));
     assertEquals(StagedCopyActivitiesImpl.STAGED_CHUNK_CORRUPT, f.getType());
     assertTrue(f.isNonRetryable());
     assertContains(f.getOriginalMessage(), data.toString());
@@ -325,9 +326,9 @@ class StagedCopyTest {
     assertEquals(before, checksum(dst, c).toString(), "nothing of the corrupted file was committed");
 
     // dumped again, it loads
-    staged.loadChunks(r, staged.dumpChunks(r, endpoint(src), List.of(c)));
+    staged.loadChunks(StepInputs.copy(r, null), staged.dumpChunks(StepInputs.copy(r, endpoint(src)), List.of(c)));
     assertSame(src, dst, "ints", "t");
-    staged.deleteStage(r);
+    staged.deleteStage(StepInputs.copy(r, null));
   }
 
   @Test
@@ -336,24 +337,24 @@ class StagedCopyTest {
     ChunkPlan p = plan(src, "ints", "t", 1000, 0);
     // the data file of one chunk, on S3
     MigrationRequest r = request("missing", "s3://" + BUCKET + "/staging");
-    List<StagedChunk> d = staged.dumpChunks(r, endpoint(src), p.chunks);
+    List<StagedChunk> d = staged.dumpChunks(StepInputs.copy(r, endpoint(src)), p.chunks);
     Files.delete(s3.file(BUCKET, "staging/" + d.get(1).file));
-    ApplicationFailure f = failure(() -> staged.loadChunks(r, d));
+    ApplicationFailure f = failure(() -> staged.loadChunks(StepInputs.copy(r, null), d));
     assertEquals(StagedCopyActivities.STAGED_CHUNK_MISSING, f.getType());
     assertTrue(f.isNonRetryable());
     assertContains(f.getOriginalMessage(), "s3://" + BUCKET + "/staging/" + d.get(1).file);
     assertContains(f.getOriginalMessage(), p.chunks.get(1).id());
-    staged.deleteStage(r);
+    staged.deleteStage(StepInputs.copy(r, null));
 
     // the manifest of one chunk, in a directory
     Path stage = work.resolve("missing");
     MigrationRequest r2 = request("missing", stage.toString());
-    List<StagedChunk> d2 = staged.dumpChunks(r2, endpoint(src), p.chunks);
+    List<StagedChunk> d2 = staged.dumpChunks(StepInputs.copy(r2, endpoint(src)), p.chunks);
     Files.delete(stage.resolve(Stage.manifestFile(d2.get(0).file)));
-    ApplicationFailure f2 = failure(() -> staged.loadChunks(r2, d2));
+    ApplicationFailure f2 = failure(() -> staged.loadChunks(StepInputs.copy(r2, null), d2));
     assertEquals(StagedCopyActivities.STAGED_CHUNK_MISSING, f2.getType());
     assertContains(f2.getOriginalMessage(), Stage.manifestFile(d2.get(0).file));
-    staged.deleteStage(r2);
+    staged.deleteStage(StepInputs.copy(r2, null));
   }
 
   @Test
@@ -361,20 +362,20 @@ class StagedCopyTest {
     MigrationRequest r = request("resume", dir("resume"));
     ChunkPlan p = plan(src, "res", "t", 100, 0);
     assertTrue(p.chunks.size() >= 3, p.toString());
-    List<StagedChunk> first = staged.dumpChunks(r, endpoint(src), p.chunks);
+    List<StagedChunk> first = staged.dumpChunks(StepInputs.copy(r, endpoint(src)), p.chunks);
     // the source changes under chunk 0: a dump that skips it keeps the manifest's counts
     src.sql("DELETE FROM res.t WHERE " + range(p.chunks.get(0)));
     TestActivityEnvironment retry = TestActivityEnvironment.newInstance();
     try {
       retry.setHeartbeatDetails(2); // an earlier attempt dumped (then: committed) two chunks
       StagedCopyActivities again = activities(retry);
-      List<StagedChunk> second = again.dumpChunks(r, endpoint(src), p.chunks);
+      List<StagedChunk> second = again.dumpChunks(StepInputs.copy(r, endpoint(src)), p.chunks);
       assertEquals(first.size(), second.size());
       for (int i = 0; i < first.size(); i++) assertEquals(first.get(i).toString(), second.get(i).toString());
 
       dst.sql("DELETE FROM res.t");
       retry.setHeartbeatDetails(2); // (details are handed to one activity call)
-      List<ChunkResult> loaded = again.loadChunks(r, second);
+      List<ChunkResult> loaded = again.loadChunks(StepInputs.copy(r, null), second);
       assertEquals(second.get(0).rows, loaded.get(0).rows, "skipped chunks report what the dump wrote");
       String upper1 = p.chunks.get(1).upper.get(0).value;
       assertEquals("0", dst.query("SELECT COUNT(*) FROM res.t WHERE id <= " + upper1), "chunks 0 and 1 were skipped");
@@ -382,7 +383,7 @@ class StagedCopyTest {
     } finally {
       retry.close();
     }
-    staged.deleteStage(r);
+    staged.deleteStage(StepInputs.copy(r, null));
   }
 
   @Test
@@ -430,11 +431,11 @@ class StagedCopyTest {
 
     // the activities fail for good, with the same advice
     ChunkPlan p = plan(src, "res", "t", 100, 0);
-    ApplicationFailure f = failure(() -> staged.dumpChunks(request("bad", file.toString()), endpoint(src), p.chunks));
+    ApplicationFailure f = failure(() -> staged.dumpChunks(StepInputs.copy(request("bad", file.toString()), endpoint(src)), p.chunks));
     assertEquals(StagedCopyActivitiesImpl.STAGE_UNUSABLE, f.getType());
     assertTrue(f.isNonRetryable());
     assertContains(f.getOriginalMessage(), "is not a directory");
-    ApplicationFailure g = failure(() -> staged.loadChunks(request("bad", "s3://"), List.of()));
+    ApplicationFailure g = failure(() -> staged.loadChunks(StepInputs.copy(request("bad", "s3://"), null), List.of()));
     assertEquals(StagedCopyActivitiesImpl.STAGE_UNUSABLE, g.getType());
     assertContains(g.getOriginalMessage(), "s3://bucket/prefix");
   }

@@ -1,5 +1,6 @@
 package dev.migrator.freeze;
 
+import dev.migrator.activities.StepInputs;
 import static dev.migrator.freeze.FreezeTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -93,7 +94,7 @@ class FreezeAuroraSnapshotTest {
       awaitWrites(load, 300);
       rds.throttleNextDescribes = 2; // two in a row: the backoff retries twice
       rds.throttleEveryNth = 4; // and throttling inside the waiters' polling and the event reads
-      FrozenCopy f = freeze.freeze(r, "au-1");
+      FrozenCopy f = freeze.freeze(StepInputs.freeze(r, "au-1"));
       rds.throttleEveryNth = 0;
       assertTrue(rds.throttled.get() >= 5, "throttling errors were retried: " + rds.throttled.get());
       assertTrue(rds.describes.get() > 3 * rds.pollsUntilAvailable, "the waiters polled");
@@ -112,12 +113,12 @@ class FreezeAuroraSnapshotTest {
       assertSameContents(source, target, "bank");
 
       // A retry after a lost result reuses the same cluster.
-      FrozenCopy again = freeze.freeze(r, "au-1");
+      FrozenCopy again = freeze.freeze(StepInputs.freeze(r, "au-1"));
       assertEquals(f.endpoint.port, again.endpoint.port);
 
-      freeze.releaseFrozenCopy(r, "au-1");
+      freeze.releaseFrozenCopy(StepInputs.freeze(r, "au-1"));
       assertNothingLeft();
-      freeze.releaseFrozenCopy(r, "au-1"); // twice is fine
+      freeze.releaseFrozenCopy(StepInputs.freeze(r, "au-1")); // twice is fine
     } finally {
       target.sql("STOP SLAVE", "RESET SLAVE ALL", "DROP DATABASE IF EXISTS bank");
     }
@@ -131,7 +132,7 @@ class FreezeAuroraSnapshotTest {
     rds.parameterGroups.clear();
     MigrationRequest r = request();
     r.aurora.createParameterGroup = true;
-    FrozenCopy f = freeze().freeze(r, "au-2");
+    FrozenCopy f = freeze().freeze(StepInputs.freeze(r, "au-2"));
     assertEquals("ROW", rds.parameterGroups.get("migrator-row"), "the parameter group was created with ROW");
     FakeRds.Snap snap = rds.snapshots.get(AuroraSnapshotFreezer.snapshotId("au-2"));
     // The restored server rotated to a fresh file at startup (as after the reboot in seed 003).
@@ -139,7 +140,7 @@ class FreezeAuroraSnapshotTest {
     assertTrue(c.queryRows("SHOW BINARY LOGS").size() >= 2);
     assertEquals(snap.file + ":" + snap.position, f.coordinates.file + ":" + f.coordinates.position);
     assertTrue(f.note.contains("SHOW BINARY LOGS"), f.note);
-    freeze().releaseFrozenCopy(r, "au-2");
+    freeze().releaseFrozenCopy(StepInputs.freeze(r, "au-2"));
     assertNothingLeft();
   }
 
@@ -150,9 +151,9 @@ class FreezeAuroraSnapshotTest {
     MigrationRequest r = request();
     r.aurora.sourceClusterId = null;
     r.aurora.snapshotId = "operator-snap";
-    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze().freeze(r, "au-3"));
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze().freeze(StepInputs.freeze(r, "au-3")));
     assertTrue(e.getOriginalMessage().contains("incompatible-restore"), e.getOriginalMessage());
-    freeze().releaseFrozenCopy(r, "au-3");
+    freeze().releaseFrozenCopy(StepInputs.freeze(r, "au-3"));
     assertTrue(rds.clusters.isEmpty() && rds.instances.isEmpty(), rds.leftovers());
     assertTrue(rds.snapshots.containsKey("operator-snap"), "a snapshot we did not create is never deleted");
   }
@@ -161,17 +162,17 @@ class FreezeAuroraSnapshotTest {
   void aCrashBetweenCreateAndRecordIsReleasedByName() throws Exception {
     rds.crashAfter = "createDBInstance";
     MigrationRequest r = request();
-    assertThrows(IllegalStateException.class, () -> freeze().freeze(r, "au-4"));
+    assertThrows(IllegalStateException.class, () -> freeze().freeze(StepInputs.freeze(r, "au-4")));
     assertEquals(1, rds.clusters.size());
     // A new worker knows nothing but the request and the migration id.
-    freeze().releaseFrozenCopy(r, "au-4");
+    freeze().releaseFrozenCopy(StepInputs.freeze(r, "au-4"));
     assertNothingLeft();
   }
 
   @Test
   void aParameterGroupWithoutRowBinlogIsRefused() {
     rds.parameterGroups.put("migrator-row", "OFF");
-    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze().freeze(request(), "au-5"));
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze().freeze(StepInputs.freeze(request(), "au-5")));
     assertTrue(e.getOriginalMessage().contains("binlog_format=OFF"), e.getOriginalMessage());
     assertTrue(rds.snapshots.isEmpty(), "refused before creating anything");
   }

@@ -1,5 +1,6 @@
 package dev.migrator.freeze;
 
+import dev.migrator.activities.StepInputs;
 import static dev.migrator.freeze.FreezeTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -53,7 +54,7 @@ class FreezePhysicalBackupTest {
     String id = "pb exact/1"; // not a safe file name: the directory name is derived
     try (WriteLoad load = WriteLoad.start(source, "bank", "accounts", "app", 2)) {
       awaitWrites(load, 300);
-      FrozenCopy f = freeze.freeze(r, id);
+      FrozenCopy f = freeze.freeze(StepInputs.freeze(r, id));
       assertEquals(FreezeMethod.PHYSICAL_BACKUP, f.method);
       assertTrue(f.resumable);
       assertNotNull(f.coordinates);
@@ -66,7 +67,7 @@ class FreezePhysicalBackupTest {
       assertFalse(Files.exists(dir.resolve("backup.cnf")));
 
       // A retried freeze (its result lost) returns the same server and coordinates.
-      FrozenCopy again = freeze.freeze(r, id);
+      FrozenCopy again = freeze.freeze(StepInputs.freeze(r, id));
       assertEquals(f.endpoint.port, again.endpoint.port);
       assertEquals(f.coordinates.toString(), again.coordinates.toString());
 
@@ -78,12 +79,12 @@ class FreezePhysicalBackupTest {
       assertSameContents(source, target, "bank");
 
       long pid = Long.parseLong(Files.readString(dir.resolve("server.pid")).trim());
-      freeze.releaseFrozenCopy(r, id);
+      freeze.releaseFrozenCopy(StepInputs.freeze(r, id));
       assertFalse(Files.exists(dir), "release deletes the directory");
       assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "release stops the server");
-      freeze.releaseFrozenCopy(r, id); // twice is fine
+      freeze.releaseFrozenCopy(StepInputs.freeze(r, id)); // twice is fine
     } finally {
-      freeze.releaseFrozenCopy(r, id);
+      freeze.releaseFrozenCopy(StepInputs.freeze(r, id));
       target.sql("STOP SLAVE", "RESET SLAVE ALL", "DROP DATABASE IF EXISTS bank");
     }
   }
@@ -101,10 +102,10 @@ class FreezePhysicalBackupTest {
     MigrationRequest r = request(FreezeMethod.PHYSICAL_BACKUP, source, target, "small");
     r.source.user = "bk";
     r.source.password = "file:" + pwFile;
-    FrozenCopy f = new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work)).freeze(r, "pb-restart");
+    FrozenCopy f = new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work)).freeze(StepInputs.freeze(r, "pb-restart"));
     long pid = Long.parseLong(Files.readString(Path.of(f.resourceId, "server.pid")).trim());
     // As after a worker restart: a new instance knows nothing but the migration id.
-    new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work)).releaseFrozenCopy(r, "pb-restart");
+    new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work)).releaseFrozenCopy(StepInputs.freeze(r, "pb-restart"));
     assertFalse(Files.exists(Path.of(f.resourceId)));
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
   }
@@ -121,10 +122,10 @@ class FreezePhysicalBackupTest {
       FreezeActivities stub = env.newActivityStub(FreezeActivities.class, ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(10)).setHeartbeatTimeout(Duration.ofSeconds(30)).build());
       MigrationRequest r = request(FreezeMethod.PHYSICAL_BACKUP, source, target, "small");
-      FrozenCopy f = stub.freeze(r, "pb-activity");
+      FrozenCopy f = stub.freeze(StepInputs.freeze(r, "pb-activity"));
       assertNotNull(f.coordinates);
       assertTrue(beats.get() > 0, "the freeze heartbeats while it waits");
-      stub.releaseFrozenCopy(r, "pb-activity");
+      stub.releaseFrozenCopy(StepInputs.freeze(r, "pb-activity"));
       assertFalse(Files.exists(Path.of(f.resourceId)));
     } finally {
       env.close();
@@ -136,7 +137,7 @@ class FreezePhysicalBackupTest {
     MigrationRequest r = request(FreezeMethod.PHYSICAL_BACKUP, source, target, "bank");
     FreezeActivitiesImpl freeze =
         new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work).withBackupTool("/bin/false"));
-    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(r, "pb-fails"));
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(StepInputs.freeze(r, "pb-fails")));
     assertTrue(e.getOriginalMessage().contains("--backup failed"), e.getOriginalMessage());
     assertFalse(Files.exists(work.resolve(FreezeNames.dirName("pb-fails"))));
   }
@@ -149,7 +150,7 @@ class FreezePhysicalBackupTest {
     MigrationRequest r = request(FreezeMethod.PHYSICAL_BACKUP, source, target, "bank");
     FreezeActivitiesImpl freeze =
         new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work).withBackupTool(tool.toString()));
-    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(r, "pb-version"));
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(StepInputs.freeze(r, "pb-version")));
     assertTrue(e.getOriginalMessage().contains("is built for 10.6"), e.getOriginalMessage());
     assertFalse(Files.exists(work.resolve(FreezeNames.dirName("pb-version"))));
     Files.delete(tool);
@@ -160,11 +161,11 @@ class FreezePhysicalBackupTest {
     try (LocalMariaDb noBinlog = LocalMariaDb.start(new LocalMariaDb.Options().name("pb-nobinlog").binlog(false))) {
       MigrationRequest r = request(FreezeMethod.PHYSICAL_BACKUP, noBinlog, target, "bank");
       FreezeActivitiesImpl freeze = new FreezeActivitiesImpl(connector, FreezeConfig.forWorkDir(work));
-      ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(r, "pb-nobinlog"));
+      ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(StepInputs.freeze(r, "pb-nobinlog")));
       assertTrue(e.getOriginalMessage().contains("binary log is off"), e.getOriginalMessage());
       assertTrue(e.isNonRetryable());
       assertFalse(Files.exists(work.resolve(FreezeNames.dirName("pb-nobinlog"))));
-      freeze.releaseFrozenCopy(r, "pb-nobinlog");
+      freeze.releaseFrozenCopy(StepInputs.freeze(r, "pb-nobinlog"));
     }
   }
 }

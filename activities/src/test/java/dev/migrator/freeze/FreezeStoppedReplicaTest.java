@@ -1,5 +1,6 @@
 package dev.migrator.freeze;
 
+import dev.migrator.activities.StepInputs;
 import static dev.migrator.freeze.FreezeTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -54,7 +55,7 @@ class FreezeStoppedReplicaTest {
     MigrationRequest r = request();
     try (WriteLoad load = WriteLoad.start(source, "bank", "accounts", "app", 2)) {
       awaitWrites(load, 300);
-      FrozenCopy f = freeze.freeze(r, "sr-1");
+      FrozenCopy f = freeze.freeze(StepInputs.freeze(r, "sr-1"));
       assertEquals(replica.port(), f.endpoint.port, "the copy reads the replica itself");
       assertTrue(f.resumable);
       assertEquals("No", field(replica, "Slave_SQL_Running"));
@@ -71,13 +72,13 @@ class FreezeStoppedReplicaTest {
       awaitCaughtUp(target, source);
       assertSameContents(source, target, "bank");
 
-      freeze.releaseFrozenCopy(r, "sr-1");
+      freeze.releaseFrozenCopy(StepInputs.freeze(r, "sr-1"));
       assertEquals("Yes", field(replica, "Slave_SQL_Running"));
-      freeze.releaseFrozenCopy(r, "sr-1"); // twice is fine
+      freeze.releaseFrozenCopy(StepInputs.freeze(r, "sr-1")); // twice is fine
       awaitCaughtUp(replica, source);
       assertSameContents(source, replica, "bank");
     } finally {
-      freeze.releaseFrozenCopy(r, "sr-1");
+      freeze.releaseFrozenCopy(StepInputs.freeze(r, "sr-1"));
       target.sql("STOP SLAVE", "RESET SLAVE ALL", "DROP DATABASE IF EXISTS bank");
     }
   }
@@ -86,10 +87,10 @@ class FreezeStoppedReplicaTest {
   void missingReplicaEndpointStopsClearly() {
     MigrationRequest r = request();
     r.frozenReplica = null;
-    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(r, "sr-2"));
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(StepInputs.freeze(r, "sr-2")));
     assertTrue(e.isNonRetryable());
     assertTrue(e.getOriginalMessage().contains("frozenReplica"), e.getOriginalMessage());
-    assertThrows(ApplicationFailure.class, () -> freeze.releaseFrozenCopy(r, "sr-2"));
+    assertThrows(ApplicationFailure.class, () -> freeze.releaseFrozenCopy(StepInputs.freeze(r, "sr-2")));
   }
 
   @Test
@@ -97,8 +98,8 @@ class FreezeStoppedReplicaTest {
     MigrationRequest r = request();
     r.frozenReplica = endpoint(target); // not a replica (or replicating from another server)
     target.sql("STOP SLAVE", "RESET SLAVE ALL");
-    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(r, "sr-3"));
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> freeze.freeze(StepInputs.freeze(r, "sr-3")));
     assertTrue(e.getOriginalMessage().contains("is not a replica"), e.getOriginalMessage());
-    freeze.releaseFrozenCopy(r, "sr-3"); // nothing to restart: no error
+    freeze.releaseFrozenCopy(StepInputs.freeze(r, "sr-3")); // nothing to restart: no error
   }
 }

@@ -1,5 +1,6 @@
 package dev.migrator.guard;
 
+import dev.migrator.activities.StepInputs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -93,12 +94,12 @@ class NothingDestroyedOnRealServersTest {
     target.sql("CREATE DATABASE keepme", "CREATE TABLE keepme.t (id INT PRIMARY KEY)", "INSERT INTO keepme.t VALUES (7)");
     MigrationRequest r = request("m-keep", "keepme");
 
-    ApplicationFailure refused = assertThrows(ApplicationFailure.class, () -> schema.createSchema(r, null));
+    ApplicationFailure refused = assertThrows(ApplicationFailure.class, () -> schema.createSchema(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null)));
     assertEquals(SchemaOwnership.NOT_OWNED, refused.getType());
     assertTrue(refused.getOriginalMessage().contains("migrator did not create it"), refused.getOriginalMessage());
 
-    List<String> truncated = copy.truncateTables(r, List.of(new TableRef("keepme", "t")));
-    List<String> dropped = schema.dropSchemas(r, List.of("keepme"));
+    List<String> truncated = copy.truncateTables(StepInputs.copy(r, null), List.of(new TableRef("keepme", "t")));
+    List<String> dropped = schema.dropSchemas(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null), List.of("keepme"));
     assertTrue(truncated.get(0).contains("left table keepme.t on the target alone"), truncated.toString());
     assertTrue(dropped.get(0).contains("left schema keepme on the target alone"), dropped.toString());
     assertEquals("7", target.query("SELECT id FROM keepme.t"), "the operator's row is still there");
@@ -109,10 +110,10 @@ class NothingDestroyedOnRealServersTest {
     source.sql("CREATE DATABASE mixed", "CREATE TABLE mixed.a (id INT PRIMARY KEY)",
         "CREATE VIEW mixed.va AS SELECT id FROM mixed.a");
     MigrationRequest r = request("m-mixed", "mixed");
-    schema.createSchema(r, null);
+    schema.createSchema(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null));
     target.sql("CREATE TABLE mixed.operators_notes (note TEXT)", "INSERT INTO mixed.operators_notes VALUES ('mine')");
 
-    List<String> notes = schema.dropSchemas(r, List.of("mixed"));
+    List<String> notes = schema.dropSchemas(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null), List.of("mixed"));
 
     assertEquals(1, notes.size(), notes.toString());
     assertTrue(notes.get(0).startsWith("kept schema mixed on the target: it holds 1 object(s) this migration did not"
@@ -125,16 +126,16 @@ class NothingDestroyedOnRealServersTest {
     source.sql("CREATE DATABASE shared", "CREATE TABLE shared.t (id INT PRIMARY KEY)");
     MigrationRequest first = request("m-first", "shared");
     MigrationRequest second = request("m-second", "shared");
-    schema.createSchema(first, null);
-    schema.createSchema(first, null); // a retry knows its own schema
+    schema.createSchema(StepInputs.schema(first, (dev.migrator.model.FrozenCopy) null));
+    schema.createSchema(StepInputs.schema(first, (dev.migrator.model.FrozenCopy) null)); // a retry knows its own schema
 
-    ApplicationFailure refused = assertThrows(ApplicationFailure.class, () -> schema.createSchema(second, null));
+    ApplicationFailure refused = assertThrows(ApplicationFailure.class, () -> schema.createSchema(StepInputs.schema(second, (dev.migrator.model.FrozenCopy) null)));
     assertTrue(refused.getOriginalMessage().contains("belongs to migration m-first"), refused.getOriginalMessage());
-    List<String> notes = schema.dropSchemas(second, List.of("shared"));
+    List<String> notes = schema.dropSchemas(StepInputs.schema(second, (dev.migrator.model.FrozenCopy) null), List.of("shared"));
     assertTrue(notes.get(0).contains("it belongs to migration m-first"), notes.toString());
     assertNotNull(target.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shared'"));
 
-    assertEquals(List.of(), schema.dropSchemas(first, List.of("shared")));
+    assertEquals(List.of(), schema.dropSchemas(StepInputs.schema(first, (dev.migrator.model.FrozenCopy) null), List.of("shared")));
     assertNull(target.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shared'"));
     try (Connection c = target.connect()) {
       assertNull(SchemaOwnership.read(c, "shared"), "ownership released with the schema");
@@ -145,9 +146,9 @@ class NothingDestroyedOnRealServersTest {
   void aCompletedMigrationReleasesItsSchemasToTheApplication() {
     source.sql("CREATE DATABASE done_db", "CREATE TABLE done_db.t (id INT PRIMARY KEY)");
     MigrationRequest r = request("m-done", "done_db");
-    schema.createSchema(r, null);
-    schema.releaseSchemas(r, List.of("done_db"));
-    List<String> notes = schema.dropSchemas(r, List.of("done_db"));
+    schema.createSchema(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null));
+    schema.releaseSchemas(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null), List.of("done_db"));
+    List<String> notes = schema.dropSchemas(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null), List.of("done_db"));
     assertTrue(notes.get(0).contains("left schema done_db on the target alone"), notes.toString());
   }
 
@@ -184,10 +185,10 @@ class NothingDestroyedOnRealServersTest {
     MigrationRequest r = request("m-fence", "app");
     source.sql("SET GLOBAL read_only = ON");
     try {
-      SourceFence fence = cutover.fenceSource(r);
+      SourceFence fence = cutover.fenceSource(StepInputs.cutover(r));
       assertNotNull(fence.lockConnectionId, fence.how + " / " + fence.note);
       assertTrue(fence.how.contains("global read lock") && fence.stopsEveryone, fence.how);
-      assertEquals(fence.lockConnectionId, cutover.fenceSource(r).lockConnectionId, "idempotent");
+      assertEquals(fence.lockConnectionId, cutover.fenceSource(StepInputs.cutover(r)).lockConnectionId, "idempotent");
 
       CompletableFuture<String> write = CompletableFuture.supplyAsync(() -> {
         try (Connection boss = as(source, "boss"); Statement s = boss.createStatement()) {
@@ -200,14 +201,14 @@ class NothingDestroyedOnRealServersTest {
       awaitState(source, "Waiting for backup lock");
       assertFalse(write.isDone(), "held by the lock, not refused by read_only");
 
-      List<String> notes = cutover.releaseSourceFence(r, fence);
+      List<String> notes = cutover.releaseSourceFence(StepInputs.cutover(r), fence);
 
       assertTrue(write.get(10, TimeUnit.SECONDS).startsWith("refused"), "never acknowledged");
       assertTrue(notes.stream().anyMatch(n -> n.contains("1 session(s) waiting to write")), notes.toString());
       assertEquals("0", source.query("SELECT COUNT(*) FROM app.ledger WHERE v = 4242"), "the blocked write never landed");
       assertFalse(SourceFences.holds("m-fence@" + r.source.address()));
       assertNull(source.query("SELECT ID FROM information_schema.PROCESSLIST WHERE ID = " + fence.lockConnectionId));
-      assertTrue(cutover.releaseSourceFence(r, fence).isEmpty(), "idempotent");
+      assertTrue(cutover.releaseSourceFence(StepInputs.cutover(r), fence).isEmpty(), "idempotent");
     } finally {
       source.sql("SET GLOBAL read_only = OFF");
     }
@@ -220,10 +221,10 @@ class NothingDestroyedOnRealServersTest {
     MigrationRequest r = request("m-proof", "app");
     try (Connection boss = as(source, "boss"); Statement s = boss.createStatement()) {
       source.sql("SET GLOBAL read_only = ON");
-      BinlogCoordinates p = cutover.sourcePosition(r);
+      BinlogCoordinates p = cutover.sourcePosition(StepInputs.cutover(r));
       s.executeUpdate("INSERT INTO app.ledger (v) VALUES (1)"); // gets past read_only
 
-      ApplicationFailure moved = assertThrows(ApplicationFailure.class, () -> cutover.confirmSourceStill(r, p));
+      ApplicationFailure moved = assertThrows(ApplicationFailure.class, () -> cutover.confirmSourceStill(StepInputs.cutover(r), p));
 
       assertEquals("SourceMoved", moved.getType());
       assertTrue(moved.getOriginalMessage().contains("boss@"), "names the writer: " + moved.getOriginalMessage());
@@ -231,8 +232,8 @@ class NothingDestroyedOnRealServersTest {
       assertEquals("Yes", slave(target, "Slave_SQL_Running"), "replication goes on");
 
       // The source standing still passes the proof.
-      BinlogCoordinates still = cutover.sourcePosition(r);
-      assertEquals(0, cutover.confirmSourceStill(r, still).compareTo(still));
+      BinlogCoordinates still = cutover.sourcePosition(StepInputs.cutover(r));
+      assertEquals(0, cutover.confirmSourceStill(StepInputs.cutover(r), still).compareTo(still));
     } finally {
       source.sql("SET GLOBAL read_only = OFF");
       target.sql("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL replicate_wild_do_table = ''");
@@ -242,7 +243,7 @@ class NothingDestroyedOnRealServersTest {
   @Test
   void killSourceWritersEndsTheSessionsThatWriteThroughReadOnly() throws SQLException {
     try (Connection boss = as(source, "boss")) {
-      List<String> notes = cutover.killSourceWriters(request("m-kill", "app"), null);
+      List<String> notes = cutover.killSourceWriters(StepInputs.cutover(request("m-kill", "app")), null);
       assertTrue(notes.stream().anyMatch(n -> n.contains("boss@")), notes.toString());
       assertThrows(SQLException.class, () -> boss.createStatement().executeQuery("SELECT 1"));
     }
@@ -251,7 +252,7 @@ class NothingDestroyedOnRealServersTest {
   @Test
   void theGuardedTargetRefusesApplicationWritesWhileItReplicates() throws SQLException {
     MigrationRequest r = request("m-guard", "app");
-    ReadOnlyGuard g = cutover.guardTarget(r);
+    ReadOnlyGuard g = cutover.guardTarget(StepInputs.cutover(r));
     try {
       assertTrue(g.guarded);
       assertEquals("read_only", g.how, "MariaDB has no super_read_only");
@@ -261,7 +262,7 @@ class NothingDestroyedOnRealServersTest {
         assertEquals(1290, e.getErrorCode());
       }
     } finally {
-      cutover.unguardTarget(r, false);
+      cutover.unguardTarget(StepInputs.cutover(r), false);
     }
     assertEquals("0", target.query("SELECT @@global.read_only"));
   }

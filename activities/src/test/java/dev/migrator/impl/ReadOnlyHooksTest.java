@@ -1,5 +1,6 @@
 package dev.migrator.impl;
 
+import dev.migrator.activities.StepInputs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,9 +74,9 @@ class ReadOnlyHooksTest {
     hook.type = "parameter-group";
     hook.parameterGroup = "pg-source";
     CutoverActivitiesImpl a = new CutoverActivitiesImpl(new Connector(new CredentialResolver()), new ReadOnlyHooks(() -> fakeRds));
-    a.setSourceReadOnly(request(hook), true);
+    a.setSourceReadOnly(StepInputs.cutover(request(hook)), true);
     assertEquals("1", db.query("SELECT @@global.read_only"));
-    a.setSourceReadOnly(request(hook), false);
+    a.setSourceReadOnly(StepInputs.cutover(request(hook)), false);
     assertEquals("0", db.query("SELECT @@global.read_only"));
     assertEquals(List.of("pg-source read_only=1 immediate", "pg-source read_only=0 immediate"), calls);
   }
@@ -87,17 +88,17 @@ class ReadOnlyHooksTest {
     hook.command = "mariadb --protocol=TCP -h 127.0.0.1 -P " + db.port() + " -u root -p\"$(cat "
         + db.rootPasswordRef().substring(5) + ")\" -e \"SET GLOBAL read_only = $MIGRATOR_READ_ONLY\"";
     CutoverActivitiesImpl a = new CutoverActivitiesImpl(new Connector(new CredentialResolver()), new ReadOnlyHooks(() -> null));
-    a.setSourceReadOnly(request(hook), true);
+    a.setSourceReadOnly(StepInputs.cutover(request(hook)), true);
     assertEquals("1", db.query("SELECT @@global.read_only"));
-    a.setSourceReadOnly(request(hook), false);
+    a.setSourceReadOnly(StepInputs.cutover(request(hook)), false);
     assertEquals("0", db.query("SELECT @@global.read_only"));
   }
 
   @Test
   void withoutAHookAnRdsSourceCannotBeStoppedAndTheErrorSaysWhatToConfigure() {
     CutoverActivitiesImpl a = new CutoverActivitiesImpl(new Connector(new CredentialResolver()), new ReadOnlyHooks(() -> null));
-    ApplicationFailure f = assertThrows(ApplicationFailure.class, () -> a.setSourceReadOnly(request(null), true));
+    ApplicationFailure f = assertThrows(ApplicationFailure.class, () -> a.setSourceReadOnly(StepInputs.cutover(request(null)), true));
     assertTrue(f.getOriginalMessage().contains("source.readOnlyHook"), f.getOriginalMessage());
-    a.setSourceReadOnly(request(null), false); // already writable: confirmed without a hook
+    a.setSourceReadOnly(StepInputs.cutover(request(null)), false); // already writable: confirmed without a hook
   }
 }

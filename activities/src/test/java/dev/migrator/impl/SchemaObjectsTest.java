@@ -1,5 +1,6 @@
 package dev.migrator.impl;
 
+import dev.migrator.activities.StepInputs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +84,7 @@ class SchemaObjectsTest {
     String secondary = "SELECT COUNT(DISTINCT TABLE_NAME, INDEX_NAME) FROM information_schema.STATISTICS"
         + " WHERE TABLE_SCHEMA = 'sakila' AND NON_UNIQUE = 1";
 
-    SchemaResult created = schema.createSchema(r, null);
+    SchemaResult created = schema.createSchema(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null));
 
     assertTrue(Integer.parseInt(count(source, routines)) >= 6, "sakila has routines");
     assertEquals(count(source, routines), count(target, routines));
@@ -93,7 +94,7 @@ class SchemaObjectsTest {
     assertTrue(created.notes.stream().anyMatch(n -> n.contains("sakila.film: ") && n.contains("deferred")), created.notes.toString());
     assertTrue(created.notes.stream().anyMatch(n -> n.startsWith("view sakila.") && n.contains("DEFINER")), created.notes.toString());
 
-    SchemaResult post = schema.createPostLoadObjects(r, null);
+    SchemaResult post = schema.createPostLoadObjects(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null));
 
     assertTrue(Integer.parseInt(count(source, triggers)) >= 3, "sakila has triggers");
     assertEquals(count(source, triggers), count(target, triggers));
@@ -102,7 +103,7 @@ class SchemaObjectsTest {
     assertTrue(post.notes.stream().anyMatch(n -> n.contains("added after the load")), post.notes.toString());
     assertTrue(post.notes.stream().anyMatch(n -> n.startsWith("trigger sakila.")), post.notes.toString());
     // Idempotent: a retried activity adds nothing twice.
-    schema.createPostLoadObjects(r, null);
+    schema.createPostLoadObjects(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null));
     assertEquals(count(source, triggers), count(target, triggers));
     // The routines work on the target.
     target.sql("CALL sakila.film_in_stock(1, 1, @n)");
@@ -133,8 +134,8 @@ class SchemaObjectsTest {
   }
 
   static List<String> migrate(MigrationRequest r) {
-    List<String> notes = new ArrayList<>(schema.createSchema(r, null).notes);
-    notes.addAll(schema.createPostLoadObjects(r, null).notes);
+    List<String> notes = new ArrayList<>(schema.createSchema(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null)).notes);
+    notes.addAll(schema.createPostLoadObjects(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null)).notes);
     return notes;
   }
 
@@ -161,23 +162,23 @@ class SchemaObjectsTest {
   void enabledEventsMoveAtCutoverWithTheirDefinersAndBackOnRollback() throws Exception {
     MigrationRequest r = definerSchema("ev_move", "keep");
     source.sql("CREATE DEFINER=`app`@`%` EVENT ev_move.off ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM ev_move.t");
-    SchemaResult created = schema.createSchema(r, null);
+    SchemaResult created = schema.createSchema(StepInputs.schema(r, (dev.migrator.model.FrozenCopy) null));
     assertEquals(List.of("ev_move.e"), created.enabledEvents, "only the ENABLED one moves");
     String status = "SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'ev_move' AND EVENT_NAME = 'e'";
     String definer = "SELECT DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'ev_move' AND EVENT_NAME = 'e'";
     assertEquals("DISABLED", target.query(status));
 
     CutoverActivitiesImpl cutover = new CutoverActivitiesImpl(new Connector(new CredentialResolver()));
-    List<String> notes = cutover.switchEvents(r, created.enabledEvents, true);
+    List<String> notes = cutover.switchEvents(StepInputs.cutover(r), created.enabledEvents, true);
     assertEquals("DISABLED", source.query(status));
     assertEquals("ENABLED", target.query(status));
     assertEquals("app@%", source.query(definer), "a plain ALTER EVENT would have made root the definer");
     assertEquals("app@%", target.query(definer));
     String scheduler = target.query("SELECT @@GLOBAL.event_scheduler");
     assertEquals(!"ON".equals(scheduler), notes.stream().anyMatch(n -> n.startsWith("event_scheduler is")), notes.toString());
-    assertEquals(notes, cutover.switchEvents(r, created.enabledEvents, true), "again: nothing more to do");
+    assertEquals(notes, cutover.switchEvents(StepInputs.cutover(r), created.enabledEvents, true), "again: nothing more to do");
 
-    cutover.switchEvents(r, created.enabledEvents, false);
+    cutover.switchEvents(StepInputs.cutover(r), created.enabledEvents, false);
     assertEquals("ENABLED", source.query(status));
     assertEquals("DISABLED", target.query(status));
     assertEquals("app@%", source.query(definer));

@@ -1,5 +1,6 @@
 package dev.migrator.impl;
 
+import dev.migrator.activities.StepInputs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,8 +41,8 @@ class TrafficActivitiesImplTest {
     t.command = "echo \"$MIGRATOR_ACTION $MIGRATOR_TARGET\" >> " + out;
     t.undoCommand = "echo \"$MIGRATOR_ACTION $MIGRATOR_SOURCE\" >> " + out;
     TrafficActivitiesImpl a = new TrafficActivitiesImpl(() -> null);
-    a.switchTraffic(request(t));
-    a.switchTrafficBack(request(t));
+    a.switchTraffic(StepInputs.traffic(request(t)));
+    a.switchTrafficBack(StepInputs.traffic(request(t)));
     assertEquals(List.of("switch new-db.cluster.example:3306", "switch-back old-db.internal:3306"), Files.readAllLines(out));
   }
 
@@ -51,7 +52,7 @@ class TrafficActivitiesImplTest {
     t.type = "command";
     t.command = "echo 'load balancer refused' >&2; exit 7";
     ApplicationFailure f = assertThrows(ApplicationFailure.class,
-        () -> new TrafficActivitiesImpl(() -> null).switchTraffic(request(t)));
+        () -> new TrafficActivitiesImpl(() -> null).switchTraffic(StepInputs.traffic(request(t))));
     assertTrue(f.getOriginalMessage().contains("exited 7") && f.getOriginalMessage().contains("load balancer refused"),
         f.getOriginalMessage());
   }
@@ -71,8 +72,8 @@ class TrafficActivitiesImplTest {
       t.type = "webhook";
       t.url = "http://127.0.0.1:" + server.getAddress().getPort() + "/switch";
       TrafficActivitiesImpl a = new TrafficActivitiesImpl(() -> null);
-      a.switchTraffic(request(t));
-      a.switchTrafficBack(request(t));
+      a.switchTraffic(StepInputs.traffic(request(t)));
+      a.switchTrafficBack(StepInputs.traffic(request(t)));
     } finally {
       server.stop(0);
     }
@@ -104,8 +105,8 @@ class TrafficActivitiesImplTest {
     t.hostedZoneId = "Z123";
     t.recordName = "db.example.com.";
     TrafficActivitiesImpl a = new TrafficActivitiesImpl(() -> fake);
-    a.switchTraffic(request(t));
-    a.switchTrafficBack(request(t));
+    a.switchTraffic(StepInputs.traffic(request(t)));
+    a.switchTrafficBack(StepInputs.traffic(request(t)));
     assertEquals(2, calls.size());
     assertEquals("new-db.cluster.example", value(calls.get(0)));
     assertEquals("old-db.internal", value(calls.get(1)));

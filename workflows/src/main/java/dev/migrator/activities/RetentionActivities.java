@@ -1,6 +1,5 @@
 package dev.migrator.activities;
 
-import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.RetentionChange;
 import io.temporal.activity.ActivityInterface;
 
@@ -8,11 +7,11 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface RetentionActivities {
   /** Reads the current retention without changing it (recorded before any change). */
-  RetentionChange readRetention(MigrationRequest request);
+  RetentionChange readRetention(RetentionInput in);
 
   /** Raises retention where the flavor allows it; checks it where it does not. */
-  RetentionChange ensureRetention(MigrationRequest request, RetentionChange before);
+  RetentionChange ensureRetention(RetentionInput in, RetentionChange before);
 
   /** Puts back the value recorded by {@link #readRetention}. Idempotent. */
-  void restoreRetention(MigrationRequest request, RetentionChange before);
+  void restoreRetention(RetentionInput in, RetentionChange before);
 }

@@ -2,8 +2,6 @@ package dev.migrator.activities;
 
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkResult;
-import dev.migrator.model.Endpoint;
-import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.StagedChunk;
 import io.temporal.activity.ActivityInterface;
 import java.util.List;
@@ -21,11 +19,11 @@ public interface StagedCopyActivities {
   String STAGED_CHUNK_CORRUPT = "StagedChunkCorrupt";
 
   /**
-   * Dumps these chunks from the frozen copy into the stage, one data file plus one manifest per
+   * Dumps these chunks from the frozen copy ({@code in.from}) into the stage, one data file plus one manifest per
    * chunk, each written completely or not at all (temp name + rename, or one S3 PUT). Idempotent:
    * dumping a chunk again replaces its files. Heartbeats the number of chunks dumped.
    */
-  List<StagedChunk> dumpChunks(MigrationRequest request, Endpoint frozen, List<Chunk> chunks);
+  List<StagedChunk> dumpChunks(CopyInput in, List<Chunk> chunks);
 
   /**
    * Loads staged chunks into the target, in order, each in ONE transaction (delete the chunk's key
@@ -34,8 +32,8 @@ public interface StagedCopyActivities {
    * after it. Deletes the batch's files after the last commit unless copy.stage.keepFiles. A file
    * that is missing fails with type {@link #STAGED_CHUNK_MISSING}.
    */
-  List<ChunkResult> loadChunks(MigrationRequest request, List<StagedChunk> chunks);
+  List<ChunkResult> loadChunks(CopyInput in, List<StagedChunk> chunks);
 
   /** Deletes every staged file of this migration (its directory or prefix). Idempotent. */
-  void deleteStage(MigrationRequest request);
+  void deleteStage(CopyInput in);
 }

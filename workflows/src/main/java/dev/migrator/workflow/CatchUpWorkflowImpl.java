@@ -1,6 +1,7 @@
 package dev.migrator.workflow;
 
 import dev.migrator.activities.ReplicationActivities;
+import dev.migrator.activities.StepInputs;
 import dev.migrator.model.CatchUpInput;
 import dev.migrator.model.LagReading;
 import io.temporal.activity.ActivityCancellationType;
@@ -25,7 +26,7 @@ public class CatchUpWorkflowImpl implements CatchUpWorkflow {
     int pollSeconds = Math.max(1, in.request.replication.pollSeconds);
     if (in.watch) return watch(in, replication, parent, pollSeconds);
     for (int poll = 0; poll < in.pollsPerRun; poll++) {
-      LagReading reading = replication.awaitCatchUp(in.request, in.activitySeconds);
+      LagReading reading = replication.awaitCatchUp(StepInputs.replication(in.request), in.activitySeconds);
       in.polls++;
       reading.catchUpPolls = in.polls;
       reading.catchUpRun = in.run;
@@ -56,7 +57,7 @@ public class CatchUpWorkflowImpl implements CatchUpWorkflow {
   private LagReading watch(CatchUpInput in, ReplicationActivities replication, MigrationWorkflow parent,
       int pollSeconds) {
     for (int poll = 0; poll < in.pollsPerRun; poll++) {
-      LagReading reading = replication.watchReplication(in.request, in.activitySeconds, in.maxLagSeconds);
+      LagReading reading = replication.watchReplication(StepInputs.replication(in.request), in.activitySeconds, in.maxLagSeconds);
       in.polls++;
       reading.catchUpPolls = in.polls;
       reading.catchUpRun = in.run;

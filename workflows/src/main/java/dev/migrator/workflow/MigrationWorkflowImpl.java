@@ -1,6 +1,7 @@
 package dev.migrator.workflow;
 
 import dev.migrator.activities.CopyActivities;
+import dev.migrator.activities.StepInputs;
 import dev.migrator.activities.StagedCopyActivities;
 import dev.migrator.activities.CutoverActivities;
 import dev.migrator.activities.FreezeActivities;
@@ -153,6 +154,13 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   private boolean eventsOnTarget;
   private int approvalWatches;
 
+  /** Step-sized activity inputs, cut from the request once it is valid (see StepInputs). */
+  private dev.migrator.activities.RetentionInput retentionIn;
+  private dev.migrator.activities.FreezeInput freezeIn;
+  private dev.migrator.activities.ReplicationInput replicationIn;
+  private dev.migrator.activities.CutoverInput cutoverIn;
+  private dev.migrator.activities.TrafficInput trafficIn;
+
   /** Thrown inside the workflow to unwind to the rollback; never leaves the workflow. */
   private static final class RollbackRequested extends RuntimeException {
     RollbackRequested() {
@@ -200,6 +208,11 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     }
     request.migrationId = id;
     currentRequest = request;
+    retentionIn = StepInputs.retention(request);
+    freezeIn = StepInputs.freeze(request);
+    replicationIn = StepInputs.replication(request);
+    cutoverIn = StepInputs.cutover(request);
+    trafficIn = StepInputs.traffic(request);
     onFailure = request.onFailure;
     if (publishSearchAttributes) searchAttributes.start(request.source.host + ":" + request.source.port,
         request.target.host + ":" + request.target.port, request.rehearsal);
@@ -260,11 +273,11 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       // Read once, before any change: a retry after a partly applied change must not record the
       // raised value as the one to put back (nor register a second undo).
       if (retentionBefore == null) {
-        RetentionChange b = retention.readRetention(r);
+        RetentionChange b = retention.readRetention(retentionIn);
         retentionBefore = b;
-        shadow.register(Step.RETENTION.label, "restore binlog retention", () -> retention.restoreRetention(r, b));
+        shadow.register(Step.RETENTION.label, "restore binlog retention", () -> retention.restoreRetention(retentionIn, b));
       }
-      RetentionChange now = retention.ensureRetention(r, retentionBefore);
+      RetentionChange now = retention.ensureRetention(retentionIn, retentionBefore);
       if (now != null) steps.get(Step.RETENTION).detail = now.note;
       return retentionBefore;
     });
@@ -296,7 +309,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         // approval validator and the status, at a slow pace to keep history small.
         while (!approved && !rollbackRequested) {
           if (Workflow.await(Duration.ofMinutes(5), () -> approved || rollbackRequested)) break;
-          status.lag = replication.awaitCatchUp(r, 1);
+          status.lag = replication.awaitCatchUp(replicationIn, 1);
         }
         if (waiting.equals(status.pausedReason)) status.pausedReason = null;
         publish();
@@ -314,30 +327,30 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       if (moveEvents) {
         // Registered before the switch back, so it runs after it (the source writable again).
         shadow.register(Step.CUTOVER.label, "events back: disabled on the target, enabled on the source "
-            + eventsToMove, () -> eventNotes(cutover.switchEvents(r, eventsToMove, false)));
+            + eventsToMove, () -> eventNotes(cutover.switchEvents(cutoverIn, eventsToMove, false)));
       }
       // Registered first, so a rollback at any point of the cutover switches back completely.
       shadow.register(Step.CUTOVER.label, "switch back: target read-only, drain reverse replication, source writable,"
           + " traffic back", () -> switchBack(r));
       // The source's events stop before it turns read-only (a read-only source refuses ALTER EVENT);
       // the target's start now (they fail harmlessly until it is writable, seconds later).
-      if (moveEvents) eventNotes(cutover.switchEvents(r, eventsToMove, true));
+      if (moveEvents) eventNotes(cutover.switchEvents(cutoverIn, eventsToMove, true));
       CutoverResult c = new CutoverResult();
-      c.sourceReadOnlyAtMillis = cutover.setSourceReadOnly(r, true);
-      c.finalPosition = cutover.sourcePosition(r);
-      cutover.waitForTargetPosition(r, c.finalPosition);
-      replication.stopAndResetReplication(r);
+      c.sourceReadOnlyAtMillis = cutover.setSourceReadOnly(cutoverIn, true);
+      c.finalPosition = cutover.sourcePosition(cutoverIn);
+      cutover.waitForTargetPosition(cutoverIn, c.finalPosition);
+      replication.stopAndResetReplication(replicationIn);
       if (r.cutover.reverseReplication) {
         // Seed 001: the old source follows the new primary, so a rollback loses nothing.
         reverseStarted = true;
-        c.reverseFrom = cutover.targetPosition(r);
-        cutover.startReverseReplication(r, c.reverseFrom);
+        c.reverseFrom = cutover.targetPosition(cutoverIn);
+        cutover.startReverseReplication(cutoverIn, c.reverseFrom);
       }
-      c.targetWritableAtMillis = cutover.setTargetReadOnly(r, false);
+      c.targetWritableAtMillis = cutover.setTargetReadOnly(cutoverIn, false);
       c.writeDowntimeMillis = Math.max(0, c.targetWritableAtMillis - c.sourceReadOnlyAtMillis);
       if (r.cutover.trafficSwitch != null) {
         trafficSwitched = true;
-        c.trafficSwitch = traffic.switchTraffic(r);
+        c.trafficSwitch = traffic.switchTraffic(trafficIn);
       }
       status.cutover = c;
       steps.get(Step.CUTOVER).detail = "final position " + c.finalPosition + ", writes refused for "
@@ -356,12 +369,12 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         publish();
         checkRollback();
       }
-      if (reverseStarted) cutover.stopReverseReplication(r);
+      if (reverseStarted) cutover.stopReverseReplication(cutoverIn);
       // Also after a skipped retention step: put back what was read before any change, if anything.
-      if (retentionBefore != null) retention.restoreRetention(r, retentionBefore);
+      if (retentionBefore != null) retention.restoreRetention(retentionIn, retentionBefore);
       shadow.retire(Step.RETENTION.label);
       // The target schemas are the application's now (a rehearsal still rolls back: it keeps them).
-      if (safety && !r.rehearsal) schema.releaseSchemas(r, r.schemas);
+      if (safety && !r.rehearsal) schema.releaseSchemas(StepInputs.schema(r, (FrozenCopy) null), r.schemas);
       return cut;
     });
   }
@@ -413,7 +426,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         }
         // A fresh reading right before the cutover: the gate decides on it, not on an old report.
         LagReading before = status.lag;
-        failed = replication.awaitCatchUp(r, 0);
+        failed = replication.awaitCatchUp(replicationIn, 0);
         if (before != null) { // one more reading of the same series: keep the trend and the poll count
           failed.trend = before.trend;
           failed.catchUpPolls = before.catchUpPolls;
@@ -527,48 +540,48 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         // The source's events stop before it turns read-only (a read-only source refuses ALTER EVENT);
         // not binary-logged, so the switch never replicates to the target.
         if (moveEvents && !eventsOffSource) {
-          eventNotes(cutover.setEvents(r, "source", eventsToMove, false));
+          eventNotes(cutover.setEvents(cutoverIn, "source", eventsToMove, false));
           eventsOffSource = true;
         }
-        long at = cutover.setSourceReadOnly(r, true);
+        long at = cutover.setSourceReadOnly(cutoverIn, true);
         if (refusedSinceMillis == null) refusedSinceMillis = at;
-        fence = cutover.fenceSource(r);
+        fence = cutover.fenceSource(cutoverIn);
         status.sourceFence = fence;
         c.sourceStoppedBy = fence.how;
         if (killWritersNext) {
           killWritersNext = false;
-          cutover.killSourceWriters(r, fence).forEach(n -> status.warnings.add("cutover: " + n));
+          cutover.killSourceWriters(cutoverIn, fence).forEach(n -> status.warnings.add("cutover: " + n));
         }
         cutoverStage = CUT_SOURCE_STOPPED;
       }
       if (cutoverStage < CUT_DRAINED) {
-        BinlogCoordinates p = cutover.sourcePosition(r);
-        cutover.waitForTargetPosition(r, p);
-        c.provenPosition = cutover.confirmSourceStill(r, p);
+        BinlogCoordinates p = cutover.sourcePosition(cutoverIn);
+        cutover.waitForTargetPosition(cutoverIn, p);
+        c.provenPosition = cutover.confirmSourceStill(cutoverIn, p);
         c.finalPosition = p;
-        replication.stopAndResetReplication(r);
+        replication.stopAndResetReplication(replicationIn);
         cutoverStage = CUT_DRAINED;
       }
       if (r.cutover.reverseReplication && cutoverStage < CUT_REVERSED) {
         // Seed 001: the old source follows the new primary, so a rollback loses nothing.
         reverseStarted = true;
-        c.reverseFrom = cutover.targetPosition(r);
-        cutover.startReverseReplication(r, c.reverseFrom);
+        c.reverseFrom = cutover.targetPosition(cutoverIn);
+        cutover.startReverseReplication(cutoverIn, c.reverseFrom);
         cutoverStage = CUT_REVERSED;
       }
       if (cutoverStage < CUT_TARGET_WRITABLE) {
-        c.targetWritableAtMillis = cutover.setTargetReadOnly(r, false);
+        c.targetWritableAtMillis = cutover.setTargetReadOnly(cutoverIn, false);
         c.sourceReadOnlyAtMillis = refusedSinceMillis == null ? c.targetWritableAtMillis : refusedSinceMillis;
         c.writeDowntimeMillis = Math.max(0, c.targetWritableAtMillis - c.sourceReadOnlyAtMillis);
         cutoverStage = CUT_TARGET_WRITABLE;
       }
       if (moveEvents && !eventsOnTarget) {
-        eventNotes(cutover.setEvents(r, "target", eventsToMove, true));
+        eventNotes(cutover.setEvents(cutoverIn, "target", eventsToMove, true));
         eventsOnTarget = true;
       }
       if (r.cutover.trafficSwitch != null && cutoverStage < CUT_SWITCHED) {
         trafficSwitched = true;
-        c.trafficSwitch = traffic.switchTraffic(r);
+        c.trafficSwitch = traffic.switchTraffic(trafficIn);
         cutoverStage = CUT_SWITCHED;
       }
     } catch (TemporalFailure e) {
@@ -580,7 +593,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     // Traffic is on the target: sessions still blocked on the lock are killed first (their writes
     // were never acknowledged), then the lock goes.
     if (fence != null && fence.lockConnectionId != null) {
-      cutover.releaseSourceFence(r, fence).forEach(n -> status.warnings.add("cutover: " + n));
+      cutover.releaseSourceFence(cutoverIn, fence).forEach(n -> status.warnings.add("cutover: " + n));
     }
     fence = null;
     if (!r.cutover.reverseReplication) warnIfTheOldSourceMoved(r, c);
@@ -595,7 +608,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   /** After the switch: a session that can write through read-only and did not follow it wrote there. */
   private void warnIfTheOldSourceMoved(MigrationRequest r, CutoverResult c) {
     try {
-      BinlogCoordinates after = cutover.sourcePosition(r);
+      BinlogCoordinates after = cutover.sourcePosition(cutoverIn);
       if (after != null && c.finalPosition != null && after.compareTo(c.finalPosition) != 0) {
         status.warnings.add("cutover: the old source's binary log moved from " + c.finalPosition + " to " + after
             + " after traffic was switched: a session that can write through read-only wrote there"
@@ -622,19 +635,19 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     }
     try {
       if (fence != null && fence.lockConnectionId != null) {
-        cutover.releaseSourceFence(r, fence).forEach(n -> status.warnings.add("cutover: " + n));
+        cutover.releaseSourceFence(cutoverIn, fence).forEach(n -> status.warnings.add("cutover: " + n));
       }
       fence = null;
       long refused = 0;
       if (refusedSinceMillis != null) {
-        long at = cutover.setSourceReadOnly(r, false);
+        long at = cutover.setSourceReadOnly(cutoverIn, false);
         refused = Math.max(0, at - refusedSinceMillis);
         c.failedAttempts++;
         c.failedAttemptsDowntimeMillis += refused;
         refusedSinceMillis = null;
       }
       if (eventsOffSource) {
-        eventNotes(cutover.setEvents(r, "source", eventsToMove, true));
+        eventNotes(cutover.setEvents(cutoverIn, "source", eventsToMove, true));
         eventsOffSource = false;
       }
       cutoverStage = CUT_NONE;
@@ -649,20 +662,20 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   /** The cutover's undo since "nothing lost"; each part only if the cutover got that far. */
   private void switchBackSafely(MigrationRequest r) {
     if (eventsOnTarget) {
-      eventNotes(cutover.setEvents(r, "target", eventsToMove, false));
+      eventNotes(cutover.setEvents(cutoverIn, "target", eventsToMove, false));
       eventsOnTarget = false;
     }
-    cutover.setTargetReadOnly(r, true);
+    cutover.setTargetReadOnly(cutoverIn, true);
     if (reverseStarted) {
-      cutover.waitForSourcePosition(r, cutover.targetPosition(r));
-      cutover.stopReverseReplication(r);
+      cutover.waitForSourcePosition(cutoverIn, cutover.targetPosition(cutoverIn));
+      cutover.stopReverseReplication(cutoverIn);
     }
-    if (trafficSwitched) traffic.switchTrafficBack(r);
-    if (fence != null && fence.lockConnectionId != null) cutover.releaseSourceFence(r, fence);
+    if (trafficSwitched) traffic.switchTrafficBack(trafficIn);
+    if (fence != null && fence.lockConnectionId != null) cutover.releaseSourceFence(cutoverIn, fence);
     fence = null;
-    cutover.setSourceReadOnly(r, false);
+    cutover.setSourceReadOnly(cutoverIn, false);
     if (eventsOffSource) {
-      eventNotes(cutover.setEvents(r, "source", eventsToMove, true));
+      eventNotes(cutover.setEvents(cutoverIn, "source", eventsToMove, true));
       eventsOffSource = false;
     }
   }
@@ -672,21 +685,21 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
    * there back to the source, stop it, make the source writable, switch traffic back.
    */
   private void switchBack(MigrationRequest r) {
-    cutover.setTargetReadOnly(r, true);
+    cutover.setTargetReadOnly(cutoverIn, true);
     if (reverseStarted) {
-      cutover.waitForSourcePosition(r, cutover.targetPosition(r));
-      cutover.stopReverseReplication(r);
+      cutover.waitForSourcePosition(cutoverIn, cutover.targetPosition(cutoverIn));
+      cutover.stopReverseReplication(cutoverIn);
     }
-    if (trafficSwitched) traffic.switchTrafficBack(r);
-    cutover.setSourceReadOnly(r, false);
+    if (trafficSwitched) traffic.switchTrafficBack(trafficIn);
+    cutover.setSourceReadOnly(cutoverIn, false);
   }
 
   /** Steps 3 to 10. Returns false when the operator chose to rebuild at catch-up. */
   private boolean buildAndCatchUp(MigrationRequest r) {
     String id = r.migrationId;
     FrozenCopy frozen = step(Step.FREEZE, () -> {
-      shadow.register(Step.FREEZE.label, "release the frozen copy", () -> freeze.releaseFrozenCopy(r, id));
-      FrozenCopy f = freeze.freeze(r, id);
+      shadow.register(Step.FREEZE.label, "release the frozen copy", () -> freeze.releaseFrozenCopy(freezeIn));
+      FrozenCopy f = freeze.freeze(freezeIn);
       status.frozen = f;
       steps.get(Step.FREEZE).detail = f.note;
       return f;
@@ -697,9 +710,9 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       List<String> ours = new ArrayList<>(r.schemas);
       shadow.register(Step.SCHEMA.label, "drop the schemas this migration created " + ours
           + ("keep".equals(r.rollbackTarget) ? " (on a rebuild only: rollbackTarget=keep)" : ""), () -> {
-            if (!keepTarget(r)) undoNotes(schema.dropSchemas(r, ours));
+            if (!keepTarget(r)) undoNotes(schema.dropSchemas(StepInputs.schema(r, (FrozenCopy) null), ours));
           });
-      SchemaResult res = schema.createSchema(r, frozen);
+      SchemaResult res = schema.createSchema(StepInputs.schema(r, frozen));
       if (res != null && !res.notes.isEmpty()) {
         res.notes.forEach(n -> status.warnings.add("schema: " + n));
         steps.get(Step.SCHEMA).detail = res.notes.size() + " compatibility note(s), see warnings";
@@ -714,12 +727,12 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     List<TableChecksum> sourceChecksums = step(Step.COPY, () -> {
       shadow.register(Step.COPY.label, "empty the tables loaded by the copy"
           + ("keep".equals(r.rollbackTarget) ? " (on a rebuild only: rollbackTarget=keep)" : ""), () -> {
-            if (!keepTarget(r)) undoNotes(copy.truncateTables(r, tables));
-            if ("staged".equals(r.copy.transport)) stage.deleteStage(r);
+            if (!keepTarget(r)) undoNotes(copy.truncateTables(StepInputs.copy(r, frozen.endpoint), tables));
+            if ("staged".equals(r.copy.transport)) stage.deleteStage(StepInputs.copy(r, frozen.endpoint));
           });
       status.copy = new CopyProgress();
       if (FreezeMethod.LIVE_CONSISTENT.equals(frozen.method)) {
-        LiveCopyResult res = copy.copyLiveConsistent(r, tables, Workflow.getInfo().getWorkflowId());
+        LiveCopyResult res = copy.copyLiveConsistent(StepInputs.copy(r, null), tables, Workflow.getInfo().getWorkflowId());
         frozen.coordinates = res.coordinates;
         status.copy = res.progress;
         return res.sourceChecksums;
@@ -731,13 +744,13 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       CopySizing sizing = r.copy.parallelism > 0 ? CopySizing.fixed(r.copy.parallelism) : CopySizing.fixed(2);
       // Versioned: histories recorded before the rule of thumb replay with the old default of 2.
       if (r.copy.parallelism <= 0 && Workflow.getVersion("copy-sizing", Workflow.DEFAULT_VERSION, 1) >= 1) {
-        sizing = copy.sizeCopy(r, frozen.endpoint);
+        sizing = copy.sizeCopy(StepInputs.copy(r, frozen.endpoint));
       }
       steps.get(Step.COPY).detail = "parallelism: " + sizing;
       chunkedCopy.run(r, frozen.endpoint, tables, sizing);
       if ("staged".equals(r.copy.transport) && !r.copy.stage.keepFiles) {
         try {
-          stage.deleteStage(r);
+          stage.deleteStage(StepInputs.copy(r, frozen.endpoint));
         } catch (ActivityFailure e) {
           // The data is loaded; leftover files are an operator's chore, not a failed copy.
           status.warnings.add("copy: the stage " + r.copy.stage.location + " could not be emptied ("
@@ -748,7 +761,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     });
 
     step(Step.VERIFY, () -> {
-      VerifyResult res = verify.verify(r, frozen, tables, sourceChecksums);
+      VerifyResult res = verify.verify(StepInputs.verify(r, frozen, tables, sourceChecksums));
       status.verify = res;
       if (!res.ok) {
         throw ApplicationFailure.newNonRetryableFailure("verification failed: " + res.summary(), "VerifyFailed");
@@ -756,7 +769,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       // Triggers (and deferred secondary indexes) only now, so the copy never fired them. Versioned:
       // histories recorded before this call existed replay without it.
       if (Workflow.getVersion("post-load-objects", Workflow.DEFAULT_VERSION, 1) < 1) return res;
-      SchemaResult post = schema.createPostLoadObjects(r, frozen);
+      SchemaResult post = schema.createPostLoadObjects(StepInputs.schema(r, frozen));
       if (post != null && !post.notes.isEmpty()) {
         post.notes.forEach(n -> status.warnings.add("schema: " + n));
         steps.get(Step.VERIFY).detail = "post-load objects: " + post.notes.size() + " note(s)";
@@ -765,7 +778,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     });
 
     step(Step.RELEASE, () -> {
-      freeze.releaseFrozenCopy(r, id);
+      freeze.releaseFrozenCopy(freezeIn);
       shadow.retire(Step.FREEZE.label);
       return null;
     });
@@ -773,23 +786,23 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     BinlogCoordinates from = frozen.coordinates;
     step(Step.REPLICATE, () -> {
       // Read first, so that an account that existed before is never dropped by the rollback.
-      boolean existed = replication.replicationUserExists(r);
+      boolean existed = replication.replicationUserExists(replicationIn);
       if (r.replication.createUser && !existed) {
-        shadow.register(Step.REPLICATE.label, "drop the replication account", () -> replication.dropReplicationUser(r));
+        shadow.register(Step.REPLICATE.label, "drop the replication account", () -> replication.dropReplicationUser(replicationIn));
       }
       shadow.register(Step.REPLICATE.label, "stop and reset replication on the target",
-          () -> replication.stopAndResetReplication(r));
+          () -> replication.stopAndResetReplication(replicationIn));
       if (safety) {
         // Runs before the reset above on a rollback: the reset drops the heartbeat table there.
         boolean wasReadOnly = status.preflight != null && Boolean.TRUE.equals(status.preflight.targetReadOnly);
         shadow.register(Step.REPLICATE.label, "make the target writable again (read-only while it replicated)",
-            () -> cutover.unguardTarget(r, wasReadOnly));
+            () -> cutover.unguardTarget(cutoverIn, wasReadOnly));
       }
-      replication.ensureReplicationUser(r);
-      replication.startReplication(r, from);
+      replication.ensureReplicationUser(replicationIn);
+      replication.startReplication(replicationIn, from);
       if (safety) {
         // Nothing but replication may write to the target until the cutover (1062/1032 come from such writes).
-        dev.migrator.model.ReadOnlyGuard g = cutover.guardTarget(r);
+        dev.migrator.model.ReadOnlyGuard g = cutover.guardTarget(cutoverIn);
         status.targetGuard = g;
         steps.get(Step.REPLICATE).detail =
             "the target is read-only until the cutover: " + g.how;
@@ -899,13 +912,13 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     StepState st = steps.get(step);
     switch (d) {
       case "skip" -> {
-        String skipped = replication.skipReplicationEvent(r);
+        String skipped = replication.skipReplicationEvent(replicationIn);
         status.warnings.add(step.label + ": an operator skipped a replicated event (" + reading.errorKind + ": "
             + skipped + "); the target now differs from the source by that event (data drift)");
         st.detail = "skipped one event after " + reading.errorKind;
       }
       case "next-log" -> {
-        BinlogCoordinates c = replication.moveToNextLog(r);
+        BinlogCoordinates c = replication.moveToNextLog(replicationIn);
         status.warnings.add(step.label + ": an operator moved replication to the next binlog (" + c
             + ") after an impossible position; watch the target for inconsistencies");
         st.detail = "moved to " + c;
@@ -921,7 +934,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         finishStep(st, StepState.FAILED, msg);
         throw new StepFailed(msg + " (operator chose rollback)");
       }
-      default -> replication.resumeReplication(r); // retry
+      default -> replication.resumeReplication(replicationIn); // retry
     }
     st.attempts++;
     return false;

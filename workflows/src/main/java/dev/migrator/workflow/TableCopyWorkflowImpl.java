@@ -1,5 +1,7 @@
 package dev.migrator.workflow;
 
+import dev.migrator.activities.CopyInput;
+import dev.migrator.activities.StepInputs;
 import dev.migrator.activities.CopyActivities;
 import dev.migrator.activities.SchemaActivities;
 import dev.migrator.activities.StagedCopyActivities;
@@ -59,6 +61,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
   public TableCopyProgress run(TableCopyInput input) {
     this.in = input;
     MigrationRequest r = in.request;
+    CopyInput copyIn = StepInputs.copy(r, in.frozen);
     parent = in.parentWorkflowId == null ? null
         : Workflow.newExternalWorkflowStub(MigrationWorkflow.class, in.parentWorkflowId);
     int pageChunks = Math.max(1, r.copy.planPageChunks);
@@ -75,7 +78,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
       }
       List<TableRef> rest = new ArrayList<>(
           in.tables.subList(in.tableIndex, Math.min(in.tables.size(), in.tableIndex + pageChunks)));
-      List<ChunkPlan> pages = copy.planPage(r, in.frozen, rest, in.previous, pageChunks, in.chunkRows);
+      List<ChunkPlan> pages = copy.planPage(copyIn, rest, in.previous, pageChunks, in.chunkRows);
       activities++;
       if (pages == null || pages.isEmpty()) {
         throw ApplicationFailure.newNonRetryableFailure(
@@ -112,8 +115,8 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
           staged ? Math.max(in.dumpSlots, in.loadSlots) : slots);
       List<List<Chunk>> batches = ChunkedCopy.batch(pages, perCall);
       BatchRunner runner = staged
-          ? new StagedBatches(r, in.frozen, batches, Math.max(1, in.dumpSlots), Math.max(1, in.loadSlots))
-          : new DirectBatches(r, in.frozen, batches, slots);
+          ? new StagedBatches(r, copyIn, batches, Math.max(1, in.dumpSlots), Math.max(1, in.loadSlots))
+          : new DirectBatches(copyIn, batches, slots);
       long pageRows = 0;
       long pageMillis = 0;
       while (true) {
@@ -162,7 +165,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
           && Workflow.getVersion("indexes-after-each-table", Workflow.DEFAULT_VERSION, 1) >= 1) {
         // Built here, as each table finishes, so index builds overlap the other tables' loads;
         // the post-load step after verify finds them present (idempotent).
-        schema.addDeferredIndexes(r, in.frozen, loaded); // its notes repeat the schema step's: not shown again
+        schema.addDeferredIndexes(StepInputs.schema(r, in.frozen), loaded); // its notes repeat the schema step's: not shown again
         activities++;
       }
       in.tableIndex = index;
@@ -206,16 +209,14 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
 
   /** Direct transport: each batch is one copyChunks activity (read and write in one worker). */
   private final class DirectBatches implements BatchRunner {
-    private final MigrationRequest r;
-    private final Endpoint frozen;
+    private final CopyInput copyIn;
     private final List<List<Chunk>> batches;
     private final int slots;
     private final Map<Integer, Promise<List<ChunkResult>>> running = new HashMap<>();
     private int next;
 
-    DirectBatches(MigrationRequest r, Endpoint frozen, List<List<Chunk>> batches, int slots) {
-      this.r = r;
-      this.frozen = frozen;
+    DirectBatches(CopyInput copyIn, List<List<Chunk>> batches, int slots) {
+      this.copyIn = copyIn;
       this.batches = batches;
       this.slots = slots;
     }
@@ -225,7 +226,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
       int started = 0;
       while (running.size() < slots && next < batches.size() && !paused.getAsBoolean()) {
         int i = next++;
-        running.put(i, Async.function(copy::copyChunks, r, frozen, batches.get(i)));
+        running.put(i, Async.function(copy::copyChunks, copyIn, batches.get(i)));
         started++;
       }
       return started;
@@ -263,8 +264,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
    * matching its manifest makes that batch dump again, once; a second time fails the copy.
    */
   private final class StagedBatches implements BatchRunner {
-    private final MigrationRequest r;
-    private final Endpoint frozen;
+    private final CopyInput copyIn;
     private final List<List<Chunk>> batches;
     private final int dumpSlots;
     private final int loadSlots;
@@ -278,9 +278,8 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
     private final Set<Integer> redumped = new HashSet<>();
     private int next;
 
-    StagedBatches(MigrationRequest r, Endpoint frozen, List<List<Chunk>> batches, int dumpSlots, int loadSlots) {
-      this.r = r;
-      this.frozen = frozen;
+    StagedBatches(MigrationRequest r, CopyInput copyIn, List<List<Chunk>> batches, int dumpSlots, int loadSlots) {
+      this.copyIn = copyIn;
       this.batches = batches;
       this.dumpSlots = dumpSlots;
       this.loadSlots = loadSlots;
@@ -296,13 +295,13 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
       // Loads first: they free the stage.
       while (loading.size() < loadSlots && !dumped.isEmpty()) {
         int i = dumped.poll();
-        loading.put(i, Async.function(load::loadChunks, r, files.get(i)));
+        loading.put(i, Async.function(load::loadChunks, copyIn, files.get(i)));
         started++;
       }
       while (dumping.size() < dumpSlots && dumping.size() + dumped.size() + loading.size() < dumpSlots + 2 * loadSlots
           && (!redump.isEmpty() || next < batches.size())) {
         int i = !redump.isEmpty() ? redump.poll() : next++;
-        dumping.put(i, Async.function(dump::dumpChunks, r, frozen, batches.get(i)));
+        dumping.put(i, Async.function(dump::dumpChunks, copyIn, batches.get(i)));
         started++;
       }
       return started;

@@ -178,7 +178,7 @@ final class FakeActivities {
     }
 
     @Override
-    public List<dev.migrator.model.StagedChunk> dumpChunks(MigrationRequest request, dev.migrator.model.Endpoint frozen,
+    public List<dev.migrator.model.StagedChunk> dumpChunks(dev.migrator.activities.CopyInput request,
         List<dev.migrator.model.Chunk> chunks) {
       call("dumpChunks@" + queue(), chunks.size());
       List<dev.migrator.model.StagedChunk> out = new ArrayList<>();
@@ -187,7 +187,7 @@ final class FakeActivities {
     }
 
     @Override
-    public List<dev.migrator.model.ChunkResult> loadChunks(MigrationRequest request,
+    public List<dev.migrator.model.ChunkResult> loadChunks(dev.migrator.activities.CopyInput request,
         List<dev.migrator.model.StagedChunk> chunks) {
       call("loadChunks@" + queue(), chunks.size());
       if (missingFiles.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -202,7 +202,7 @@ final class FakeActivities {
     }
 
     @Override
-    public void deleteStage(MigrationRequest request) {
+    public void deleteStage(dev.migrator.activities.CopyInput request) {
       call("deleteStage", request.copy.stage.location);
     }
   }
@@ -229,17 +229,25 @@ final class FakeActivities {
   int tablesPerSchema = 0;
 
   List<TableRef> tables(MigrationRequest r) {
-    if (tablesPerSchema == 0) return tablesOf(r);
+    return tables(r.schemas);
+  }
+
+  List<TableRef> tables(List<String> schemas) {
+    if (tablesPerSchema == 0) return tablesOf(schemas);
     List<TableRef> t = new ArrayList<>();
-    for (String s : r.schemas) {
+    for (String s : schemas) {
       for (int i = 0; i < tablesPerSchema; i++) t.add(new TableRef(s, "t" + i));
     }
     return t;
   }
 
   static List<TableRef> tablesOf(MigrationRequest r) {
+    return tablesOf(r.schemas);
+  }
+
+  static List<TableRef> tablesOf(List<String> schemas) {
     List<TableRef> t = new ArrayList<>();
-    for (String s : r.schemas) {
+    for (String s : schemas) {
       t.add(new TableRef(s, "customers"));
       t.add(new TableRef(s, "orders"));
     }
@@ -281,7 +289,7 @@ final class FakeActivities {
 
   final class Retention implements RetentionActivities {
     @Override
-    public RetentionChange readRetention(MigrationRequest request) {
+    public RetentionChange readRetention(dev.migrator.activities.RetentionInput request) {
       call("readRetention");
       RetentionChange c = new RetentionChange();
       c.previousHours = sourceRetentionHours;
@@ -290,7 +298,7 @@ final class FakeActivities {
 
     /** Applies the change first, so that a failure knob models a change whose confirmation failed. */
     @Override
-    public RetentionChange ensureRetention(MigrationRequest request, RetentionChange before) {
+    public RetentionChange ensureRetention(dev.migrator.activities.RetentionInput request, RetentionChange before) {
       sourceRetentionHours = request.retentionHours;
       call("ensureRetention", before.previousHours);
       RetentionChange c = new RetentionChange();
@@ -301,7 +309,7 @@ final class FakeActivities {
     }
 
     @Override
-    public void restoreRetention(MigrationRequest request, RetentionChange before) {
+    public void restoreRetention(dev.migrator.activities.RetentionInput request, RetentionChange before) {
       call("restoreRetention", before == null ? null : before.previousHours);
       if (before != null) sourceRetentionHours = before.previousHours; // null: nothing recorded, no-op
     }
@@ -309,8 +317,8 @@ final class FakeActivities {
 
   final class Freeze implements FreezeActivities {
     @Override
-    public FrozenCopy freeze(MigrationRequest request, String migrationId) {
-      call("freeze", migrationId);
+    public FrozenCopy freeze(dev.migrator.activities.FreezeInput request) {
+      call("freeze", request.migrationId);
       FrozenCopy f = new FrozenCopy();
       f.method = request.method;
       f.note = "fake";
@@ -322,56 +330,55 @@ final class FakeActivities {
     }
 
     @Override
-    public void releaseFrozenCopy(MigrationRequest request, String migrationId) {
-      call("releaseFrozenCopy", migrationId);
+    public void releaseFrozenCopy(dev.migrator.activities.FreezeInput request) {
+      call("releaseFrozenCopy", request.migrationId);
     }
   }
 
   final class Schema implements SchemaActivities {
     @Override
-    public List<TableRef> listTables(MigrationRequest request, FrozenCopy frozen) {
+    public List<TableRef> listTables(dev.migrator.activities.SchemaInput request) {
       call("listTables");
-      return tables(request);
+      return tables(request.schemas);
     }
 
     @Override
-    public SchemaResult createSchema(MigrationRequest request, FrozenCopy frozen) {
+    public SchemaResult createSchema(dev.migrator.activities.SchemaInput request) {
       call("createSchema", request.schemas);
       SchemaResult res = new SchemaResult();
       res.createdSchemas.addAll(request.schemas);
-      res.tables.addAll(tables(request));
+      res.tables.addAll(tables(request.schemas));
       res.enabledEvents.addAll(enabledEvents);
       return res;
     }
 
     @Override
-    public SchemaResult createPostLoadObjects(MigrationRequest request, FrozenCopy frozen) {
+    public SchemaResult createPostLoadObjects(dev.migrator.activities.SchemaInput request) {
       call("createPostLoadObjects", request.schemas);
       return new SchemaResult();
     }
 
     @Override
-    public SchemaResult addDeferredIndexes(MigrationRequest request, dev.migrator.model.Endpoint readFrom,
-        List<TableRef> tables) {
+    public SchemaResult addDeferredIndexes(dev.migrator.activities.SchemaInput request, List<TableRef> tables) {
       call("addDeferredIndexes", tables);
       return new SchemaResult();
     }
 
     @Override
-    public List<String> dropSchemas(MigrationRequest request, List<String> schemas) {
+    public List<String> dropSchemas(dev.migrator.activities.SchemaInput request, List<String> schemas) {
       call("dropSchemas", schemas);
       return List.of();
     }
 
     @Override
-    public void releaseSchemas(MigrationRequest request, List<String> schemas) {
+    public void releaseSchemas(dev.migrator.activities.SchemaInput request, List<String> schemas) {
       call("releaseSchemas", schemas);
     }
   }
 
   final class Copy implements CopyActivities {
     @Override
-    public LiveCopyResult copyLiveConsistent(MigrationRequest request, List<TableRef> tables, String workflowId) {
+    public LiveCopyResult copyLiveConsistent(dev.migrator.activities.CopyInput request, List<TableRef> tables, String workflowId) {
       call("copyLiveConsistent", tables);
       LiveCopyResult res = new LiveCopyResult();
       res.coordinates = SNAPSHOT_POSITION;
@@ -387,21 +394,21 @@ final class FakeActivities {
     }
 
     @Override
-    public List<String> truncateTables(MigrationRequest request, List<TableRef> tables) {
+    public List<String> truncateTables(dev.migrator.activities.CopyInput request, List<TableRef> tables) {
       call("truncateTables", tables);
       return List.of();
     }
 
     @Override
-    public dev.migrator.model.CopySizing sizeCopy(MigrationRequest request, dev.migrator.model.Endpoint frozen) {
-      call("sizeCopy", frozen);
+    public dev.migrator.model.CopySizing sizeCopy(dev.migrator.activities.CopyInput request) {
+      call("sizeCopy", request.from);
       dev.migrator.model.CopySizing s = dev.migrator.model.CopySizing.ruleOfThumb(4, 4);
       s.notes.add("fake");
       return s;
     }
 
     @Override
-    public List<dev.migrator.model.ChunkPlan> planPage(MigrationRequest request, dev.migrator.model.Endpoint frozen,
+    public List<dev.migrator.model.ChunkPlan> planPage(dev.migrator.activities.CopyInput request,
         List<TableRef> tables, dev.migrator.model.Chunk previous, int maxChunks, long chunkRows) {
       plannedChunkRows.add(chunkRows);
       call("planPage", tables.get(0) + (previous == null ? "" : "#" + (previous.ordinal + 1)));
@@ -431,7 +438,7 @@ final class FakeActivities {
     }
 
     @Override
-    public List<dev.migrator.model.ChunkResult> copyChunks(MigrationRequest request, dev.migrator.model.Endpoint frozen,
+    public List<dev.migrator.model.ChunkResult> copyChunks(dev.migrator.activities.CopyInput request,
         List<dev.migrator.model.Chunk> chunks) {
       call("copyChunks", chunks.get(0).table + "#" + chunks.size());
       List<dev.migrator.model.ChunkResult> out = new java.util.ArrayList<>();
@@ -446,8 +453,8 @@ final class FakeActivities {
 
   final class Verify implements VerifyActivities {
     @Override
-    public VerifyResult verify(
-        MigrationRequest request, FrozenCopy frozen, List<TableRef> tables, List<TableChecksum> sourceChecksums) {
+    public VerifyResult verify(dev.migrator.activities.VerifyInput in) {
+      List<TableChecksum> sourceChecksums = in.sourceChecksums;
       // Null: a frozen copy's endpoint is checksummed by the activity itself.
       call("verify", sourceChecksums == null ? "frozen copy" : sourceChecksums.size());
       VerifyResult res = new VerifyResult();
@@ -466,34 +473,34 @@ final class FakeActivities {
 
   final class Replication implements ReplicationActivities {
     @Override
-    public boolean replicationUserExists(MigrationRequest request) {
+    public boolean replicationUserExists(dev.migrator.activities.ReplicationInput request) {
       call("replicationUserExists", request.replication.user);
       return replicationUserExisted;
     }
 
     @Override
-    public boolean ensureReplicationUser(MigrationRequest request) {
+    public boolean ensureReplicationUser(dev.migrator.activities.ReplicationInput request) {
       call("ensureReplicationUser", request.replication.user);
       return true;
     }
 
     @Override
-    public void dropReplicationUser(MigrationRequest request) {
+    public void dropReplicationUser(dev.migrator.activities.ReplicationInput request) {
       call("dropReplicationUser", request.replication.user);
     }
 
     @Override
-    public void startReplication(MigrationRequest request, BinlogCoordinates from) {
+    public void startReplication(dev.migrator.activities.ReplicationInput request, BinlogCoordinates from) {
       call("startReplication", from);
     }
 
     @Override
-    public void stopAndResetReplication(MigrationRequest request) {
+    public void stopAndResetReplication(dev.migrator.activities.ReplicationInput request) {
       call("stopAndResetReplication");
     }
 
     @Override
-    public LagReading awaitCatchUp(MigrationRequest request, int maxSeconds) {
+    public LagReading awaitCatchUp(dev.migrator.activities.ReplicationInput request, int maxSeconds) {
       call("awaitCatchUp");
       LagReading l = new LagReading();
       if (lagErrorsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -537,7 +544,7 @@ final class FakeActivities {
 
     /** Watch mode reads like awaitCatchUp but never returns on "caught up" alone; fake time stands still. */
     @Override
-    public LagReading watchReplication(MigrationRequest request, int maxSeconds, int maxLagSeconds) {
+    public LagReading watchReplication(dev.migrator.activities.ReplicationInput request, int maxSeconds, int maxLagSeconds) {
       // Not journaled: how many polls run while a test waits for approval depends on timing.
       watchPolls.incrementAndGet();
       try {
@@ -570,18 +577,18 @@ final class FakeActivities {
     }
 
     @Override
-    public void resumeReplication(MigrationRequest request) {
+    public void resumeReplication(dev.migrator.activities.ReplicationInput request) {
       call("resumeReplication");
     }
 
     @Override
-    public String skipReplicationEvent(MigrationRequest request) {
+    public String skipReplicationEvent(dev.migrator.activities.ReplicationInput request) {
       call("skipReplicationEvent");
       return "Duplicate entry '42' for key 'PRIMARY'";
     }
 
     @Override
-    public BinlogCoordinates moveToNextLog(MigrationRequest request) {
+    public BinlogCoordinates moveToNextLog(dev.migrator.activities.ReplicationInput request) {
       call("moveToNextLog");
       return new BinlogCoordinates("mysql-bin.000004", 4, null);
     }
@@ -589,25 +596,25 @@ final class FakeActivities {
 
   final class Cutover implements CutoverActivities {
     @Override
-    public long setSourceReadOnly(MigrationRequest request, boolean readOnly) {
+    public long setSourceReadOnly(dev.migrator.activities.CutoverInput request, boolean readOnly) {
       call("setSourceReadOnly", readOnly);
       return readOnly ? SOURCE_READ_ONLY_AT : 9_000;
     }
 
     @Override
-    public long setTargetReadOnly(MigrationRequest request, boolean readOnly) {
+    public long setTargetReadOnly(dev.migrator.activities.CutoverInput request, boolean readOnly) {
       call("setTargetReadOnly", readOnly);
       return readOnly ? 9_000 : TARGET_WRITABLE_AT;
     }
 
     @Override
-    public BinlogCoordinates sourcePosition(MigrationRequest request) {
+    public BinlogCoordinates sourcePosition(dev.migrator.activities.CutoverInput request) {
       call("sourcePosition");
       return FINAL_POSITION;
     }
 
     @Override
-    public dev.migrator.model.SourceFence fenceSource(MigrationRequest request) {
+    public dev.migrator.model.SourceFence fenceSource(dev.migrator.activities.CutoverInput request) {
       call("fenceSource");
       dev.migrator.model.SourceFence f = new dev.migrator.model.SourceFence();
       f.how = fenceHow;
@@ -617,13 +624,13 @@ final class FakeActivities {
     }
 
     @Override
-    public List<String> releaseSourceFence(MigrationRequest request, dev.migrator.model.SourceFence fence) {
+    public List<String> releaseSourceFence(dev.migrator.activities.CutoverInput request, dev.migrator.model.SourceFence fence) {
       call("releaseSourceFence", fence.lockConnectionId);
       return List.of();
     }
 
     @Override
-    public BinlogCoordinates confirmSourceStill(MigrationRequest request, BinlogCoordinates position) {
+    public BinlogCoordinates confirmSourceStill(dev.migrator.activities.CutoverInput request, BinlogCoordinates position) {
       call("confirmSourceStill", position);
       if (sourceMovesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw ApplicationFailure.newNonRetryableFailure("the source moved: id 7 app@10.0.0.9 can write through"
@@ -633,19 +640,19 @@ final class FakeActivities {
     }
 
     @Override
-    public List<String> killSourceWriters(MigrationRequest request, dev.migrator.model.SourceFence fence) {
+    public List<String> killSourceWriters(dev.migrator.activities.CutoverInput request, dev.migrator.model.SourceFence fence) {
       call("killSourceWriters");
       return List.of("killed id 7 app@10.0.0.9");
     }
 
     @Override
-    public List<String> setEvents(MigrationRequest request, String side, List<String> events, boolean enabled) {
+    public List<String> setEvents(dev.migrator.activities.CutoverInput request, String side, List<String> events, boolean enabled) {
       call("setEvents", side, events, enabled);
       return "target".equals(side) && enabled ? List.of("event_scheduler is OFF on the target") : List.of();
     }
 
     @Override
-    public dev.migrator.model.ReadOnlyGuard guardTarget(MigrationRequest request) {
+    public dev.migrator.model.ReadOnlyGuard guardTarget(dev.migrator.activities.CutoverInput request) {
       call("guardTarget");
       dev.migrator.model.ReadOnlyGuard g = new dev.migrator.model.ReadOnlyGuard();
       g.how = "read_only + super_read_only";
@@ -654,38 +661,38 @@ final class FakeActivities {
     }
 
     @Override
-    public void unguardTarget(MigrationRequest request, boolean readOnlyBefore) {
+    public void unguardTarget(dev.migrator.activities.CutoverInput request, boolean readOnlyBefore) {
       call("unguardTarget", readOnlyBefore);
     }
 
     @Override
-    public void waitForTargetPosition(MigrationRequest request, BinlogCoordinates position) {
+    public void waitForTargetPosition(dev.migrator.activities.CutoverInput request, BinlogCoordinates position) {
       call("waitForTargetPosition", position);
     }
 
     @Override
-    public BinlogCoordinates targetPosition(MigrationRequest request) {
+    public BinlogCoordinates targetPosition(dev.migrator.activities.CutoverInput request) {
       call("targetPosition");
       return TARGET_POSITION;
     }
 
     @Override
-    public void startReverseReplication(MigrationRequest request, BinlogCoordinates fromTarget) {
+    public void startReverseReplication(dev.migrator.activities.CutoverInput request, BinlogCoordinates fromTarget) {
       call("startReverseReplication", fromTarget);
     }
 
     @Override
-    public void stopReverseReplication(MigrationRequest request) {
+    public void stopReverseReplication(dev.migrator.activities.CutoverInput request) {
       call("stopReverseReplication");
     }
 
     @Override
-    public void waitForSourcePosition(MigrationRequest request, BinlogCoordinates position) {
+    public void waitForSourcePosition(dev.migrator.activities.CutoverInput request, BinlogCoordinates position) {
       call("waitForSourcePosition", position);
     }
 
     @Override
-    public List<String> switchEvents(MigrationRequest request, List<String> events, boolean toTarget) {
+    public List<String> switchEvents(dev.migrator.activities.CutoverInput request, List<String> events, boolean toTarget) {
       call("switchEvents", events, toTarget);
       return toTarget ? List.of("event_scheduler is OFF on the target") : List.of();
     }
@@ -693,13 +700,13 @@ final class FakeActivities {
 
   final class Traffic implements dev.migrator.activities.TrafficActivities {
     @Override
-    public String switchTraffic(MigrationRequest request) {
+    public String switchTraffic(dev.migrator.activities.TrafficInput request) {
       call("switchTraffic");
       return "switched";
     }
 
     @Override
-    public void switchTrafficBack(MigrationRequest request) {
+    public void switchTrafficBack(dev.migrator.activities.TrafficInput request) {
       call("switchTrafficBack");
     }
   }

@@ -1,0 +1,19 @@
+package dev.migrator.activities;
+
+import dev.migrator.model.CopyOptions;
+import dev.migrator.model.Endpoint;
+
+/** What the copy (direct or staged) reads from and writes to, and how. */
+public class CopyInput {
+  public String migrationId;
+  /** live-consistent, physical-backup, ... (the copy's path depends on it). */
+  public String method;
+  /** The live source (live-consistent reads it inside one snapshot). */
+  public Endpoint source;
+  /** The frozen copy the chunked copy reads; null for live-consistent. */
+  public Endpoint from;
+  public Endpoint target;
+  public CopyOptions copy = new CopyOptions();
+  /** aurora-snapshot: the temporary instance's class, for the copy's default parallelism. */
+  public String frozenInstanceClass;
+}
