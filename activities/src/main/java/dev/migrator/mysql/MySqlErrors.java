@@ -48,7 +48,7 @@ public final class MySqlErrors {
                     + " reference and the account's host part"
                     + (e != null && e.effectiveTls().hasClientCertificate() ? ""
                         : " (an account created REQUIRE X509/SUBJECT/ISSUER also refuses a connection without a"
-                            + " client certificate: set tls.certFile and tls.keyFile)")), false);
+                            + " client certificate: set " + role + ".tls.certFile and .keyFile)")), false);
       case 1044:
       case 1142:
       case 1227:

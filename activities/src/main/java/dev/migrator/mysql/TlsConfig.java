@@ -83,7 +83,8 @@ public final class TlsConfig {
   /** A file problem found before connecting. */
   static TlsSetupException files(String role, Endpoint e, TlsSettings t, RuntimeException ex) {
     return new TlsSetupException(TlsSetupException.Kind.FILES, role + " " + e.address() + ": TLS cannot be set up: "
-        + ex.getMessage(), "fix " + role + ".tls (" + t + "): every file is a path on the worker, readable by its user", ex);
+        + ex.getMessage(), "fix the files of " + role + ".tls (" + t + "): each is a path on the worker, readable by"
+        + " the worker's user", ex);
   }
 
   /**
@@ -116,7 +117,7 @@ public final class TlsConfig {
       String expected = urlHost(e, t);
       List<String> names = seen.names();
       return new TlsSetupException(TlsSetupException.Kind.IDENTITY, where + ": the server's certificate is not for '"
-          + expected + "'" + (routed(t) ? " (tls.serverName)" : "") + " (tls.mode verify-identity): it names "
+          + expected + "'" + (routed(t) ? " (tls.serverName, verify-identity)" : " (verify-identity)") + ": it names "
           + (names.isEmpty() ? "no DNS or IP name at all" : String.join(", ", names))
           + (seen.issuer() == null ? "" : ", issued by " + seen.issuer()),
           "connect by a name the certificate carries: set " + role + ".host to it, or keep the host and set "

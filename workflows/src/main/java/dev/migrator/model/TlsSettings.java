@@ -99,8 +99,8 @@ public class TlsSettings {
   /** The settings without the files' contents (there are none here: paths only). */
   @Override
   public String toString() {
-    return "tls(" + mode + (blank(caFile) ? "" : ", ca " + caFile) + (systemCas ? ", system CAs" : "")
+    return "mode " + mode + (blank(caFile) ? "" : ", ca " + caFile) + (systemCas ? ", system CAs" : "")
         + (blank(certFile) ? "" : ", client certificate " + certFile)
-        + (blank(serverName) ? "" : ", server name " + serverName) + ")";
+        + (blank(serverName) ? "" : ", server name " + serverName);
   }
 }
