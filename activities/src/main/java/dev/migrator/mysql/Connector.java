@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * use UTC so TIMESTAMP values travel as the same instant on both sides.
  *
  * <p>TLS follows the endpoint's {@link Endpoint#effectiveTls() settings} ({@link TlsConfig}) on
- * every connection migrator opens through here: the schema, copy, verify, accounts, replication
- * and cutover steps, the frozen copies and the temporary servers of the freeze methods. Each
+ * every connection migrator opens through here: preflight, the schema, copy, verify, accounts,
+ * replication and cutover steps, and the frozen copies (also the temporary server of
+ * physical-backup; only its own readiness checks, over the worker's loopback, bypass this). Each
  * connection's TLS is read back from the server ({@link TlsStatus}: {@code Ssl_version},
  * {@code Ssl_cipher}) and kept: {@link #tls(Connection)} for one connection,
  * {@link #tlsSeen()}/{@link #tlsSummary()} per endpoint, {@link #plaintextWarnings()} for the
