@@ -163,6 +163,9 @@ public final class AuroraSnapshotFreezer implements Freezer {
           blank(o.password) ? r.source.password : o.password);
       ep.flavor = "aurora-mysql";
       ep.tlsCaFile = r.source.tlsCaFile;
+      // The source's TLS settings, but not a serverName override: the restored cluster has a name of its own.
+      ep.tls = r.source.tls == null ? null : r.source.tls.copy();
+      if (ep.tls != null) ep.tls.serverName = null;
 
       // 4. Coordinates: the crash-recovery event, else SHOW BINARY LOGS (seed 003).
       String how;

@@ -19,6 +19,10 @@ public final class MySqlErrors {
 
   public static Diagnosis diagnose(String role, Endpoint e, SQLException ex) {
     String where = role + " " + (e == null ? "" : e.address());
+    if (ex instanceof TlsSetupException t) {
+      // Its message names the endpoint already; the settings must change: not worth retrying.
+      return new Diagnosis("tls", 2026, t.getMessage() + ": " + t.advice(), false);
+    }
     Throwable root = rootCause(ex);
     int code = ex.getErrorCode();
     if (root instanceof UnknownHostException) {
@@ -41,7 +45,10 @@ public final class MySqlErrors {
             + "' (ERROR 1045): " + (noPw
                 ? "no password was sent; set the endpoint's password reference"
                 : "wrong password or the account may not connect from the worker's host; check the password"
-                    + " reference and the account's host part"), false);
+                    + " reference and the account's host part"
+                    + (e != null && e.effectiveTls().hasClientCertificate() ? ""
+                        : " (an account created REQUIRE X509/SUBJECT/ISSUER also refuses a connection without a"
+                            + " client certificate: set " + role + ".tls.certFile and .keyFile)")), false);
       case 1044:
       case 1142:
       case 1227:
@@ -77,6 +84,7 @@ public final class MySqlErrors {
       case "access-denied", "privilege" -> "AccessDenied";
       case "unknown-host", "unknown-database", "unknown-table" -> "NotFound";
       case "binlog-off", "packet", "read-only" -> "Incompatible";
+      case "tls" -> "Tls";
       default -> "Sql";
     };
     return d.retryable()

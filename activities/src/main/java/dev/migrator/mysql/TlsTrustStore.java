@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Connector/J reads its trust store only as a Java key store (JKS/PKCS12), while CA files for MySQL
- * servers (RDS/Aurora's region bundles, mysql --ssl-ca) are PEM. A PEM endpoint.tlsCaFile is turned
+ * servers (RDS/Aurora's region bundles, mysql --ssl-ca) are PEM. A PEM CA file (tls.caFile) is turned
  * into a PKCS12 trust store in a temp file once per file version; other files are passed through.
  * The store holds public certificates only, so its password is a fixed, non-secret constant.
  */
@@ -29,15 +29,35 @@ public final class TlsTrustStore {
 
   private TlsTrustStore() {}
 
-  /** URL parameters that make Connector/J verify the server against the CA file. */
-  public static String urlParameters(String caFile) {
+  /**
+   * The Connector/J properties that make it trust exactly the CAs of this file (PEM bundle, or a
+   * JKS/PKCS12 store passed through as it is) and not the JVM's own.
+   */
+  public static Map<String, String> properties(String caFile) {
     Path ca = Path.of(caFile);
+    if (!Files.isReadable(ca)) {
+      throw new IllegalArgumentException("cannot read the CA file " + caFile + " on the worker: check the path and"
+          + " that the worker's user may read it");
+    }
     if (!isPem(ca)) {
-      return "&sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=file:" + caFile;
+      return Map.of("trustCertificateKeyStoreUrl", "file:" + caFile, "fallbackToSystemTrustStore", "false");
     }
     Path store = CONVERTED.computeIfAbsent(key(ca), k -> convert(ca));
-    return "&sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=file:" + store
-        + "&trustCertificateKeyStoreType=PKCS12&trustCertificateKeyStorePassword=" + STORE_PASSWORD;
+    return Map.of("trustCertificateKeyStoreUrl", "file:" + store, "trustCertificateKeyStoreType", "PKCS12",
+        "trustCertificateKeyStorePassword", STORE_PASSWORD, "fallbackToSystemTrustStore", "false");
+  }
+
+  /** The certificates of a PEM CA file (for messages that name what the file trusts). */
+  static java.util.List<java.security.cert.X509Certificate> certificates(String caFile) {
+    try (InputStream in = Files.newInputStream(Path.of(caFile))) {
+      java.util.List<java.security.cert.X509Certificate> out = new java.util.ArrayList<>();
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        out.add((java.security.cert.X509Certificate) c);
+      }
+      return out;
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      return java.util.List.of();
+    }
   }
 
   static boolean isPem(Path ca) {

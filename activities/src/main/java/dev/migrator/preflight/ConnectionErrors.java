@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import dev.migrator.mysql.TlsSetupException;
 import java.sql.SQLException;
 import javax.net.ssl.SSLException;
 
@@ -20,6 +21,10 @@ public final class ConnectionErrors {
   public static Finding explain(String role, Endpoint e, SQLException ex) {
     String where = role + " " + e.address();
     int code = ex.getErrorCode();
+    if (ex instanceof TlsSetupException t) {
+      // The connector explained it already: what the settings asked for, what the server presented.
+      return new Finding("connect-tls", Finding.BLOCKING, role, t.getMessage(), t.advice());
+    }
     Throwable tls = find(ex, SSLException.class);
     if (find(ex, UnknownHostException.class) != null || code == 2005) {
       return new Finding("connect-unknown-host", Finding.BLOCKING, role,
@@ -31,9 +36,9 @@ public final class ConnectionErrors {
     if (tls != null || mentionsTls(ex)) {
       return new Finding("connect-tls", Finding.BLOCKING, role,
           where + ": TLS could not be set up (" + firstLine(tls != null ? tls.getMessage() : ex.getMessage()) + ")",
-          (e.tlsCaFile == null || e.tlsCaFile.isBlank()
+          (e.effectiveTls().caFile == null || e.effectiveTls().caFile.isBlank()
               ? "the server and the client could not agree on TLS: check the server's TLS configuration"
-              : "check that tlsCaFile (" + e.tlsCaFile + ") is the CA that signed the server's certificate"
+              : "check that the CA file (" + e.effectiveTls().caFile + ") is the CA that signed the server's certificate"
                   + " (for RDS/Aurora the region's global-bundle.pem) and that the server has TLS enabled")
               + "; connect with the mysql client and --ssl-mode=VERIFY_CA --ssl-ca to see the server's side");
     }
@@ -65,7 +70,10 @@ public final class ConnectionErrors {
               : "check the password behind the reference " + describeRef(e.password) + " and that the account may"
                   + " connect from the worker's address (the host part of '" + e.user + "'@'...'); reset the"
                   + " password if it works with no client (RDS/Aurora master user: modify the instance/cluster;"
-                  + " other accounts: SET PASSWORD as an administrator)");
+                  + " other accounts: SET PASSWORD as an administrator)"
+                  + (e.effectiveTls().hasClientCertificate() ? "" : "; an account created REQUIRE X509 (or SUBJECT,"
+                      + " ISSUER) refuses connections without a client certificate the same way: give it with "
+                      + role + ".tls.certFile and .keyFile"));
     }
     if (code == 1049) {
       return new Finding("connect-unknown-database", Finding.BLOCKING, role, where + ": " + firstLine(ex.getMessage())

@@ -131,6 +131,18 @@ public final class Grants {
     return roles;
   }
 
+  /** The privileges held on *.*, normalized (see the class comment), sorted. */
+  public List<String> globalPrivileges() {
+    return global.stream().sorted().toList();
+  }
+
+  /** The "db" and "db.table" scopes that have grants of their own. */
+  public List<String> narrowerScopes() {
+    List<String> out = new ArrayList<>(schemas.keySet());
+    out.addAll(tables.keySet());
+    return out;
+  }
+
   /** Whether the privilege is held on *.* (ALL PRIVILEGES counts for everything but GRANT OPTION). */
   public boolean hasGlobal(String privilege) {
     String p = normalize(privilege);

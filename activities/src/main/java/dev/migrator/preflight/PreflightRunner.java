@@ -46,6 +46,7 @@ public final class PreflightRunner {
         new RowSizeCheck(),
         new LowerCaseTableNamesCheck(),
         new TargetReplicationCheck(),
+        new TlsCheck(),
         new TargetWritableCheck(),
         new ReadOnlyBypassCheck(),
         new DataSizeCheck(),
@@ -102,10 +103,16 @@ public final class PreflightRunner {
     return null;
   }
 
-  private static Side side(PreflightReport report, String role, Endpoint e, Connection c) {
+  private dev.migrator.mysql.TlsStatus tls(Connection c) {
+    return connector.tls(c);
+  }
+
+  private Side side(PreflightReport report, String role, Endpoint e, Connection c) {
     if (c == null) return null;
     try {
-      return new Side(role, e, c);
+      Side s = new Side(role, e, c);
+      s.tls = tls(c);
+      return s;
     } catch (SQLException ex) {
       report.add(new Finding("connect-failed", Finding.BLOCKING, role, role + " " + e.address()
           + ": connected, but reading the version and variables failed: " + ConnectionErrors.firstLine(ex.getMessage()),

@@ -56,10 +56,34 @@ public final class ReplicationAccountCheck implements PreflightCheck {
               + " exists without REPLICATION SLAVE on *.*",
           "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO " + account + " (migrator uses an existing account"
               + " as it is)");
-    } else if (create) {
-      ctx.add("replication-account", Finding.INFO, "source", s.where() + ": replication account " + account
-              + " already exists: migrator uses it as it is and will not drop it",
-          "make sure replication.password is its password");
+    } else {
+      if (create) {
+        ctx.add("replication-account", Finding.INFO, "source", s.where() + ": replication account " + account
+                + " already exists: migrator uses it as it is and will not drop it",
+            "make sure replication.password is its password");
+      }
+      List<String> more = beyondReplication(g);
+      if (!more.isEmpty()) {
+        ctx.add("replication-account-privileges", Finding.WARNING, "source", s.where() + ": replication account "
+                + account + " holds more than replication needs (" + PreflightContext.list(more) + "); the target"
+                + " keeps its password in clear in its connection metadata (MariaDB master.info, MySQL"
+                + " mysql.slave_master_info), so whoever reads the target's data directory or that table gets all of it",
+            "give replication an account of its own with REPLICATION SLAVE only (set replication.user to a new name:"
+                + " migrator creates it and drops it again), or REVOKE the rest from " + account);
+      }
     }
+  }
+
+  /**
+   * What an existing replication account holds beyond what a replica needs: REPLICATION SLAVE
+   * (REPLICATION CLIENT, MariaDB's BINLOG MONITOR/SLAVE MONITOR and USAGE are harmless reads).
+   */
+  static List<String> beyondReplication(Grants g) {
+    List<String> harmless = List.of("USAGE", "REPLICATION SLAVE", "REPLICATION CLIENT", "BINLOG MONITOR",
+        "SLAVE MONITOR", "REPLICA MONITOR");
+    List<String> out = new ArrayList<>();
+    for (String p : g.globalPrivileges()) if (!harmless.contains(p)) out.add(p + " ON *.*");
+    for (String scope : g.narrowerScopes()) out.add("grants on " + scope);
+    return out;
   }
 }

@@ -3,6 +3,7 @@ package dev.migrator.preflight;
 import dev.migrator.model.Endpoint;
 import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.ServerInfo;
+import dev.migrator.mysql.TlsStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +22,8 @@ public final class Side {
   public final ServerInfo info;
   private final Map<String, String> variables;
   private Grants grants;
+  /** The connection's TLS as the server reports it (null for sides built from variables in tests). */
+  TlsStatus tls;
 
   Side(String role, Endpoint endpoint, Connection connection) throws SQLException {
     this.role = role;
@@ -39,6 +42,20 @@ public final class Side {
     this.info = info;
     this.variables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     this.variables.putAll(variables);
+  }
+
+  /** The TLS of preflight's connection to this side, or null when unknown. */
+  public TlsStatus tls() {
+    return tls;
+  }
+
+  /**
+   * Whether the server offers TLS: preflight's own connection tells (it uses TLS whenever the
+   * server offers it), else the server's {@code have_ssl} (which MySQL 8.4+ no longer has).
+   */
+  public boolean offersTls() {
+    if (tls != null && !tls.unknown()) return tls.encrypted();
+    return "YES".equalsIgnoreCase(var("have_ssl"));
   }
 
   /** A global variable, or null when the server has no such variable. */

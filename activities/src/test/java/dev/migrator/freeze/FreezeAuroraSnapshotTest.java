@@ -73,6 +73,8 @@ class FreezeAuroraSnapshotTest {
   MigrationRequest request() {
     MigrationRequest r = FreezeTesting.request(FreezeMethod.AURORA_SNAPSHOT, source, target, "bank");
     r.source.flavor = "aurora-mysql";
+    // MariaDB plays Aurora here, without TLS (Aurora always has it: required is the flavor's default).
+    r.source.tls = new dev.migrator.model.TlsSettings(dev.migrator.model.TlsSettings.PREFERRED);
     r.aurora.sourceClusterId = "prod-cluster";
     r.aurora.clusterParameterGroup = "migrator-row";
     r.aurora.waitMinutes = 5;

@@ -44,6 +44,8 @@ class ReadOnlyHooksTest {
     r.migrationId = "m1";
     r.source = new Endpoint(db.host(), db.port(), "root", db.rootPasswordRef());
     r.source.flavor = "rds-mysql";
+    // MariaDB plays RDS here, without TLS (RDS always has it: required is the flavor's default).
+    r.source.tls = new dev.migrator.model.TlsSettings(dev.migrator.model.TlsSettings.PREFERRED);
     r.source.readOnlyHook = hook;
     r.target = new Endpoint("127.0.0.1", 1, "root", null);
     return r;

@@ -151,4 +151,56 @@ class PreflightLogicTest {
     assertEquals("'env:SRC_PW'", ConnectionErrors.describeRef("env:SRC_PW"));
     assertEquals("(not a reference)", ConnectionErrors.describeRef("hunter2"));
   }
+
+  static PreflightReport tlsFindings(Side source, Side target, dev.migrator.model.MigrationRequest r) {
+    PreflightReport report = new PreflightReport();
+    new TlsCheck().run(new PreflightContext(r, source, target, report));
+    return report;
+  }
+
+  static dev.migrator.mysql.TlsStatus tls(String role, String version) {
+    return new dev.migrator.mysql.TlsStatus(role, "db-" + role + ":3306", "preferred", version, "", "db-" + role);
+  }
+
+  @Test
+  void tlsFindingsJudgeEachConnectionAndTheChannels() {
+    dev.migrator.model.MigrationRequest r = new dev.migrator.model.MigrationRequest();
+    Side src = side("source", mariadb(10, 11), "mysql", Map.of("have_ssl", "DISABLED"));
+    src.tls = tls("source", "");
+    Side dst = side("target", mysql(8, 0), "mysql", Map.of("require_secure_transport", "ON"));
+    dst.tls = tls("target", "TLSv1.3");
+    r.source = src.endpoint;
+    r.target = dst.endpoint;
+    PreflightReport rep = tlsFindings(src, dst, r);
+    List<String> ids = rep.findings.stream().map(f -> f.id + "/" + f.severity + "/" + f.endpoint).toList();
+    assertEquals(List.of("tls-plaintext/warning/source", "tls-unverified/info/target", "tls-replication/warning/replication"),
+        ids, PreflightReportFormatter.text(rep));
+    assertTrue(rep.findings.get(0).evidence.contains("have_ssl=DISABLED"), rep.findings.get(0).evidence);
+
+    // Reverse replication into a server that requires TLS: fine, it offers TLS, so the channel uses it.
+    r.cutover.reverseReplication = true;
+    assertFalse(tlsFindings(src, dst, r).findings.stream().anyMatch(f -> f.id.equals("tls-require-secure-transport")));
+    // A source that requires TLS but that the worker saw without it (a TLS-terminating proxy in between):
+    Side odd = side("source", mysql(8, 0), "mysql", Map.of("require_secure_transport", "ON"));
+    odd.tls = tls("source", "");
+    r.cutover.reverseReplication = false;
+    PreflightReport blocked = tlsFindings(odd, dst, r);
+    assertTrue(blocked.findings.stream().anyMatch(f -> f.id.equals("tls-require-secure-transport")
+        && f.severity.equals(Finding.BLOCKING) && f.evidence.contains("ERROR 3159")), PreflightReportFormatter.text(blocked));
+
+    r.replication.ssl = true;
+    assertTrue(tlsFindings(src, dst, r).findings.stream().anyMatch(f -> f.id.equals("tls-replication")
+        && f.severity.equals(Finding.BLOCKING)));
+  }
+
+  @Test
+  void aReplicationAccountWithMoreThanReplicationIsNamed() {
+    assertEquals(List.of(), ReplicationAccountCheck.beyondReplication(Grants.parse(List.of(
+        "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `migrator_repl`@`%`"))));
+    assertEquals(List.of(), ReplicationAccountCheck.beyondReplication(Grants.parse(List.of(
+        "GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO `migrator_repl`@`%` IDENTIFIED BY PASSWORD '*AB12'"))));
+    assertEquals(List.of("SELECT ON *.*", "SUPER ON *.*", "grants on shop"), ReplicationAccountCheck.beyondReplication(
+        Grants.parse(List.of("GRANT REPLICATION SLAVE, SELECT, SUPER ON *.* TO `repl`@`%`",
+            "GRANT ALL PRIVILEGES ON `shop`.* TO `repl`@`%`"))));
+  }
 }

@@ -14,7 +14,9 @@ import java.util.List;
  * and tmpdir, a distinct server id, binary log on (ROW). Used by tests, the demo and benchmarks;
  * several run at once. Started through {@link dev.migrator.servers.ServerProcess}: {@link #close()}
  * stops it and deletes every file, and a shutdown hook does the same for any server still running
- * when the JVM exits, so a failing test leaves nothing behind.
+ * when the JVM exits, so a failing test leaves nothing behind. Without {@link Options#tls} it
+ * has no TLS (Debian's MariaDB 10.11 makes no certificates of its own); with it, TLS with the
+ * given certificates, optionally required of every client ({@link Options#requireSecureTransport}).
  */
 public final class LocalMariaDb extends AbstractLocalServer {
   public static final String INSTALL_HINT = MariaDbServer.INSTALL_HINT;
@@ -33,6 +35,25 @@ public final class LocalMariaDb extends AbstractLocalServer {
      * backup of another LocalMariaDb keeps that server's accounts). Default: a new random one.
      */
     public String rootPassword;
+    /** TLS: the server's CA, certificate and key (e.g. {@link TestCertificates}); null: no TLS. */
+    public Path tlsCa;
+    public Path tlsCert;
+    public Path tlsKey;
+    /** require_secure_transport=ON (needs {@link #tls}): every client must use TLS, the harness too. */
+    public boolean requireSecureTransport;
+
+    /** The server's certificate and key and the CA that signed them; the harness then connects over TLS. */
+    public Options tls(Path ca, Path cert, Path key) {
+      tlsCa = ca;
+      tlsCert = cert;
+      tlsKey = key;
+      return this;
+    }
+
+    public Options requireSecureTransport(boolean on) {
+      requireSecureTransport = on;
+      return this;
+    }
 
     public Options name(String n) {
       name = n;
@@ -132,6 +153,12 @@ public final class LocalMariaDb extends AbstractLocalServer {
     } else {
       lines.add("skip-log-bin");
     }
+    if (options.tlsCert != null) {
+      lines.add("ssl-ca=" + options.tlsCa);
+      lines.add("ssl-cert=" + options.tlsCert);
+      lines.add("ssl-key=" + options.tlsKey);
+      if (options.requireSecureTransport) lines.add("require_secure_transport=ON");
+    }
     lines.addAll(options.extraConfig);
     if (initFile) lines.add("init-file=" + dir.resolve("init.sql"));
     return lines;
@@ -144,8 +171,9 @@ public final class LocalMariaDb extends AbstractLocalServer {
 
   @Override
   protected String jdbcUrl(String host, int port, String database) {
+    // With TLS configured the harness's own connections use it (required, certificate not verified).
     return "jdbc:mysql://" + host + ":" + port + "/" + (database == null ? "" : database)
-        + "?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=5000&allowLoadLocalInfile=true"
+        + (options.tlsCert != null ? "?sslMode=REQUIRED" : "?useSSL=false") + "&allowPublicKeyRetrieval=true&connectTimeout=5000&allowLoadLocalInfile=true"
         + "&rewriteBatchedStatements=true&characterEncoding=UTF-8&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true";
   }
 
@@ -161,7 +189,9 @@ public final class LocalMariaDb extends AbstractLocalServer {
 
   @Override
   public List<String> clientCommand() {
-    return MariaDbServer.clientCommand(host(), port(), "root");
+    List<String> c = MariaDbServer.clientCommand(host(), port(), "root");
+    if (options.tlsCert != null) c.add("--ssl");
+    return c;
   }
 
   @Override

@@ -35,7 +35,17 @@ public class Endpoint {
    */
   public Integer cpus;
 
-  /** Optional path of a CA bundle; when set, connections use TLS and verify the server. */
+  /**
+   * How migrator's connections to this endpoint use TLS (mode, CA, client certificate and key,
+   * server name); null: the defaults ({@link #effectiveTls()}).
+   */
+  public TlsSettings tls;
+
+  /**
+   * The older way to give a CA bundle (a path on the worker): the same as {@code tls.caFile}, so
+   * with no {@code tls.mode} it means {@code verify-ca} with this CA (the chain is checked, the
+   * name is not). Kept so existing requests work unchanged.
+   */
   public String tlsCaFile;
 
   public Endpoint() {}
@@ -55,6 +65,23 @@ public class Endpoint {
   @JsonIgnore
   public boolean isRdsFamily() {
     return "rds-mysql".equals(flavor) || "aurora-mysql".equals(flavor);
+  }
+
+  /**
+   * The TLS settings connections use: a copy of {@link #tls} (never null) with {@link #tlsCaFile}
+   * folded in as its CA and the default mode filled in: {@code verify-ca} when a CA is given,
+   * {@code required} on rds-mysql/aurora-mysql (which always offer TLS), else {@code preferred}.
+   * Validation refuses contradictions (two different CA files, a CA with preferred/required).
+   */
+  @JsonIgnore
+  public TlsSettings effectiveTls() {
+    TlsSettings t = tls == null ? new TlsSettings() : tls.copy();
+    if (TlsSettings.blank(t.caFile) && !TlsSettings.blank(tlsCaFile)) t.caFile = tlsCaFile;
+    if (TlsSettings.blank(t.mode)) {
+      t.mode = !TlsSettings.blank(t.caFile) ? TlsSettings.VERIFY_CA
+          : isRdsFamily() ? TlsSettings.REQUIRED : TlsSettings.PREFERRED;
+    }
+    return t;
   }
 
   @JsonIgnore

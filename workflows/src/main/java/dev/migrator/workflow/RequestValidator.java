@@ -163,6 +163,58 @@ public final class RequestValidator {
     }
     credential(p, name + ".password", e.password);
     if (e.cpus != null && e.cpus < 1) p.add(name + ".cpus must be 1 or more (or left out to detect it)");
+    tls(p, name, e);
+  }
+
+  /** {@code <name>.tls} and {@code <name>.tlsCaFile}: paths only, never file contents (nothing is read here). */
+  static void tls(List<String> p, String name, Endpoint e) {
+    dev.migrator.model.TlsSettings t = e.tls;
+    if (t == null) return;
+    String f = name + ".tls.";
+    if (!isBlank(t.mode) && !dev.migrator.model.TlsSettings.MODES.contains(t.mode)) {
+      p.add(f + "mode '" + t.mode + "' is unknown: use one of " + dev.migrator.model.TlsSettings.MODES
+          + ("disabled".equalsIgnoreCase(t.mode) ? " (there is no mode without TLS: preferred connects without it only"
+              + " to a server that offers none, and says so)" : ""));
+      return;
+    }
+    if (!isBlank(t.caFile) && !isBlank(e.tlsCaFile) && !t.caFile.equals(e.tlsCaFile)) {
+      p.add(name + ".tlsCaFile and " + f + "caFile name different files: give the CA once, in " + f + "caFile");
+    }
+    dev.migrator.model.TlsSettings eff = e.effectiveTls();
+    boolean ca = !isBlank(eff.caFile);
+    if (eff.verifiesCertificate() && !ca && !t.systemCas) {
+      p.add(f + "mode " + eff.mode + " needs a CA to verify the server's certificate with: set " + f + "caFile (a PEM"
+          + " bundle on the worker, for RDS/Aurora the global-bundle.pem from AWS) or " + f + "systemCas=true (the"
+          + " JVM's trusted CAs)");
+    }
+    if (ca && t.systemCas) {
+      p.add(f + "caFile and " + f + "systemCas exclude each other: trust the CA file or the JVM's CAs");
+    }
+    if (ca && !eff.verifiesCertificate()) {
+      p.add(f + "mode " + eff.mode + " does not check the certificate, so the CA " + eff.caFile + " would be ignored:"
+          + " use verify-ca or verify-identity, or leave the CA out");
+    }
+    if (t.systemCas && !eff.verifiesCertificate()) {
+      p.add(f + "systemCas is used by verify-ca and verify-identity only, not by " + eff.mode);
+    }
+    if (isBlank(t.certFile) != isBlank(t.keyFile)) {
+      p.add(isBlank(t.keyFile)
+          ? f + "certFile needs " + f + "keyFile: the client certificate's private key (PEM) on the worker"
+          : f + "keyFile needs " + f + "certFile: the client certificate (PEM) the key belongs to");
+    }
+    if (!isBlank(t.serverName) && !dev.migrator.model.TlsSettings.VERIFY_IDENTITY.equals(eff.mode)) {
+      p.add(f + "serverName is the name verify-identity checks the certificate for; with mode " + eff.mode
+          + " no name is checked: set mode verify-identity or leave serverName out");
+    }
+    if (!isBlank(t.serverName) && !t.serverName.matches("[A-Za-z0-9*]([A-Za-z0-9.:*-]{0,252})")) {
+      p.add(f + "serverName '" + t.serverName + "' is not a host name or IP address");
+    }
+    for (String[] file : new String[][] {{"caFile", t.caFile}, {"certFile", t.certFile}, {"keyFile", t.keyFile},
+        {"serverPublicKeyFile", t.serverPublicKeyFile}}) {
+      if (!isBlank(file[1]) && !file[1].startsWith("/")) {
+        p.add(f + file[0] + " '" + file[1] + "' must be an absolute path on the worker");
+      }
+    }
   }
 
   private static void instant(List<String> p, String field, String v) {
