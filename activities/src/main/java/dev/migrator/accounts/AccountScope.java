@@ -48,7 +48,7 @@ public final class AccountScope {
     if (u.isEmpty()) return "anonymous account";
     if (lu.equals("mariadb.sys")) return "MariaDB system account";
     if (u.equals("PUBLIC") && n.hostless()) return "MariaDB's PUBLIC role";
-    if (lu.matches("aws_[a-z_]+_access")) return "Aurora's built-in role";
+    if (lu.matches("aws_[a-z0-9_]+_access")) return "Aurora's built-in role";
     if (replicationUser != null && u.equals(replicationUser)) return "the replication account";
     if (u.equals("root")) {
       String h = n.host().toLowerCase(Locale.ROOT);
