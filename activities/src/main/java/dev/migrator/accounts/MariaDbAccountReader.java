@@ -31,7 +31,7 @@ public final class MariaDbAccountReader implements AccountReader {
     Map<AccountName, Boolean> out = new TreeMap<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT User, Host, JSON_VALUE(Priv, '$.is_role') FROM mysql.global_priv");
         ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) out.put(new AccountName(rs.getString(1), rs.getString(2)), "true".equals(rs.getString(3)));
+      while (rs.next()) out.put(new AccountName(rs.getString(1), rs.getString(2)), "true".equals(rs.getString(3)) || "1".equals(rs.getString(3)));
     } catch (SQLException e) {
       if (!AccountReader.denied(e)) throw e;
       throw AccountReader.unreadable(where, "mysql.global_priv", e, "the accounts and their password hashes cannot be read");
