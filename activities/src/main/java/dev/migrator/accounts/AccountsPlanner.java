@@ -450,7 +450,10 @@ public final class AccountsPlanner {
   }
 
   private static void count(AccountsResult r) {
+    // A sync reports the stripped grants of the accounts it changes; the copy reported the others.
+    boolean syncing = r.operation.equals("diff") || r.operation.equals("sync");
     for (AccountChange c : r.changes) {
+      if (syncing && AccountChange.UNCHANGED.equals(c.action)) c.stripped.clear();
       switch (c.action) {
         case AccountChange.CREATE -> r.created++;
         case AccountChange.UPDATE -> r.updated++;

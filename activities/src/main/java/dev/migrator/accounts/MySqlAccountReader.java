@@ -60,15 +60,51 @@ public final class MySqlAccountReader implements AccountReader {
   public Account read(Connection c, AccountName name, boolean role) throws SQLException {
     Account a = new Account(name);
     a.role = role;
-    try (PreparedStatement ps = c.prepareStatement("SELECT plugin, HEX(authentication_string) auth, account_locked,"
-        + " password_expired, password_lifetime, max_questions, max_updates, max_connections, max_user_connections,"
-        + " ssl_type, CAST(ssl_cipher AS CHAR) ssl_cipher, CAST(x509_issuer AS CHAR) x509_issuer,"
-        + " CAST(x509_subject AS CHAR) x509_subject, Password_reuse_history, Password_reuse_time,"
-        + " Password_require_current, CAST(User_attributes AS CHAR) attrs FROM mysql.user WHERE User = ? AND Host = ?")) {
+    try {
+      boolean found;
+      try {
+        found = readUserRow(c, name, a, MODERN_COLUMNS);
+      } catch (SQLException e) {
+        if (e.getErrorCode() != 1054) throw e;
+        found = readUserRow(c, name, a, LEGACY_COLUMNS); // MySQL 8.0 before 8.0.19: no User_attributes
+      }
+      if (!found) return null;
+    } catch (SQLException e) {
+      if (!AccountReader.denied(e)) throw e;
+      a.authReadable = false;
+      throw AccountReader.unreadable(where, "mysql.user", e, "the password hash (authentication_string) and"
+          + " attributes of " + name.display() + " cannot be read");
+    }
+    a.grants = AccountReader.showGrants(c, name, where);
+    try (PreparedStatement ps = c.prepareStatement("SELECT DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST FROM mysql.default_roles"
+        + " WHERE USER = ? AND HOST = ? ORDER BY DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST")) {
       ps.setString(1, name.user());
       ps.setString(2, name.host());
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) return null;
+        while (rs.next()) a.grants.defaultRoles.add(new AccountName(rs.getString(1), rs.getString(2)));
+      }
+    } catch (SQLException e) {
+      if (!AccountReader.denied(e)) throw e;
+      throw AccountReader.unreadable(where, "mysql.default_roles", e, "the default roles of " + name.display()
+          + " cannot be read");
+    }
+    return a;
+  }
+
+  private static final String MODERN_COLUMNS = "Password_reuse_history, Password_reuse_time, Password_require_current,"
+      + " CAST(User_attributes AS CHAR) attrs";
+  private static final String LEGACY_COLUMNS = "Password_reuse_history, Password_reuse_time, Password_require_current,"
+      + " NULL attrs";
+
+  private static boolean readUserRow(Connection c, AccountName name, Account a, String extra) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT plugin, HEX(authentication_string) auth, account_locked,"
+        + " password_expired, password_lifetime, max_questions, max_updates, max_connections, max_user_connections,"
+        + " ssl_type, CAST(ssl_cipher AS CHAR) ssl_cipher, CAST(x509_issuer AS CHAR) x509_issuer,"
+        + " CAST(x509_subject AS CHAR) x509_subject, " + extra + " FROM mysql.user WHERE User = ? AND Host = ?")) {
+      ps.setString(1, name.user());
+      ps.setString(2, name.host());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return false;
         String hex = rs.getString("auth");
         a.auth.add(new Account.AuthMethod(rs.getString("plugin"),
             hex == null || hex.isEmpty() ? new byte[0] : HexFormat.of().parseHex(hex)));
@@ -91,27 +127,9 @@ public final class MySqlAccountReader implements AccountReader {
         String cur = rs.getString("Password_require_current");
         a.passwordRequireCurrent = cur == null ? null : "Y".equals(cur);
         attributes(a, rs.getString("attrs"));
+        return true;
       }
-    } catch (SQLException e) {
-      if (!AccountReader.denied(e)) throw e;
-      a.authReadable = false;
-      throw AccountReader.unreadable(where, "mysql.user", e, "the password hash (authentication_string) and"
-          + " attributes of " + name.display() + " cannot be read");
     }
-    a.grants = AccountReader.showGrants(c, name, where);
-    try (PreparedStatement ps = c.prepareStatement("SELECT DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST FROM mysql.default_roles"
-        + " WHERE USER = ? AND HOST = ? ORDER BY DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST")) {
-      ps.setString(1, name.user());
-      ps.setString(2, name.host());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) a.grants.defaultRoles.add(new AccountName(rs.getString(1), rs.getString(2)));
-      }
-    } catch (SQLException e) {
-      if (!AccountReader.denied(e)) throw e;
-      throw AccountReader.unreadable(where, "mysql.default_roles", e, "the default roles of " + name.display()
-          + " cannot be read");
-    }
-    return a;
   }
 
   /** User_attributes: failed-login tracking and metadata (ATTRIBUTE/COMMENT); a dual password is noted, never read. */

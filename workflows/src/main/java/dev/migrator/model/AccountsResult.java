@@ -47,4 +47,35 @@ public class AccountsResult {
   public int changedCount() {
     return created + updated + replaced + dropped;
   }
+
+  /**
+   * What {@code migrator status} shows for this call, one line each: the summary, then per account
+   * what was done ("created 'app'@'%'", "created role 'r_read'@'%'", "updated 'app'@'%': password,
+   * grant +SELECT ON `shop2`.*"), each stripped grant with its reason, refusals, pending changes.
+   */
+  @JsonIgnore
+  public List<String> statusLines() {
+    List<String> out = new ArrayList<>();
+    if (summary != null) out.add(summary);
+    for (AccountChange c : changes) {
+      if (AccountChange.UNCHANGED.equals(c.action)) continue;
+      String verb = switch (c.action) {
+        case AccountChange.CREATE -> applied ? "created" : "create";
+        case AccountChange.UPDATE -> applied ? "updated" : "update";
+        case AccountChange.REPLACE -> applied ? "replaced" : "replace";
+        case AccountChange.DROP -> applied ? "dropped" : "drop";
+        case AccountChange.KEEP_TARGET -> "kept as on the target";
+        case AccountChange.REFUSED -> "not copied";
+        default -> c.action;
+      };
+      String line = "  " + verb + " " + (c.role ? "role " : "") + c.account;
+      if (!c.details.isEmpty() && !AccountChange.CREATE.equals(c.action)) line += ": " + String.join(", ", c.details);
+      if (c.reason != null && !AccountChange.KEEP_TARGET.equals(c.action)) line += " (" + c.reason + ")";
+      out.add(line);
+      for (String s : c.stripped) out.add("    stripped " + s);
+      for (String m : c.mapped) out.add("    mapped " + m);
+      for (String d : c.deferred) out.add("    deferred " + d);
+    }
+    return out;
+  }
 }
