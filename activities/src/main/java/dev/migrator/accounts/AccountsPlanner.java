@@ -61,6 +61,16 @@ public final class AccountsPlanner {
     boolean done;
   }
 
+  /** A query on the side accounts are read from failed (so the failure names that side, not the target). */
+  public static final class ReadSideFailure extends RuntimeException {
+    public final SQLException sql;
+
+    ReadSideFailure(SQLException sql) {
+      super(sql.getMessage());
+      this.sql = sql;
+    }
+  }
+
   private final Context ctx;
   private final Map<String, Boolean> objects = new HashMap<>();
 
@@ -75,7 +85,12 @@ public final class AccountsPlanner {
     boolean rds = ctx.readProfile.kind.rdsFamily() || ctx.targetProfile.kind.rdsFamily();
     AccountScope scope = new AccountScope(ctx.options, ctx.replicationUser, ctx.migrationUsers, rds);
     AccountReader srcReader = reader(ctx.readProfile);
-    Map<AccountName, Boolean> srcList = srcReader.list(ctx.read);
+    Map<AccountName, Boolean> srcList;
+    try {
+      srcList = srcReader.list(ctx.read);
+    } catch (SQLException e) {
+      throw new ReadSideFailure(e);
+    }
     Set<AccountName> sourceRoles = new TreeSet<>();
     srcList.forEach((n, role) -> {
       if (role) sourceRoles.add(n);
@@ -87,7 +102,12 @@ public final class AccountsPlanner {
         result.excluded.add(e.getKey().display() + ": " + why);
         continue;
       }
-      Account a = srcReader.read(ctx.read, e.getKey(), e.getValue());
+      Account a;
+      try {
+        a = srcReader.read(ctx.read, e.getKey(), e.getValue());
+      } catch (SQLException ex) {
+        throw new ReadSideFailure(ex);
+      }
       if (a != null) inScope.add(a);
     }
     inScope.sort((x, y) -> x.role != y.role ? (x.role ? -1 : 1) : x.name.compareTo(y.name));

@@ -76,6 +76,8 @@ public class AccountsActivitiesImpl implements AccountsActivities {
     String role = from == in.source || from == null ? "source" : "frozen copy";
     try (Connection src = connector.open(role, from); Connection dst = connector.open("target", in.target)) {
       return planner(in, role, from, src, dst).run(operation, apply);
+    } catch (AccountsPlanner.ReadSideFailure e) {
+      throw MySqlErrors.failure(role, from, e.sql);
     } catch (SQLException e) {
       throw MySqlErrors.failure("target", in.target, e);
     } catch (AccountsUnreadable e) {

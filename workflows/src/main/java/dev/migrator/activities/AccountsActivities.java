@@ -39,6 +39,12 @@ import java.util.List;
  * workflow id) before the statement that creates it, so a retry recognizes its own accounts and the
  * undo finds them. Results and inputs carry names and counts only: password hashes are read and
  * written inside one activity and never returned, logged or put in an error message.
+ *
+ * <p>Failures: non-retryable {@code AccountsRefused} (copy: accounts the target cannot take, or a
+ * grant refused with {@code refusedGrants: fail}; nothing was changed for a refusal found by the
+ * plan), non-retryable {@code AccountsUnreadable} (the migration account may not read the grant
+ * tables: the message names the table), and the connection/SQL failures of the other activities
+ * ({@code AccessDenied}, {@code Sql}, ...; retryable where a retry can help).
  */
 @ActivityInterface
 public interface AccountsActivities {
