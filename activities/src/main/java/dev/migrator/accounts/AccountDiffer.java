@@ -17,7 +17,8 @@ import java.util.function.Predicate;
 public final class AccountDiffer {
   private AccountDiffer() {}
 
-  public static List<String> differences(Account desired, Account actual, Predicate<GrantSet.Scope> present) {
+  public static List<String> differences(Account desired, Account actual, Predicate<GrantSet.Scope> present,
+      ServerProfile target) {
     List<String> d = new ArrayList<>();
     if (!desired.role || !desired.auth.isEmpty()) {
       if (!desired.plugins().equals(actual.plugins())) {
@@ -33,9 +34,9 @@ public final class AccountDiffer {
     if (!desired.sameTls(actual)) d.add("TLS requirement");
     if (!Objects.equals(desired.metadataJson, actual.metadataJson)) d.add("attributes/comment");
     Set<Atom> want = new TreeSet<>();
-    for (Atom a : desired.grants.atoms) if (present.test(a.scope())) want.add(norm(a));
+    for (Atom a : desired.grants.atoms) if (present.test(a.scope())) want.addAll(expand(norm(a), target));
     Set<Atom> have = new TreeSet<>();
-    for (Atom a : actual.grants.atoms) have.add(norm(a));
+    for (Atom a : actual.grants.atoms) have.addAll(expand(norm(a), target));
     for (Atom a : want) if (!have.contains(a)) d.add("grant +" + a.display());
     for (Atom a : have) if (!want.contains(a)) d.add("grant -" + a.display());
     if (!desired.grants.proxies.equals(actual.grants.proxies)) d.add("proxy grants");
@@ -50,6 +51,16 @@ public final class AccountDiffer {
     for (Atom a : actual.grants.revokes) hr.add(norm(a));
     if (!wr.equals(hr)) d.add("partial revokes");
     return d;
+  }
+
+  /** ALL PRIVILEGES as the privileges it stands for on the target (the server prints either form). */
+  private static List<Atom> expand(Atom a, ServerProfile target) {
+    if (!a.key().equals("ALL PRIVILEGES") || target == null) return List.of(a);
+    List<Atom> out = new ArrayList<>();
+    List<String> keys = a.scope().kind() == GrantSet.Kind.GLOBAL ? target.allPrivilegeKeys()
+        : GrantSet.levelKeys(a.scope().kind());
+    for (String k : keys) if (target.has(k)) out.add(new Atom(k, a.scope(), a.column(), a.grantable()));
+    return out;
   }
 
   /** Compares privileges by key (spelling) and column names case-insensitively. */

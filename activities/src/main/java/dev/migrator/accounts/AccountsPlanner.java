@@ -200,7 +200,7 @@ public final class AccountsPlanner {
       }
       // Ours already: bring it to the source's definition.
       it.actual = dstReader.read(ctx.target, it.name, a.role);
-      it.diff = AccountDiffer.differences(it.m.desired, it.actual, present);
+      it.diff = AccountDiffer.differences(it.m.desired, it.actual, present, ctx.targetProfile);
       if (it.diff.isEmpty()) {
         ch.action = AccountChange.UNCHANGED;
       } else {
@@ -216,7 +216,7 @@ public final class AccountsPlanner {
       return it;
     }
     it.actual = dstReader.read(ctx.target, it.name, a.role);
-    it.diff = AccountDiffer.differences(it.m.desired, it.actual, present);
+    it.diff = AccountDiffer.differences(it.m.desired, it.actual, present, ctx.targetProfile);
     if (it.diff.isEmpty()) {
       ch.action = AccountChange.UNCHANGED;
       ch.details.add("already on the target, identical (not this migration's: the rollback leaves it)");

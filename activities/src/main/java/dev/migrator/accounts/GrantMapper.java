@@ -180,6 +180,16 @@ public final class GrantMapper {
         for (String k : source.allPrivilegeKeys()) one(new Atom(source.spelling(k), atom.scope(), null, atom.grantable()), out, m, d);
         continue;
       }
+      if (atom.key().equals("ALL PRIVILEGES")) {
+        if (target.canGrant("ALL PRIVILEGES", atom.scope()) && !(target.kind.rdsFamily() && atom.scope().systemSchema())) {
+          out.atoms.add(atom.withPrivilege("ALL PRIVILEGES"));
+        } else { // each one, so that what the target refuses is named
+          for (String k : GrantSet.levelKeys(atom.scope().kind())) {
+            if (target.has(k)) one(new Atom(target.spelling(k), atom.scope(), atom.column(), atom.grantable()), out, m, d);
+          }
+        }
+        continue;
+      }
       one(atom, out, m, d);
     }
     for (GrantSet.Proxy p : g.proxies) {

@@ -122,6 +122,22 @@ public final class GrantSet {
     return atoms.size() + proxies.size() + roles.size() + revokes.size();
   }
 
+  /**
+   * What ALL PRIVILEGES means at a schema, table or routine scope (both engines; a server has the
+   * ones it lists in SHOW PRIVILEGES, e.g. DELETE HISTORY only on MariaDB).
+   */
+  public static List<String> levelKeys(Kind kind) {
+    return switch (kind) {
+      case DATABASE -> List.of("SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "REFERENCES", "INDEX", "ALTER",
+          "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW", "CREATE ROUTINE",
+          "ALTER ROUTINE", "EVENT", "TRIGGER", "DELETE HISTORY", "SHOW CREATE ROUTINE");
+      case TABLE -> List.of("SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "REFERENCES", "INDEX", "ALTER",
+          "CREATE VIEW", "SHOW VIEW", "TRIGGER", "DELETE HISTORY");
+      case PROCEDURE, FUNCTION -> List.of("EXECUTE", "ALTER ROUTINE");
+      case GLOBAL -> List.of();
+    };
+  }
+
   static String ident(String name) {
     return "`" + name.replace("`", "``") + "`";
   }

@@ -73,6 +73,7 @@ class AccountsMariaDbTest {
         "GRANT r_read TO app@'%' WITH ADMIN OPTION", "SET DEFAULT ROLE r_read FOR app@'%'",
         "GRANT SELECT (a), UPDATE (a, b) ON shop.t TO app@'%'", "GRANT INSERT ON shop.t TO app@'%' WITH GRANT OPTION",
         "GRANT EXECUTE ON PROCEDURE shop.p TO app@'%'", "GRANT PROCESS, BINLOG MONITOR ON *.* TO app@'%'",
+        "GRANT ALL PRIVILEGES ON shop_all.* TO app@'%'",
         "CREATE USER boss@'%' IDENTIFIED BY 'maria-boss-Secret-2'",
         "GRANT SUPER, FILE, SHUTDOWN, READ_ONLY ADMIN ON *.* TO boss@'%'",
         "GRANT PROXY ON boss@'%' TO app@'%'",
@@ -176,7 +177,7 @@ class AccountsMariaDbTest {
             + " MAX_USER_CONNECTIONS 7 MAX_STATEMENT_TIME 2.500000",
         "GRANT SELECT (`a`), INSERT, UPDATE (`a`, `b`) ON `shop`.`t` TO `app`@`%` WITH GRANT OPTION",
         "GRANT EXECUTE ON PROCEDURE `shop`.`p` TO `app`@`%`", "GRANT PROXY ON `boss`@`%` TO `app`@`%`",
-        "SET DEFAULT ROLE `r_read` FOR `app`@`%`")) {
+        "SET DEFAULT ROLE `r_read` FOR `app`@`%`", "GRANT ALL PRIVILEGES ON `shop_all`.* TO `app`@`%`")) {
       assertTrue(g.contains(want), want + " in\n" + g);
     }
     assertTrue(String.join("\n", target.queryRows("SHOW GRANTS FOR boss@'%'"))

@@ -83,6 +83,7 @@ class AccountsMySqlTest {
         "GRANT EXECUTE ON PROCEDURE shop.p TO app@'%'",
         "GRANT EXECUTE ON FUNCTION shop.f TO app@'%'",
         "GRANT CREATE TEMPORARY TABLES, LOCK TABLES ON shop.* TO app@'%'",
+        "GRANT ALL PRIVILEGES ON shop_all.* TO app@'%'",
         "GRANT PROCESS, XA_RECOVER_ADMIN ON *.* TO app@'%'",
         "CREATE TABLE shop.later (id INT)",
         "GRANT SELECT ON shop.later TO app@'%'",
@@ -196,6 +197,7 @@ class AccountsMySqlTest {
     assertTrue(g.contains("GRANT SELECT (`a`), INSERT, UPDATE (`a`, `b`), DELETE ON `shop`.`t` TO `app`@`%` WITH GRANT OPTION")
         || g.contains("ON `shop`.`t` TO `app`@`%` WITH GRANT OPTION"), g);
     assertTrue(g.contains("GRANT EXECUTE ON PROCEDURE `shop`.`p` TO `app`@`%`"), g);
+    assertTrue(g.contains("GRANT ALL PRIVILEGES ON `shop_all`.* TO `app`@`%`"), g);
     assertTrue(g.contains("GRANT EXECUTE ON FUNCTION `shop`.`f` TO `app`@`%`"), g);
     assertTrue(g.contains("GRANT `r_read`@`%` TO `app`@`%`"), g);
     assertTrue(g.contains("GRANT `r_write`@`%` TO `app`@`%` WITH ADMIN OPTION"), g);
