@@ -194,14 +194,16 @@ public final class SchemaOwnership {
     }
   }
 
-  /** Drops the meta schema once no migration owns anything on this target. */
+  /**
+   * Drops the meta schema once no migration owns anything on this target: every table in it
+   * (owned schemas, owned accounts, ...) is empty.
+   */
   public static void dropTableIfEmpty(Connection c) throws SQLException {
-    try {
-      if (Jdbc.scalar(c, "SELECT 1 FROM " + TABLE + " LIMIT 1") != null) return;
-    } catch (SQLException e) {
-      if (e.getErrorCode() == 1146 || e.getErrorCode() == 1049) return;
-      throw e;
+    for (Map<String, String> t : Jdbc.rows(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+        + Sql.literal(META_SCHEMA))) {
+      if (Jdbc.scalar(c, "SELECT 1 FROM " + Sql.table(META_SCHEMA, t.get("TABLE_NAME")) + " LIMIT 1") != null) return;
     }
+    if (!schemaExists(c, META_SCHEMA)) return;
     unlogged(c);
     Jdbc.exec(c, "DROP DATABASE IF EXISTS " + Sql.id(META_SCHEMA));
   }

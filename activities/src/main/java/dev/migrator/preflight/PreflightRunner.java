@@ -42,6 +42,7 @@ public final class PreflightRunner {
         new ReplicationAccountCheck(),
         new StorageEngineCheck(),
         new DefinerCheck(),
+        new AccountsCheck(),
         new PrimaryKeyCheck(),
         new RowSizeCheck(),
         new LowerCaseTableNamesCheck(),

@@ -169,6 +169,7 @@ public final class MigratorWorker implements AutoCloseable {
         new RetentionActivitiesImpl(connector),
         new FreezeActivitiesImpl(connector, FreezeConfig.fromEnv()),
         new SchemaActivitiesImpl(connector),
+        new dev.migrator.impl.AccountsActivitiesImpl(connector),
         new CopyActivitiesImpl(connector, progress),
         new dev.migrator.impl.StagedCopyActivitiesImpl(connector),
         new VerifyActivitiesImpl(connector),

@@ -31,6 +31,8 @@ public class MigrationRequest {
   /** Compatibility rewrites of the schema step (DEFINER policy). */
   public SchemaOptions schemaOptions = new SchemaOptions();
   public ReplicationOptions replication = new ReplicationOptions();
+  /** Step 5: the source's accounts on the target (mode none by default: not migrated). */
+  public AccountsOptions accounts = new AccountsOptions();
   public CutoverOptions cutover = new CutoverOptions();
   /** Hours of binlog retention the migration needs on the source. */
   public int retentionHours = 24;

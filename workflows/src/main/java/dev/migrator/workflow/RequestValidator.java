@@ -1,5 +1,6 @@
 package dev.migrator.workflow;
 
+import dev.migrator.model.AccountsOptions;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.MigrationRequest;
@@ -124,6 +125,7 @@ public final class RequestValidator {
             + " target uses RDS's CA material: set replication.ssl=true and leave sslCaFile out");
       }
     }
+    accounts(p, r.accounts);
     if (r.cutover == null) {
       p.add("cutover must be an object (or left out for the defaults)");
     } else {
@@ -148,6 +150,39 @@ public final class RequestValidator {
       p.add("onFailure '" + r.onFailure + "' is unknown: use \"pause\" or \"rollback\"");
     }
     return p;
+  }
+
+  /** user@host patterns: '*' and '?' are wildcards; a user part is required. */
+  private static final Pattern ACCOUNT_PATTERN = Pattern.compile("^[^@\\x00]{1,80}(@[^@\\x00]{0,255})?$");
+
+  private static void accounts(List<String> p, AccountsOptions a) {
+    if (a == null) {
+      p.add("accounts must be an object (or left out: accounts are then not migrated)");
+      return;
+    }
+    if (!AccountsOptions.MODES.contains(a.mode)) {
+      p.add("accounts.mode must be one of " + AccountsOptions.MODES + ", not '" + a.mode + "'");
+    }
+    if (!AccountsOptions.REFUSED_GRANT_POLICIES.contains(a.refusedGrants)) {
+      p.add("accounts.refusedGrants must be one of " + AccountsOptions.REFUSED_GRANT_POLICIES + ", not '"
+          + a.refusedGrants + "'");
+    }
+    if (!AccountsOptions.EXISTING_POLICIES.contains(a.existing)) {
+      p.add("accounts.existing must be one of " + AccountsOptions.EXISTING_POLICIES + ", not '" + a.existing + "'");
+    }
+    for (String field : List.of("include", "exclude")) {
+      List<String> list = field.equals("include") ? a.include : a.exclude;
+      if (list == null) {
+        p.add("accounts." + field + " must be a list of user@host patterns (or left out)");
+        continue;
+      }
+      for (String pattern : list) {
+        if (pattern == null || !ACCOUNT_PATTERN.matcher(pattern).matches() || pattern.startsWith("@")) {
+          p.add("accounts." + field + ": '" + pattern + "' is not a user@host pattern (e.g. \"app@%\", \"app\","
+              + " \"report_*@10.0.*\"; '*' and '?' are wildcards)");
+        }
+      }
+    }
   }
 
   private static void endpoint(List<String> p, String name, Endpoint e) {
