@@ -1,4 +1,4 @@
-package dev.migrator.impl;
+package dev.migrator.adapters;
 
 import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.Sql;

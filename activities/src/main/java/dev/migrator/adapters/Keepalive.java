@@ -1,4 +1,4 @@
-package dev.migrator.impl;
+package dev.migrator.adapters;
 
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;

@@ -1,4 +1,4 @@
-package dev.migrator.impl;
+package dev.migrator.adapters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

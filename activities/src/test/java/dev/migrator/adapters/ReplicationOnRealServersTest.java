@@ -1,4 +1,4 @@
-package dev.migrator.impl;
+package dev.migrator.adapters;
 
 import dev.migrator.activities.StepInputs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
