@@ -14,7 +14,8 @@ import dev.migrator.model.TableRef;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.MySqlErrors;
-import dev.migrator.mysql.ServerInfo;
+import dev.migrator.mysql.Session;
+import dev.migrator.copy.ConsistentSnapshot;
 import dev.migrator.mysql.Sql;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -55,9 +56,10 @@ public class CopyActivitiesImpl implements CopyActivities {
     for (TableRef t : tables) p.tables.add(new TableProgress(t.qualified()));
     long started = System.currentTimeMillis();
     long lastReport = 0;
-    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
-      result.coordinates = openSnapshot(src);
-      log.info("migration {}: consistent snapshot at {}", r.migrationId, result.coordinates);
+    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target);
+        ConsistentSnapshot snapshot = ConsistentSnapshot.open(new Session(src, r.source))) {
+      result.coordinates = snapshot.coordinates();
+      log.info("migration {}: consistent snapshot at {} ({})", r.migrationId, result.coordinates, snapshot.how());
       ChunkCopier.prepareTargetSession(dst);
       dst.setAutoCommit(false);
       for (int i = 0; i < tables.size(); i++) {
@@ -92,7 +94,6 @@ public class CopyActivitiesImpl implements CopyActivities {
         p.tablesDone++;
         result.sourceChecksums.add(TableChecksummer.checksum(src, meta, null));
       }
-      Jdbc.exec(src, "COMMIT");
       p.chunksTotal = p.chunksDone;
       p.etaSeconds = 0L;
       result.progress = p;
@@ -108,46 +109,6 @@ public class CopyActivitiesImpl implements CopyActivities {
       progress.report(workflowId, p);
     } catch (RuntimeException e) {
       log.debug("progress report failed: {}", e.toString());
-    }
-  }
-
-  /**
-   * Opens a consistent snapshot and returns the binlog coordinates that match it exactly.
-   * MariaDB reports them for the snapshot itself (binlog_snapshot_file/position), no lock needed;
-   * MySQL needs a brief global read lock around the snapshot start.
-   */
-  static BinlogCoordinates openSnapshot(Connection src) throws SQLException {
-    ServerInfo info = ServerInfo.of(src);
-    Jdbc.exec(src, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-    if (info.mariadb()) {
-      Jdbc.exec(src, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
-      Map<String, String> st = new java.util.HashMap<>();
-      for (Map<String, String> row : Jdbc.rows(src, "SHOW STATUS LIKE 'binlog_snapshot_%'")) {
-        st.put(row.get("Variable_name").toLowerCase(), row.get("Value"));
-      }
-      String file = st.get("binlog_snapshot_file");
-      if (file == null || file.isEmpty()) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "source: binary logging is off (ERROR 1381): no binlog coordinates for the snapshot", "Incompatible");
-      }
-      return new BinlogCoordinates(file, Long.parseLong(st.get("binlog_snapshot_position")), null);
-    }
-    try {
-      Jdbc.exec(src, "FLUSH TABLES WITH READ LOCK");
-    } catch (SQLException e) {
-      throw ApplicationFailure.newNonRetryableFailure("source: live-consistent on MySQL needs a brief global read lock"
-          + " (RELOAD privilege), which this account may not take: " + e.getMessage()
-          + "; use another freeze method (physical-backup, stopped-replica, aurora-snapshot)", "AccessDenied");
-    }
-    try {
-      Jdbc.exec(src, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
-      Map<String, String> st = Jdbc.firstRow(src, info.binlogStatusStatement());
-      if (st == null) {
-        throw ApplicationFailure.newNonRetryableFailure("source: binary logging is off (ERROR 1381)", "Incompatible");
-      }
-      return new BinlogCoordinates(st.get("File"), Long.parseLong(st.get("Position")), st.get("Executed_Gtid_Set"));
-    } finally {
-      Jdbc.exec(src, "UNLOCK TABLES");
     }
   }
 

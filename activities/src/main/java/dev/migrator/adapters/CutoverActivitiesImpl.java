@@ -1,32 +1,39 @@
 package dev.migrator.adapters;
 
 import dev.migrator.activities.CutoverActivities;
-import dev.migrator.model.BinlogCoordinates;
-import dev.migrator.model.Endpoint;
-import dev.migrator.model.LagReading;
 import dev.migrator.activities.CutoverInput;
-import dev.migrator.mysql.Connector;
-import dev.migrator.mysql.Jdbc;
-import dev.migrator.mysql.MySqlErrors;
-import io.temporal.activity.Activity;
-import io.temporal.failure.ApplicationFailure;
-import dev.migrator.replication.ReplicationAccount;
+import dev.migrator.dialect.Dialect;
+import dev.migrator.dialect.SqlStatement;
 import dev.migrator.guard.ReadOnlyBypass;
 import dev.migrator.guard.SourceFences;
+import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.model.Endpoint;
 import dev.migrator.model.ReadOnlyGuard;
+import dev.migrator.model.ReplicationOptions;
 import dev.migrator.model.SourceFence;
-import dev.migrator.mysql.ServerInfo;
-import dev.migrator.replication.ReplicationConfigurator;
-import java.sql.Connection;
+import dev.migrator.mysql.Connector;
+import dev.migrator.mysql.MySqlErrors;
+import dev.migrator.mysql.Session;
+import dev.migrator.mysql.Sessions;
+import dev.migrator.replication.BinlogPosition;
+import dev.migrator.replication.Channels;
+import dev.migrator.replication.Drain;
+import dev.migrator.replication.Replica;
+import dev.migrator.replication.ReplicationAccount;
+import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Step 12 for self-managed endpoints: read_only switches and the exact-position drain. */
+/**
+ * Step 12, a thin adapter: read-only switches (the dialect's read_only/super_read_only, or the
+ * read-only hook where the server is managed), the source fence and its proof, the exact-position
+ * drain ({@link Drain}) both ways, reverse replication ({@link Replica} on the source), events.
+ */
 public class CutoverActivitiesImpl implements CutoverActivities {
+  private final Sessions sessions;
   private final Connector connector;
-
   private final ReadOnlyHooks hooks;
 
   public CutoverActivitiesImpl(Connector connector) {
@@ -35,6 +42,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
 
   public CutoverActivitiesImpl(Connector connector, ReadOnlyHooks hooks) {
     this.connector = connector;
+    this.sessions = new Sessions(connector);
     this.hooks = hooks;
   }
 
@@ -53,28 +61,42 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       hooks.setReadOnly(migrationId, role, e, readOnly);
       return System.currentTimeMillis();
     }
-    try (Connection c = connector.open(role, e)) {
-      if (e.isRdsFamily()) {
+    return sessions.on(role, e, c -> {
+      Dialect d = c.dialect();
+      if (d.isManaged() || e.isRdsFamily()) {
         // RDS/Aurora refuse SET GLOBAL: without a hook, only "writable" can be confirmed.
-        if (!readOnly && "0".equals(Jdbc.scalar(c, "SELECT @@GLOBAL.read_only"))) return System.currentTimeMillis();
-        throw ApplicationFailure.newNonRetryableFailure(role + ": read_only on " + e.flavor + " is set through the"
-            + " instance's parameter group: configure " + role + ".readOnlyHook (type parameter-group with the"
-            + " group's name, or a command/webhook that stops writes)", "Incompatible");
+        if (!readOnly && "0".equals(c.scalar("SELECT @@GLOBAL.read_only"))) return System.currentTimeMillis();
+        throw ApplicationFailure.newNonRetryableFailure(role + ": " + noReadOnly(d, e), "Incompatible");
       }
-      if (!readOnly && Jdbc.variable(c, "super_read_only") != null) Jdbc.exec(c, "SET GLOBAL super_read_only = OFF");
+      if (!readOnly && d.hasSuperReadOnly()) c.run(d.superReadOnly(false));
       // SET GLOBAL read_only waits for running commits, so no write lands after it returns.
-      Jdbc.exec(c, "SET GLOBAL read_only = " + (readOnly ? "ON" : "OFF"));
-      if (readOnly && Jdbc.variable(c, "super_read_only") != null) {
+      c.run(d.readOnly(readOnly));
+      if (readOnly && d.hasSuperReadOnly()) {
         // MySQL: also stop accounts with SUPER/CONNECTION_ADMIN; replication threads still apply.
-        try {
-          Jdbc.exec(c, "SET GLOBAL super_read_only = ON");
-        } catch (SQLException notAllowed) {
-          // the account may not: read_only alone stops ordinary application accounts
-        }
+        tryRun(c, d.superReadOnly(true)); // the account may not: read_only alone stops ordinary accounts
       }
       return System.currentTimeMillis();
-    } catch (SQLException ex) {
-      throw MySqlErrors.failure(role, e, ex);
+    });
+  }
+
+  /** Why read_only cannot be set here, and what to do instead. */
+  private static String noReadOnly(Dialect d, Endpoint e) {
+    try {
+      d.readOnly(true);
+      return "read_only on " + e.flavor + " is set through the instance's parameter group: configure the endpoint's"
+          + " readOnlyHook";
+    } catch (UnsupportedOperationException why) {
+      return why.getMessage();
+    }
+  }
+
+  private static boolean tryRun(Session c, SqlStatement st) throws SQLException {
+    try {
+      c.run(st);
+      return true;
+    } catch (SQLException e) {
+      if (MySqlErrors.isPrivilegeError(e)) return false;
+      throw e;
     }
   }
 
@@ -98,14 +120,14 @@ public class CutoverActivitiesImpl implements CutoverActivities {
           + " the source stood still decides";
       return f;
     }
-    try (Connection c = connector.open("source", e)) {
-      ServerInfo info = ServerInfo.of(c);
-      if ("ON".equalsIgnoreCase(Jdbc.variable(c, "super_read_only"))) {
+    return sessions.on("source", e, c -> {
+      Dialect d = c.dialect();
+      if (d.hasSuperReadOnly() && "ON".equalsIgnoreCase(c.scalar("SELECT @@GLOBAL.super_read_only"))) {
         f.how = "read_only + super_read_only";
         f.stopsEveryone = true;
         return f;
       }
-      Set<String> accounts = ReadOnlyBypass.accounts(c, info);
+      Set<String> accounts = ReadOnlyBypass.accounts(c);
       if (!"none".equals(r.cutover.sourceWriteLock)) {
         try {
           int hold = Math.max(60, r.cutover.drainTimeoutSeconds) + 300;
@@ -122,42 +144,43 @@ public class CutoverActivitiesImpl implements CutoverActivities {
         f.note = "cutover.sourceWriteLock is none";
       }
       f.how = "read_only";
+      if (d.hasSuperReadOnly()) {
+        f.note = (f.note == null ? "" : f.note + "; ") + "the migration account may not set super_read_only (MySQL:"
+            + " SYSTEM_VARIABLES_ADMIN or SUPER), so accounts with " + String.join("/", d.readOnlyBypassPrivileges())
+            + " can still write";
+      }
       for (ReadOnlyBypass.Session s : ReadOnlyBypass.sessions(c, accounts, List.of())) f.bypassSessions.add(s.describe());
       return f;
-    } catch (SQLException ex) {
-      throw MySqlErrors.failure("source", e, ex);
-    }
+    });
   }
 
   @Override
   public List<String> releaseSourceFence(CutoverInput r, SourceFence fence) {
     List<String> notes = new ArrayList<>();
     if (fence == null || fence.lockConnectionId == null) return notes;
-    try (Connection c = connector.open("source", r.source)) {
-      // Writers blocked by the lock: their writes were never acknowledged, and would commit on the old
-      // source the moment it goes. Their sessions end; applications reconnect (to the target).
-      List<Long> waiting = ReadOnlyBypass.waitingForTheLock(c, fence.lockConnectionId);
-      for (long id : waiting) kill(c, id, notes);
-      if (!waiting.isEmpty()) {
-        notes.add(waiting.size() + " session(s) waiting to write on the old source were ended before its lock was"
-            + " released (their writes were never acknowledged): " + waiting);
-      }
-      if (Jdbc.scalar(c, "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = " + fence.lockConnectionId) != null) {
-        kill(c, fence.lockConnectionId, notes);
-      }
-    } catch (SQLException ex) {
-      throw MySqlErrors.failure("source", r.source, ex);
+    try {
+      return sessions.on("source", r.source, c -> {
+        // Writers blocked by the lock: their writes were never acknowledged, and would commit on the old
+        // source the moment it goes. Their sessions end; applications reconnect (to the target).
+        List<Long> waiting = ReadOnlyBypass.waitingForTheLock(c, fence.lockConnectionId);
+        for (long id : waiting) kill(c, id, notes);
+        if (!waiting.isEmpty()) {
+          notes.add(waiting.size() + " session(s) waiting to write on the old source were ended before its lock was"
+              + " released (their writes were never acknowledged): " + waiting);
+        }
+        if (ReadOnlyBypass.connected(c, fence.lockConnectionId)) kill(c, fence.lockConnectionId, notes);
+        return notes;
+      });
     } finally {
       SourceFences.forget(fenceKey(r));
     }
-    return notes;
   }
 
-  private static void kill(Connection c, long id, List<String> notes) {
+  private static void kill(Session c, long id, List<String> notes) {
     try {
-      Jdbc.exec(c, "KILL CONNECTION " + id);
+      c.exec("KILL CONNECTION " + id);
     } catch (SQLException e) {
-      if (e.getErrorCode() != 1094) { // 1094: no such thread (it ended meanwhile)
+      if (e.getErrorCode() != MySqlErrors.ER_NO_SUCH_THREAD) { // it ended meanwhile
         notes.add("could not end session " + id + " on the source: " + e.getMessage() + " (ERROR " + e.getErrorCode() + ")");
       }
     }
@@ -165,17 +188,16 @@ public class CutoverActivitiesImpl implements CutoverActivities {
 
   @Override
   public BinlogCoordinates confirmSourceStill(CutoverInput r, BinlogCoordinates position) {
-    ReplicationConfigurator conf = ReplicationConfigurator.forTarget(r.target);
-    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
+    return sessions.onBoth("source", r.source, "target", r.target, "cutover", r.source, (src, dst) -> {
+      Replica target = Replica.of(dst);
       // Stop first, then read: whatever the source writes after this read cannot reach the target.
-      conf.stop(dst);
-      BinlogCoordinates now = ReplicationActivitiesImpl.sourcePosition(src);
+      target.stop();
+      BinlogCoordinates now = BinlogPosition.of(src);
       if (now.compareTo(position) == 0) return now;
-      conf.start(dst);
+      target.start();
       List<String> who = new ArrayList<>();
       if (!r.source.isRdsFamily()) {
-        for (ReadOnlyBypass.Session s : ReadOnlyBypass.sessions(src, ReadOnlyBypass.accounts(src, ServerInfo.of(src)),
-            List.of())) {
+        for (ReadOnlyBypass.Session s : ReadOnlyBypass.sessions(src, ReadOnlyBypass.accounts(src), List.of())) {
           who.add(s.describe());
         }
       }
@@ -186,26 +208,22 @@ public class CutoverActivitiesImpl implements CutoverActivities {
               : "Sessions that can: " + String.join("; ", who) + ".")
           + " Replication goes on. Decide kill-and-retry (ends them right after writes stop again), retry, or"
           + " rollback; for good, revoke " + (r.source.isRdsFamily() ? "their write access"
-              : String.join("/", ReadOnlyBypass.privileges(ServerInfo.of(src)))) + " from application accounts"
+              : String.join("/", src.dialect().readOnlyBypassPrivileges())) + " from application accounts"
           + " or let the migration account set super_read_only (MySQL: SYSTEM_VARIABLES_ADMIN)", "SourceMoved");
-    } catch (SQLException ex) {
-      throw MySqlErrors.failure("cutover", r.source, ex);
-    }
+    });
   }
 
   @Override
   public List<String> killSourceWriters(CutoverInput r, SourceFence fence) {
-    List<String> notes = new ArrayList<>();
-    try (Connection c = connector.open("source", r.source)) {
+    return sessions.on("source", r.source, c -> {
+      List<String> notes = new ArrayList<>();
       List<Long> keep = fence == null || fence.lockConnectionId == null ? List.of() : List.of(fence.lockConnectionId);
-      for (ReadOnlyBypass.Session s : ReadOnlyBypass.sessions(c, ReadOnlyBypass.accounts(c, ServerInfo.of(c)), keep)) {
+      for (ReadOnlyBypass.Session s : ReadOnlyBypass.sessions(c, ReadOnlyBypass.accounts(c), keep)) {
         kill(c, s.id(), notes);
         notes.add("ended session " + s.describe() + " on the source (decision kill-and-retry)");
       }
       return notes;
-    } catch (SQLException ex) {
-      throw MySqlErrors.failure("source", r.source, ex);
-    }
+    });
   }
 
   @Override
@@ -213,17 +231,13 @@ public class CutoverActivitiesImpl implements CutoverActivities {
     List<String> notes = new ArrayList<>();
     if (events == null || events.isEmpty()) return notes;
     Endpoint e = "source".equals(side) ? r.source : r.target;
-    try (Connection c = connector.open(side, e)) {
-      try {
-        Jdbc.exec(c, "SET SESSION sql_log_bin = 0"); // the switch must never replicate to the other side
-      } catch (SQLException notAllowed) {
+    return sessions.on(side, e, c -> {
+      if (!c.unlogged()) { // the switch must never replicate to the other side
         notes.add("events switched on the " + side + " are binary-logged (the account may not set sql_log_bin)");
       }
-      EventSwitch.set(c, side, events, enabled, notes);
+      EventSwitch.set(c.connection(), side, events, enabled, notes);
       return notes;
-    } catch (SQLException ex) {
-      throw MySqlErrors.failure("events", e, ex);
-    }
+    });
   }
 
   @Override
@@ -238,33 +252,32 @@ public class CutoverActivitiesImpl implements CutoverActivities {
     }
     if (t.isRdsFamily()) {
       g.how = "none";
-      g.note = "the " + t.flavor + " target stays writable while it replicates: set target.readOnlyHook (type"
+      g.note = "the " + t.flavor + " target stays writable while it replicates: the admin user cannot set read_only"
+          + " (SET GLOBAL read_only: ERROR 1227; it is a parameter group setting): set target.readOnlyHook (type"
           + " parameter-group) so that nothing but replication writes to it before the cutover";
       return g;
     }
-    try (Connection c = connector.open("target", t)) {
-      Jdbc.exec(c, "SET GLOBAL read_only = ON");
+    return sessions.on("target", t, c -> {
+      Dialect d = c.dialect();
+      c.run(d.readOnly(true));
       g.guarded = true;
-      if (Jdbc.variable(c, "super_read_only") != null) {
-        try {
-          Jdbc.exec(c, "SET GLOBAL super_read_only = ON");
+      if (d.hasSuperReadOnly()) {
+        if (tryRun(c, d.superReadOnly(true))) {
           g.how = "read_only + super_read_only";
           return g;
-        } catch (SQLException notAllowed) {
-          g.note = "the target is read_only but the account may not set super_read_only: accounts with SUPER or"
-              + " CONNECTION_ADMIN can still write to it while it replicates";
         }
+        g.note = "the target is read_only but the account may not set super_read_only (it needs"
+            + " SYSTEM_VARIABLES_ADMIN or SUPER): accounts with " + String.join("/", d.readOnlyBypassPrivileges())
+            + " can still write to it while it replicates";
       } else {
-        Set<String> bypass = ReadOnlyBypass.accounts(c, ServerInfo.of(c));
-        g.note = "the target has no super_read_only (MariaDB): accounts with "
-            + String.join("/", ReadOnlyBypass.privileges(ServerInfo.of(c))) + " can still write to it while it"
+        Set<String> bypass = ReadOnlyBypass.accounts(c);
+        g.note = "the target has no super_read_only (" + d.describe() + "): accounts with "
+            + String.join("/", d.readOnlyBypassPrivileges()) + " can still write to it while it"
             + " replicates" + (bypass.isEmpty() ? "" : ": " + String.join(", ", bypass));
       }
       g.how = "read_only";
       return g;
-    } catch (SQLException ex) {
-      throw MySqlErrors.failure("target", t, ex);
-    }
+    });
   }
 
   @Override
@@ -275,126 +288,94 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       return;
     }
     if (t.isRdsFamily()) return; // guardTarget changed nothing there
-    try (Connection c = connector.open("target", t)) {
-      if (Jdbc.variable(c, "super_read_only") != null) Jdbc.exec(c, "SET GLOBAL super_read_only = OFF");
-      Jdbc.exec(c, "SET GLOBAL read_only = " + (readOnlyBefore ? "ON" : "OFF"));
-    } catch (SQLException ex) {
-      throw MySqlErrors.failure("target", t, ex);
-    }
+    sessions.run("target", t, c -> {
+      Dialect d = c.dialect();
+      if (d.hasSuperReadOnly()) c.run(d.superReadOnly(false));
+      c.run(d.readOnly(readOnlyBefore));
+    });
   }
 
   @Override
   public BinlogCoordinates sourcePosition(CutoverInput r) {
-    try (Connection src = connector.open("source", r.source)) {
-      return ReplicationActivitiesImpl.sourcePosition(src);
-    } catch (SQLException e) {
-      throw MySqlErrors.failure("source", r.source, e);
-    }
+    return sessions.on("source", r.source, BinlogPosition::of);
   }
 
   @Override
   public void waitForTargetPosition(CutoverInput r, BinlogCoordinates position) {
-    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
-      drain(src, dst, "the target", position, r.cutover.drainTimeoutSeconds);
-    } catch (SQLException e) {
-      throw MySqlErrors.failure("target", r.target, e);
-    }
-  }
-
-  /**
-   * Waits (heartbeating) until the replica behind {@code replica} has executed {@code position} of
-   * the primary behind {@code primary}; fails on a replication error or after the timeout.
-   */
-  private static void drain(Connection primary, Connection replica, String who, BinlogCoordinates position,
-      int timeoutSeconds) throws SQLException {
-    long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
-    while (true) {
-      LagReading l = ReplicationActivitiesImpl.read(primary, replica);
-      BinlogCoordinates executed = l.replica.executed();
-      if (executed != null && executed.compareTo(position) >= 0) return;
-      if (!l.replica.configured) {
-        throw ApplicationFailure.newNonRetryableFailure(who + " has no replication to drain", "NotFound");
-      }
-      if (l.errorKind != null && !"connect".equals(l.errorKind)) {
-        throw ApplicationFailure.newNonRetryableFailure(who + " stopped replicating before reaching " + position + ": "
-            + l.diagnosis, "ReplicationError");
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw ApplicationFailure.newFailure(who + " had not executed up to " + position + " after " + timeoutSeconds
-            + " s (it is at " + executed + ")", "DrainTimeout");
-      }
-      Activity.getExecutionContext().heartbeat(executed == null ? null : executed.toString());
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw ApplicationFailure.newFailure("interrupted while draining", "Interrupted");
-      }
-    }
+    sessions.onBoth("source", r.source, "target", r.target, "target", r.target, (src, dst) -> {
+      Drain.until(src, dst, "the target", position, r.cutover.drainTimeoutSeconds);
+      return null;
+    });
   }
 
   @Override
   public BinlogCoordinates targetPosition(CutoverInput r) {
-    try (Connection dst = connector.open("target", r.target)) {
-      return ReplicationActivitiesImpl.sourcePosition(dst);
-    } catch (SQLException e) {
-      throw MySqlErrors.failure("target", r.target, e);
-    }
+    return sessions.on("target", r.target, BinlogPosition::of);
   }
 
   @Override
   public void startReverseReplication(CutoverInput r, BinlogCoordinates fromTarget) {
     String pw = connector.credentials().resolve(r.replication.password, "replication.password");
-    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
+    sessions.onBoth("source", r.source, "target", r.target, "reverse replication", r.source, (src, dst) -> {
       // The source connects to the target with the replication account; create it there, unlogged.
       ReplicationAccount.create(dst, r.replication.user, pw);
       // Odd ids on the source, even ids on the target: inserts on either side never collide.
-      Jdbc.exec(src, "SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 1");
-      Jdbc.exec(dst, "SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
-      ReplicationActivitiesImpl.pointReplicaAt(src, r.source, r.target, r.replication, r.schemas, fromTarget, pw);
-    } catch (SQLException e) {
-      throw MySqlErrors.failure("reverse replication", r.source, e);
-    }
+      src.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 1");
+      dst.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
+      // From the position read at cutover; by GTID auto-position when the migration replicates so
+      // and both sides have GTIDs on (the source already executed everything the target has but its
+      // own writes after the cutover, so no GTID set needs to be added there).
+      Replica source = Replica.of(src);
+      boolean auto = r.replication.gtidAutoPosition && gtidOn(src) && gtidOn(dst);
+      ReplicationOptions o = new ReplicationOptions();
+      o.user = r.replication.user;
+      o.ssl = r.replication.ssl;
+      o.connectRetrySeconds = r.replication.connectRetrySeconds;
+      source.configure(Channels.to(dst, r.target, o, pw), fromTarget, auto, r.schemas);
+      source.start();
+      return null;
+    });
+  }
+
+  private static boolean gtidOn(Session s) throws SQLException {
+    return "ON".equalsIgnoreCase(s.scalar(s.dialect().gtidMode()));
   }
 
   @Override
   public void stopReverseReplication(CutoverInput r) {
-    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
-      ReplicationActivitiesImpl.resetReplica(src, r.source);
-      Jdbc.exec(src, "SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
-      Jdbc.exec(dst, "SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
+    sessions.onBoth("source", r.source, "target", r.target, "reverse replication", r.source, (src, dst) -> {
+      Replica.of(src).reset();
+      src.exec("SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
+      dst.exec("SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
       ReplicationAccount.drop(dst, r.replication.user);
-    } catch (SQLException e) {
-      throw MySqlErrors.failure("reverse replication", r.source, e);
-    }
+      return null;
+    });
   }
 
   @Override
   public void waitForSourcePosition(CutoverInput r, BinlogCoordinates position) {
-    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
-      // Reverse direction: the target is the primary, the source the replica.
-      drain(dst, src, "the source", position, r.cutover.drainTimeoutSeconds);
-    } catch (SQLException e) {
-      throw MySqlErrors.failure("source", r.source, e);
-    }
+    // Reverse direction: the target is the primary, the source the replica.
+    sessions.onBoth("source", r.source, "target", r.target, "source", r.source, (src, dst) -> {
+      Drain.until(dst, src, "the source", position, r.cutover.drainTimeoutSeconds);
+      return null;
+    });
   }
 
   @Override
-  public java.util.List<String> switchEvents(CutoverInput r, java.util.List<String> events, boolean toTarget) {
-    java.util.List<String> notes = new java.util.ArrayList<>();
+  public List<String> switchEvents(CutoverInput r, List<String> events, boolean toTarget) {
+    List<String> notes = new ArrayList<>();
     if (events == null || events.isEmpty()) return notes;
     // The side that stops running them first: never both at once.
-    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target)) {
-      if (toTarget) {
-        EventSwitch.set(src, "source", events, false, notes);
-        EventSwitch.set(dst, "target", events, true, notes);
-      } else {
-        EventSwitch.set(dst, "target", events, false, notes);
-        EventSwitch.set(src, "source", events, true, notes);
-      }
-      return notes;
-    } catch (SQLException e) {
-      throw MySqlErrors.failure("events", toTarget ? r.target : r.source, e);
-    }
+    return sessions.onBoth("source", r.source, "target", r.target, "events", toTarget ? r.target : r.source,
+        (src, dst) -> {
+          if (toTarget) {
+            EventSwitch.set(src.connection(), "source", events, false, notes);
+            EventSwitch.set(dst.connection(), "target", events, true, notes);
+          } else {
+            EventSwitch.set(dst.connection(), "target", events, false, notes);
+            EventSwitch.set(src.connection(), "source", events, true, notes);
+          }
+          return notes;
+        });
   }
 }

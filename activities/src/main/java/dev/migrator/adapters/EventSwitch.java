@@ -1,5 +1,6 @@
 package dev.migrator.adapters;
 
+import dev.migrator.mysql.MySqlErrors;
 import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.Sql;
 import java.sql.Connection;
@@ -40,8 +41,8 @@ final class EventSwitch {
             + Sql.table(schema, name) + (enable ? " ENABLE" : " DISABLE"));
       } catch (SQLException e) {
         // 1227/1044/1142: no privilege to name that definer; 1290: a read-only server.
-        if (e.getErrorCode() != 1227 && e.getErrorCode() != 1044 && e.getErrorCode() != 1142
-            && e.getErrorCode() != 1290) {
+        if (e.getErrorCode() != MySqlErrors.ER_SPECIFIC_ACCESS_DENIED && e.getErrorCode() != MySqlErrors.ER_DBACCESS_DENIED && e.getErrorCode() != MySqlErrors.ER_TABLEACCESS_DENIED
+            && e.getErrorCode() != MySqlErrors.ER_OPTION_PREVENTS_STATEMENT) {
           throw e;
         }
         notes.add("event " + qualified + " left " + (enable ? "disabled" : "enabled") + " on the " + side + ": "

@@ -7,6 +7,7 @@ import dev.migrator.model.SchemaResult;
 import dev.migrator.model.TableRef;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.Jdbc;
+import dev.migrator.mysql.Session;
 import dev.migrator.mysql.MySqlErrors;
 import dev.migrator.mysql.Sql;
 import io.temporal.failure.ApplicationFailure;
@@ -76,11 +77,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
   /** Target session for DDL: no FK checks (creation order does not matter), not binlogged where allowed. */
   private static void prepareDdlSession(Connection dst, SchemaResult result) throws SQLException {
     Jdbc.exec(dst, "SET SESSION foreign_key_checks = 0");
-    try {
-      Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
-    } catch (SQLException e) {
-      result.notes.add("target: DDL is binary-logged (the account may not set sql_log_bin)");
-    }
+    if (!Session.unlogged(dst)) result.notes.add("target: DDL is binary-logged (the account may not set sql_log_bin)");
   }
 
   @Override
@@ -152,7 +149,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
         out.add("EVENT " + row.get("EVENT_NAME"));
       }
     } catch (SQLException e) {
-      if (e.getErrorCode() != 1577) throw e; // not copied either (see createEvents)
+      if (e.getErrorCode() != MySqlErrors.ER_EVENTS_DB_ERROR) throw e; // not copied either (see createEvents)
     }
     return out;
   }
@@ -172,7 +169,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
         }
       }
     } catch (SQLException e) {
-      if (e.getErrorCode() != 1577) throw e;
+      if (e.getErrorCode() != MySqlErrors.ER_EVENTS_DB_ERROR) throw e;
     }
     return out;
   }
@@ -256,7 +253,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
       events = Jdbc.rows(src, "SELECT EVENT_NAME, STATUS FROM information_schema.EVENTS"
           + " WHERE EVENT_SCHEMA = " + Sql.literal(schema) + " ORDER BY EVENT_NAME");
     } catch (SQLException e) {
-      if (e.getErrorCode() != 1577) throw e;
+      if (e.getErrorCode() != MySqlErrors.ER_EVENTS_DB_ERROR) throw e;
       // event_scheduler=DISABLED on the server read from: it will not even list its events.
       result.notes.add("events of " + schema + " not copied: the server read from has event_scheduler=DISABLED"
           + " (ERROR 1577); start it with event_scheduler=OFF to copy them, or create them on the target by hand");
@@ -357,11 +354,7 @@ public class SchemaActivitiesImpl implements SchemaActivities {
     List<String> notes = new ArrayList<>();
     SchemaOwnership.Owner owner = SchemaOwnership.Owner.of(r.migrationId);
     try (Connection dst = connector.open("target", r.target)) {
-      try {
-        Jdbc.exec(dst, "SET SESSION sql_log_bin = 0");
-      } catch (SQLException ignored) {
-        // binlogged drop is fine
-      }
+      Session.unlogged(dst); // a binlogged drop is fine
       try (Keepalive k = Keepalive.during("dropping " + schemas)) { // deleting files of a big schema takes a while
         for (String s : schemas) {
           SchemaOwnership.Claim claim = SchemaOwnership.read(dst, s);
