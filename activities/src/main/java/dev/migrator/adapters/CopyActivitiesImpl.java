@@ -59,6 +59,7 @@ public class CopyActivitiesImpl implements CopyActivities {
     try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target);
         ConsistentSnapshot snapshot = ConsistentSnapshot.open(new Session(src, r.source))) {
       result.coordinates = snapshot.coordinates();
+      result.snapshot = snapshot.how();
       log.info("migration {}: consistent snapshot at {} ({})", r.migrationId, result.coordinates, snapshot.how());
       ChunkCopier.prepareTargetSession(dst);
       dst.setAutoCommit(false);

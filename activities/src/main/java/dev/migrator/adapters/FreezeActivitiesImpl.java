@@ -2,6 +2,7 @@ package dev.migrator.adapters;
 
 import dev.migrator.activities.FreezeActivities;
 import dev.migrator.freeze.AuroraSnapshotFreezer;
+import dev.migrator.freeze.CloneFreezer;
 import dev.migrator.freeze.FreezeConfig;
 import dev.migrator.freeze.Freezer;
 import dev.migrator.freeze.LiveConsistentFreezer;
@@ -34,7 +35,7 @@ public class FreezeActivitiesImpl implements FreezeActivities {
 
   public FreezeActivitiesImpl(Connector connector, FreezeConfig cfg) {
     this(List.of(new LiveConsistentFreezer(), new PhysicalBackupFreezer(connector, cfg),
-        new StoppedReplicaFreezer(connector),
+        new StoppedReplicaFreezer(connector), new CloneFreezer(connector, cfg),
         new AuroraSnapshotFreezer(connector, rdsClients(), AuroraSnapshotFreezer.Timing.production())));
   }
 

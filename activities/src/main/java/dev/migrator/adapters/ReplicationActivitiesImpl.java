@@ -85,6 +85,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
     String pw = password(r);
     sessions.onBoth("source", r.source, "target", r.target, "target", r.target, (src, dst) -> {
       Replica target = Replica.of(dst);
+      target.requireGtidCompatibleWith(src);
       target.configure(Channels.to(src, r.source, r.replication, pw), from, r.replication.gtidAutoPosition,
           replicatedSchemas(r));
       // Auto-position asks the source for what the target has not executed: a logical copy left the

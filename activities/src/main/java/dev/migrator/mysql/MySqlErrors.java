@@ -40,6 +40,10 @@ public final class MySqlErrors {
   public static final int ER_READ_ONLY_MODE = 1836; // super_read_only
   public static final int ER_SQL_REPLICA_SKIP_COUNTER_NOT_SETTABLE_IN_GTID_MODE = 1858;
   public static final int ER_SECURE_TRANSPORT_REQUIRED = 3159;
+  /** MySQL 8.0+'s receiver error that wraps the source's 1236 ("Got fatal error 1236 from source ..."). */
+  public static final int ER_SERVER_SOURCE_FATAL_ERROR_READING_BINLOG = 13114;
+  /** The receiver refuses: the source has GTID_MODE = ON and this server OFF. */
+  public static final int ER_REPLICA_GTID_MODE_MISMATCH = 13117;
   public static final int CR_CONN_HOST_ERROR = 2003;
   public static final int CR_UNKNOWN_HOST = 2005;
   public static final int CR_SERVER_LOST = 2013;

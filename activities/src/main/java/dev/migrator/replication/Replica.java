@@ -70,6 +70,23 @@ public final class Replica {
     }
   }
 
+  /**
+   * A MySQL source with GTIDs on cannot feed a MySQL replica with GTIDs off (the receiver refuses
+   * to start, ERROR 13117): refused here, before anything is configured, with what to change.
+   */
+  public void requireGtidCompatibleWith(Session source) throws SQLException {
+    if (d.isMariaDb() || source.dialect().isMariaDb()) return;
+    String mine = session.scalar(d.gtidMode());
+    String theirs = source.scalar(source.dialect().gtidMode());
+    if ("ON".equalsIgnoreCase(theirs) && "OFF".equalsIgnoreCase(mine)) {
+      throw ApplicationFailure.newNonRetryableFailure(d.describe() + " has gtid_mode=OFF but the source ("
+          + source.dialect().describe() + ") has gtid_mode=ON: the replica's receiver would refuse to start (ERROR"
+          + " 13117). Turn GTIDs on for the target" + (d.isManaged() ? " (gtid-mode and enforce_gtid_consistency ON in"
+              + " the DB cluster parameter group, then reboot the writer)" : " (gtid_mode=ON, enforce_gtid_consistency=ON)")
+          + " before the replicate step", "Incompatible");
+    }
+  }
+
   /** Marks {@code gtidSet} (the frozen copy's) as applied here, less what this server already executed. */
   public void addGtidPurged(String gtidSet) throws SQLException {
     if (gtidSet == null || gtidSet.isBlank()) return;

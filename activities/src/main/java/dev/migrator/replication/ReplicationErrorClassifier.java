@@ -25,6 +25,10 @@ public final class ReplicationErrorClassifier {
   static Classified classify(int errno, String message, boolean io) {
     String m = message == null ? "" : message;
     String lower = m.toLowerCase();
+    // MySQL 8.0+ reports the source's 1236 as its own 13114 with the 1236 in the message.
+    if (errno == ER_SERVER_SOURCE_FATAL_ERROR_READING_BINLOG && lower.contains("fatal error 1236")) {
+      errno = ER_MASTER_FATAL_ERROR_READING_BINLOG;
+    }
     switch (errno) {
       case ER_MASTER_FATAL_ERROR_READING_BINLOG:
         if (lower.contains("could not find first log file") || lower.contains("purged")) {
