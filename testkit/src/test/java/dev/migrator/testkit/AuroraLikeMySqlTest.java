@@ -139,11 +139,11 @@ class AuroraLikeMySqlTest {
   void everyStandInProcedureExistsAndTheAdminCanCallIt() throws Exception {
     List<String> procs = aurora.queryRows("SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'mysql'"
         + " AND ROUTINE_NAME LIKE 'rds\\_%' ORDER BY ROUTINE_NAME");
-    assertEquals(List.of("rds_next_master_log", "rds_next_source_log", "rds_reset_external_master", "rds_reset_external_source",
+    assertEquals(List.of("rds_gtid_purged", "rds_next_master_log", "rds_next_source_log", "rds_reset_external_master", "rds_reset_external_source",
         "rds_set_configuration", "rds_set_external_master", "rds_set_external_master_with_auto_position",
         "rds_set_external_source", "rds_set_external_source_with_auto_position", "rds_set_master_auto_position",
         "rds_set_read_only", "rds_set_source_auto_position", "rds_show_configuration", "rds_skip_repl_error",
-        "rds_start_replication", "rds_stop_replication"), procs);
+        "rds_skip_transaction_with_gtid", "rds_start_replication", "rds_stop_replication"), procs);
     for (String definer : aurora.queryRows("SELECT DISTINCT CONCAT(DEFINER, ' ', SECURITY_TYPE) FROM information_schema.ROUTINES"
         + " WHERE ROUTINE_SCHEMA = 'mysql' AND ROUTINE_NAME LIKE 'rds\\_%'")) {
       assertEquals("rdsadmin@localhost DEFINER", definer);
@@ -294,7 +294,8 @@ class AuroraLikeMySqlTest {
           + " FROM information_schema.ROUTINES r WHERE ROUTINE_SCHEMA = 'mysql' AND ROUTINE_NAME LIKE 'rds\\_%' ORDER BY 1");
       assertEquals(List.of("rds_next_master_log/1", "rds_reset_external_master/0", "rds_set_configuration/2",
           "rds_set_external_master/7", "rds_set_external_master_with_auto_position/6", "rds_set_master_auto_position/1",
-          "rds_show_configuration/0", "rds_skip_repl_error/0", "rds_start_replication/0", "rds_stop_replication/0"), procs);
+          "rds_show_configuration/0", "rds_skip_repl_error/0", "rds_skip_transaction_with_gtid/1",
+          "rds_start_replication/0", "rds_stop_replication/0"), procs);
       assertEquals("0", rds80.query("SELECT @@require_secure_transport"));
     }
   }
