@@ -36,8 +36,7 @@ import java.util.Map;
 public class TableCopyWorkflowImpl implements TableCopyWorkflow {
   /** The migration's long-activity options, on {@code taskQueue} when one is given (staged dump/load workers). */
   private static ActivityOptions options(String taskQueue) {
-    if (taskQueue == null || taskQueue.isBlank()) return MigrationWorkflowImpl.LONG;
-    return ActivityOptions.newBuilder(MigrationWorkflowImpl.LONG).setTaskQueue(taskQueue).build();
+    return ActivityProfiles.longOn(taskQueue);
   }
 
   private final CopyActivities copy = Workflow.newActivityStub(CopyActivities.class, options(null));
