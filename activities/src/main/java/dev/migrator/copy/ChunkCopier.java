@@ -137,11 +137,8 @@ public final class ChunkCopier {
     try (Statement s = target.createStatement()) {
       s.execute("SET SESSION foreign_key_checks = 0");
       s.execute("SET SESSION unique_checks = 0");
-      try {
-        s.execute("SET SESSION sql_log_bin = 0");
-      } catch (SQLException e) {
-        // Aurora/RDS and accounts without SUPER/BINLOG ADMIN: the load is binlogged, which is only slower.
-      }
+      // Aurora/RDS and accounts without SUPER/BINLOG ADMIN: the load is binlogged, which is only slower.
+      dev.migrator.mysql.Session.unlogged(target);
       boolean statementBinlog;
       try (ResultSet rs = s.executeQuery(
           "SELECT @@global.log_bin AND @@session.sql_log_bin AND @@session.binlog_format = 'STATEMENT'")) {

@@ -1,5 +1,6 @@
 package dev.migrator.copy;
 
+import dev.migrator.mysql.MySqlErrors;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkResult;
 import dev.migrator.model.CopyOptions.WriteMethod;
@@ -121,7 +122,7 @@ public final class ChunkWriter {
   /** ER_LOCK_DEADLOCK (1213) and ER_LOCK_WAIT_TIMEOUT (1205): the transaction is rolled back. */
   static boolean isLockConflict(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && (s.getErrorCode() == 1213 || s.getErrorCode() == 1205)) return true;
+      if (t instanceof SQLException s && (s.getErrorCode() == MySqlErrors.ER_LOCK_DEADLOCK || s.getErrorCode() == MySqlErrors.ER_LOCK_WAIT_TIMEOUT)) return true;
     }
     return false;
   }

@@ -12,7 +12,10 @@ import java.sql.Statement;
 import java.util.stream.Collectors;
 
 /**
- * Row count plus an order-independent checksum: BIT_XOR of the first 64 bits of each row's MD5.
+ * Row count plus an order-independent checksum: BIT_XOR of the first 64 bits of each row's SHA-256
+ * ({@code SHA2(..., 256)}: MySQL 9.7 has no MD5()/SHA1() (ERROR 1305); SHA2 is on MySQL 5.5+ and
+ * every MariaDB, with the same result for the same bytes, so a MariaDB source and a MySQL target
+ * compare).
  * Character and binary values are hashed as HEX of their stored bytes (so charset conversions
  * show up), other types as the server's text form. NULL and empty string hash differently.
  * Generated columns are left out: the target recomputes them.
@@ -31,7 +34,7 @@ public final class TableChecksummer {
       String v = c.transfer() == Column.Transfer.RAW_TEXT ? c.selectExpression() : "HEX(" + col + ")";
       return "COALESCE(" + v + ", '\\N')";
     }).collect(Collectors.joining(", "));
-    return "CAST(CONV(SUBSTRING(MD5(CONCAT_WS('|', " + cols + ")), 1, 16), 16, 10) AS UNSIGNED)";
+    return "CAST(CONV(SUBSTRING(SHA2(CONCAT_WS('|', " + cols + "), 256), 1, 16), 16, 10) AS UNSIGNED)";
   }
 
   public static TableChecksum checksum(Connection c, TableMeta m, String where) throws SQLException {

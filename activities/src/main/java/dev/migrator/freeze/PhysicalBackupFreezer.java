@@ -33,22 +33,14 @@ import java.util.concurrent.TimeUnit;
  * activity must run on the source host (or see its data dir, e.g. the same volume). The frozen
  * copy then lives on that worker host; its endpoint is {@code MIGRATOR_FROZEN_HOST:port}.
  */
-public final class PhysicalBackupFreezer implements Freezer {
-  private final Connector connector;
-  private final FreezeConfig cfg;
-
+public final class PhysicalBackupFreezer extends TempServerFreezer {
   public PhysicalBackupFreezer(Connector connector, FreezeConfig cfg) {
-    this.connector = connector;
-    this.cfg = cfg;
+    super(connector, cfg);
   }
 
   @Override
   public String method() {
     return FreezeMethod.PHYSICAL_BACKUP;
-  }
-
-  public Path dirFor(String migrationId) {
-    return cfg.workDir().resolve(FreezeNames.dirName(migrationId));
   }
 
   @Override
@@ -82,22 +74,9 @@ public final class PhysicalBackupFreezer implements Freezer {
     }
   }
 
-  private String connectHost() {
-    return "0.0.0.0".equals(cfg.bindAddress()) ? "127.0.0.1" : cfg.bindAddress();
-  }
-
   private FrozenCopy result(TempServer server, BinlogCoordinates c, String extra) {
-    FrozenCopy f = new FrozenCopy();
-    f.method = method();
-    f.endpoint = new Endpoint(cfg.advertisedHost(), server.port(), TempServer.USER, "file:" + server.passwordFile());
-    f.coordinates = c;
-    f.resumable = true;
-    f.resourceId = server.dir().toString();
-    f.note = "physical-backup: prepared backup running as a temporary server on the worker host at "
-        + f.endpoint.address() + " (dir " + server.dir() + "); source coordinates " + c
-        + " from the backup's binlog info; released by stopping the server (pid file) and deleting the dir"
-        + (extra == null ? "" : "; " + extra);
-    return f;
+    return result(server, c, "prepared backup running as a temporary server on the worker host at {endpoint} (dir"
+        + " {dir}); source coordinates {coordinates} from the backup's binlog info", extra);
   }
 
   private record Prepared(BackupTool tool, BinlogCoordinates coordinates) {}
@@ -220,15 +199,6 @@ public final class PhysicalBackupFreezer implements Freezer {
   private static String one(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
-    }
-  }
-
-  @Override
-  public void release(FreezeInput r, String migrationId) {
-    try {
-      new TempServer(dirFor(migrationId)).destroy();
-    } catch (IllegalStateException e) {
-      throw ApplicationFailure.newFailure("physical-backup release: " + e.getMessage(), "ReleaseFailed");
     }
   }
 }

@@ -8,7 +8,8 @@ import dev.migrator.model.ReplicationStatus;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.MySqlErrors;
-import dev.migrator.mysql.ServerInfo;
+import dev.migrator.dialect.Dialect;
+import dev.migrator.dialect.Dialects;
 import dev.migrator.replication.ReplicaStatusReader;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
@@ -63,11 +64,11 @@ public final class StoppedReplicaFreezer implements Freezer {
       throw MySqlErrors.failure("source", r.source, e);
     }
     try (Connection c = connector.open("frozenReplica", r.frozenReplica)) {
-      ServerInfo info = ServerInfo.of(c);
-      Map<String, String> row = Jdbc.firstRow(c, info.replicaStatusStatement());
+      Dialect info = Dialects.detect(c, r.frozenReplica);
+      Map<String, String> row = Jdbc.firstRow(c, info.replicaStatus());
       if (row == null) {
         throw ApplicationFailure.newNonRetryableFailure("frozenReplica " + r.frozenReplica.address()
-            + " is not a replica (" + info.replicaStatusStatement() + " is empty): name a replica of the source", "InvalidRequest");
+            + " is not a replica (" + info.replicaStatus() + " is empty): name a replica of the source", "InvalidRequest");
       }
       String master = row.getOrDefault("Master_Server_Id", row.get("Source_Server_Id"));
       if (master != null && !master.isBlank() && !"0".equals(master) && Long.parseLong(master) != sourceServerId) {
@@ -75,17 +76,15 @@ public final class StoppedReplicaFreezer implements Freezer {
             + " replicates from server_id " + master + ", but the source " + r.source.address() + " has server_id "
             + sourceServerId + ": name a direct replica of the source", "InvalidRequest");
       }
-      if (!info.mariadb()) requireOrderedCommits(c, r);
-      ReplicationStatus before = ReplicaStatusReader.parse(row);
+      if (!info.isMariaDb()) requireOrderedCommits(c, r);
+      ReplicationStatus before = ReplicaStatusReader.parse(row, info.replicaColumns());
       if (before.lastSqlErrno != 0) {
         throw ApplicationFailure.newNonRetryableFailure("frozenReplica " + r.frozenReplica.address()
             + " has a replication error (" + before.lastSqlErrno + ": " + before.lastSqlError
             + "); its contents may not match its position: repair it first", "InvalidRequest");
       }
-      try (Statement s = c.createStatement()) {
-        s.execute(info.mysqlReplicaSyntax() ? "STOP REPLICA SQL_THREAD" : "STOP SLAVE SQL_THREAD");
-      }
-      ReplicationStatus st = waitStable(c);
+      info.applier(false).execute(c);
+      ReplicationStatus st = waitStable(c, info);
       if (st.lastSqlErrno != 0) {
         throw ApplicationFailure.newNonRetryableFailure("frozenReplica " + r.frozenReplica.address()
             + " stopped on a replication error (" + st.lastSqlErrno + ": " + st.lastSqlError + ")", "FreezeFailed");
@@ -135,11 +134,11 @@ public final class StoppedReplicaFreezer implements Freezer {
   }
 
   /** Until the SQL thread is off and the executed position is the same for {@link #stablePolls} reads. */
-  private ReplicationStatus waitStable(Connection c) throws SQLException {
+  private ReplicationStatus waitStable(Connection c, Dialect d) throws SQLException {
     ReplicationStatus last = null;
     int same = 0;
     for (int i = 0; i < 600; i++) {
-      ReplicationStatus s = ReplicaStatusReader.read(c);
+      ReplicationStatus s = ReplicaStatusReader.read(c, d);
       if (!s.sqlRunning && last != null && s.executedFile != null && s.executedFile.equals(last.executedFile)
           && s.executedPosition == last.executedPosition
           && java.util.Objects.equals(s.executedGtidSet, last.executedGtidSet)) {
@@ -157,10 +156,10 @@ public final class StoppedReplicaFreezer implements Freezer {
   @Override
   public void release(FreezeInput r, String migrationId) {
     requireReplica(r);
-    try (Connection c = connector.open("frozenReplica", r.frozenReplica); Statement s = c.createStatement()) {
-      ServerInfo info = ServerInfo.of(c);
-      if (Jdbc.firstRow(c, info.replicaStatusStatement()) == null) return; // nothing to restart
-      s.execute(info.mysqlReplicaSyntax() ? "START REPLICA SQL_THREAD" : "START SLAVE SQL_THREAD");
+    try (Connection c = connector.open("frozenReplica", r.frozenReplica)) {
+      Dialect info = Dialects.detect(c, r.frozenReplica);
+      if (Jdbc.firstRow(c, info.replicaStatus()) == null) return; // nothing to restart
+      info.applier(true).execute(c);
     } catch (SQLException e) {
       throw MySqlErrors.failure("frozenReplica", r.frozenReplica, e);
     }

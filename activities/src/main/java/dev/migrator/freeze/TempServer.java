@@ -127,6 +127,16 @@ public final class TempServer {
    * detached from the worker (see the class comment); a port taken meanwhile is retried.
    */
   public void launch(String serverProgram, String bindAddress, String bufferPool, Duration startTimeout) {
+    launch(List.of(serverProgram), List.of(), bindAddress, bufferPool, startTimeout);
+  }
+
+  /**
+   * {@link #launch(String, String, String, Duration)} with a command prefix (e.g. a loader and
+   * mysqld) and extra [mysqld] lines appended to the configuration (later lines win: they may
+   * override read_only, add plugins, or say {@code skip-replica-start} for MySQL 8.0.26+).
+   */
+  public void launch(List<String> serverCommand, List<String> extraConfig, String bindAddress, String bufferPool,
+      Duration startTimeout) {
     String password;
     try {
       byte[] pw = new byte[18];
@@ -157,8 +167,10 @@ public final class TempServer {
         .whileWaiting(() -> Heartbeats.beat("starting the temporary server"))
         .launcher(port -> {
           Files.writeString(dir.resolve("port"), String.valueOf(port));
-          writeConfig(port, bindAddress, bufferPool);
-          return List.of(serverProgram, "--defaults-file=" + configFile());
+          writeConfig(port, bindAddress, bufferPool, extraConfig);
+          List<String> cmd = new ArrayList<>(serverCommand);
+          cmd.add("--defaults-file=" + configFile());
+          return cmd;
         })
         .ready((host, port) -> {
           try (Connection c = connect(host, port, password)) {
@@ -167,7 +179,9 @@ public final class TempServer {
         }));
   }
 
-  private void writeConfig(int port, String bindAddress, String bufferPool) throws IOException {
+  private void writeConfig(int port, String bindAddress, String bufferPool, List<String> extraConfig)
+      throws IOException {
+    boolean mysqlReplicaNames = extraConfig.contains("skip-replica-start");
     List<String> cnf = new ArrayList<>(List.of(
         "[mysqld]",
         "datadir=" + dataDir(),
@@ -179,7 +193,7 @@ public final class TempServer {
         "bind-address=" + bindAddress,
         "skip-name-resolve",
         "skip-log-bin",
-        "skip-slave-start",
+        mysqlReplicaNames ? "skip-replica-start" : "skip-slave-start",
         // The copy carries the source's events and accounts: nothing may change the frozen data.
         // OFF, not DISABLED: DISABLED also refuses to list events (ERROR 1577), and the schema
         // step reads them from here.
@@ -191,6 +205,9 @@ public final class TempServer {
         "max_allowed_packet=256M",
         "init-file=" + dir.resolve("init.sql")));
     if ("root".equals(System.getProperty("user.name"))) cnf.add("user=root");
+    for (String line : extraConfig) {
+      if (!line.equals("[mysqld]") && !line.equals("skip-replica-start") && !cnf.contains(line)) cnf.add(line);
+    }
     Files.write(configFile(), cnf, StandardCharsets.UTF_8);
   }
 

@@ -1,7 +1,7 @@
 package dev.migrator.guard;
 
 import dev.migrator.mysql.Jdbc;
-import dev.migrator.mysql.ServerInfo;
+import dev.migrator.dialect.Dialect;
 import dev.migrator.mysql.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,7 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The accounts and connected sessions that can write through {@code read_only}: MySQL's SUPER and
+ * The accounts and connected sessions that can write through {@code read_only} (privileges and
+ * process list per {@link Dialect}; MySQL 8.0.22+ reads performance_schema.processlist): MySQL's SUPER and
  * CONNECTION_ADMIN (unless super_read_only is on), MariaDB's READ_ONLY ADMIN (and SUPER before
  * 10.11, where SUPER still included it). Their writes after the cutover read the final position
  * exist only on the old source: the cutover stops them (super_read_only, a global read lock) or
@@ -27,25 +28,37 @@ public final class ReadOnlyBypass {
 
   private ReadOnlyBypass() {}
 
-  /** The privileges that let an account write through read_only on this server. */
-  public static List<String> privileges(ServerInfo info) {
-    if (info.mariadb()) {
-      if (info.major() > 10 || (info.major() == 10 && info.minor() >= 11)) return List.of("READ_ONLY ADMIN");
-      if (info.major() == 10 && (info.minor() > 5 || (info.minor() == 5 && info.patch() >= 2))) {
-        return List.of("SUPER", "READ_ONLY ADMIN");
-      }
-      return List.of("SUPER");
-    }
-    return List.of("SUPER", "CONNECTION_ADMIN");
+  /** The privileges that let an account write through read_only on this server (its dialect's). */
+  public static List<String> privileges(Dialect d) {
+    return d.readOnlyBypassPrivileges();
+  }
+
+  public static Set<String> accounts(dev.migrator.mysql.Session s) throws SQLException {
+    return accounts(s.connection(), s.dialect());
+  }
+
+  public static List<Session> sessions(dev.migrator.mysql.Session s, Collection<String> accounts, Collection<Long> except)
+      throws SQLException {
+    return sessions(s.connection(), s.dialect(), accounts, except);
+  }
+
+  public static List<Long> waitingForTheLock(dev.migrator.mysql.Session s, long lockHolder) throws SQLException {
+    return waitingForTheLock(s.connection(), s.dialect(), lockHolder);
+  }
+
+  /** Whether connection {@code id} is still there. */
+  public static boolean connected(dev.migrator.mysql.Session s, long id) throws SQLException {
+    return s.scalar("SELECT 1 FROM " + s.dialect().processlist() + " WHERE ID = " + id) != null;
   }
 
   /**
    * Accounts ("'user'@'host'") holding one of {@link #privileges}, from USER_PRIVILEGES (complete
    * only when the account may read the mysql schema; otherwise only its own grants show).
    */
-  public static Set<String> accounts(Connection c, ServerInfo info) throws SQLException {
+  public static Set<String> accounts(Connection c, Dialect info) throws SQLException {
     Set<String> out = new TreeSet<>();
     StringBuilder in = new StringBuilder();
+    if (privileges(info).isEmpty()) return out;
     for (String p : privileges(info)) in.append(in.length() == 0 ? "" : ", ").append(Sql.literal(p));
     for (Map<String, String> row : Jdbc.rows(c, "SELECT DISTINCT GRANTEE FROM information_schema.USER_PRIVILEGES"
         + " WHERE PRIVILEGE_TYPE IN (" + in + ")")) {
@@ -74,7 +87,7 @@ public final class ReadOnlyBypass {
    * Sessions of these accounts' users, except replication and server threads and the sessions in
    * {@code except} (this connection is always left out).
    */
-  public static List<Session> sessions(Connection c, Collection<String> accounts, Collection<Long> except)
+  public static List<Session> sessions(Connection c, Dialect d, Collection<String> accounts, Collection<Long> except)
       throws SQLException {
     Set<String> users = new TreeSet<>();
     for (String a : accounts) users.add(userOf(a));
@@ -82,7 +95,7 @@ public final class ReadOnlyBypass {
     if (users.isEmpty()) return out;
     long self = Long.parseLong(Jdbc.scalar(c, "SELECT CONNECTION_ID()"));
     for (Map<String, String> row : Jdbc.rows(c, "SELECT ID, USER, HOST, DB, COMMAND, TIME, STATE"
-        + " FROM information_schema.PROCESSLIST")) {
+        + " FROM " + d.processlist())) {
       long id = Long.parseLong(row.get("ID"));
       String user = row.get("USER") == null ? "" : row.get("USER");
       String command = row.get("COMMAND") == null ? "" : row.get("COMMAND");
@@ -98,9 +111,9 @@ public final class ReadOnlyBypass {
   }
 
   /** Sessions waiting for a global read lock or backup lock: writers held up by FLUSH TABLES WITH READ LOCK. */
-  public static List<Long> waitingForTheLock(Connection c, long lockHolder) throws SQLException {
+  public static List<Long> waitingForTheLock(Connection c, Dialect d, long lockHolder) throws SQLException {
     List<Long> out = new ArrayList<>();
-    for (Map<String, String> row : Jdbc.rows(c, "SELECT ID, USER, COMMAND, STATE FROM information_schema.PROCESSLIST")) {
+    for (Map<String, String> row : Jdbc.rows(c, "SELECT ID, USER, COMMAND, STATE FROM " + d.processlist())) {
       String state = row.get("STATE") == null ? "" : row.get("STATE");
       String command = row.get("COMMAND") == null ? "" : row.get("COMMAND");
       long id = Long.parseLong(row.get("ID"));

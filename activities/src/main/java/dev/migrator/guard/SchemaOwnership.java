@@ -1,5 +1,6 @@
 package dev.migrator.guard;
 
+import dev.migrator.mysql.MySqlErrors;
 import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.Sql;
 import io.temporal.activity.Activity;
@@ -83,7 +84,7 @@ public final class SchemaOwnership {
       }
     } catch (SQLException e) {
       // 1142: the account may not read it (preflight with an account that lacks the grant): unknown owners
-      if (e.getErrorCode() != 1146 && e.getErrorCode() != 1049 && e.getErrorCode() != 1142) throw e;
+      if (e.getErrorCode() != MySqlErrors.ER_NO_SUCH_TABLE && e.getErrorCode() != MySqlErrors.ER_BAD_DB && e.getErrorCode() != MySqlErrors.ER_TABLEACCESS_DENIED) throw e;
     }
     return out;
   }
@@ -102,7 +103,7 @@ public final class SchemaOwnership {
         return claim(row);
       }
     } catch (SQLException e) {
-      if (e.getErrorCode() == 1146 || e.getErrorCode() == 1049) return null;
+      if (e.getErrorCode() == MySqlErrors.ER_NO_SUCH_TABLE || e.getErrorCode() == MySqlErrors.ER_BAD_DB) return null;
       throw e;
     }
   }
@@ -149,7 +150,7 @@ public final class SchemaOwnership {
       ps.setString(3, owner.migrationId());
       ps.executeUpdate();
     } catch (SQLException e) {
-      if (e.getErrorCode() != 1062) throw e;
+      if (e.getErrorCode() != MySqlErrors.ER_DUP_ENTRY) throw e;
       Claim other = read(c, schema);
       throw ApplicationFailure.newNonRetryableFailure("target: schema '" + schema + "' was just claimed by "
           + (other == null ? "another migration" : other.describeOwner()) + ": two migrations cannot share it",
@@ -158,7 +159,7 @@ public final class SchemaOwnership {
     try {
       Jdbc.exec(c, createSql);
     } catch (SQLException e) {
-      if (e.getErrorCode() != 1007) throw e;
+      if (e.getErrorCode() != MySqlErrors.ER_DB_CREATE_EXISTS) throw e;
       release(c, schema, owner);
       throw ApplicationFailure.newNonRetryableFailure("target: schema '" + schema + "' appeared on the target"
           + " while this migration claimed it (ERROR 1007): it is not this migration's and is left alone", NOT_OWNED);
@@ -190,7 +191,7 @@ public final class SchemaOwnership {
       ps.setString(2, owner.workflowId());
       ps.executeUpdate();
     } catch (SQLException e) {
-      if (e.getErrorCode() != 1146 && e.getErrorCode() != 1049) throw e;
+      if (e.getErrorCode() != MySqlErrors.ER_NO_SUCH_TABLE && e.getErrorCode() != MySqlErrors.ER_BAD_DB) throw e;
     }
   }
 
@@ -229,7 +230,7 @@ public final class SchemaOwnership {
         out.add(normalize("EVENT " + row.get("EVENT_NAME")));
       }
     } catch (SQLException e) {
-      if (e.getErrorCode() != 1577) throw e; // event_scheduler=DISABLED: events cannot be listed
+      if (e.getErrorCode() != MySqlErrors.ER_EVENTS_DB_ERROR) throw e; // event_scheduler=DISABLED: events cannot be listed
     }
     return out;
   }
@@ -256,11 +257,8 @@ public final class SchemaOwnership {
         .toLowerCase(Locale.ROOT);
   }
 
-  private static void unlogged(Connection c) {
-    try {
-      Jdbc.exec(c, "SET SESSION sql_log_bin = 0");
-    } catch (SQLException notAllowed) {
-      // RDS/Aurora: binary-logged, which is harmless (the row is the target's own bookkeeping)
-    }
+  private static void unlogged(Connection c) throws SQLException {
+    // RDS/Aurora: binary-logged, which is harmless (the row is the target's own bookkeeping)
+    dev.migrator.mysql.Session.unlogged(c);
   }
 }

@@ -122,7 +122,7 @@ public final class ReplicationTls {
   public static ReplicaKind kindOf(ServerInfo replica, boolean rds) {
     if (rds) return ReplicaKind.RDS;
     if (replica.mariadb()) return ReplicaKind.MARIADB;
-    return replica.mysqlReplicaSyntax() ? ReplicaKind.MYSQL : ReplicaKind.MYSQL_LEGACY;
+    return replica.atLeast(8, 0, 23) ? ReplicaKind.MYSQL : ReplicaKind.MYSQL_LEGACY; // CHANGE REPLICATION SOURCE TO since 8.0.23
   }
 
   /** The clause for a self-managed replica, by its version (see {@link #changeSourceClause(ReplicaKind)}). */

@@ -61,14 +61,6 @@ public final class BinlogRetentionCheck implements PreflightCheck {
   }
 
   static Integer rdsRetentionHours(Side s) throws SQLException {
-    try (Statement st = s.connection.createStatement(); ResultSet rs = st.executeQuery("CALL mysql.rds_show_configuration")) {
-      while (rs.next()) {
-        if ("binlog retention hours".equalsIgnoreCase(rs.getString(1))) {
-          String v = rs.getString(2);
-          return v == null || v.equalsIgnoreCase("NULL") ? null : Integer.valueOf(v.trim());
-        }
-      }
-    }
-    return null;
+    return dev.migrator.dialect.BinlogRetention.rdsHours(s.connection, s.dialect);
   }
 }

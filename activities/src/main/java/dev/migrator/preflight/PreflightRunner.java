@@ -32,6 +32,7 @@ public final class PreflightRunner {
   public static List<PreflightCheck> defaultChecks() {
     return List.of(
         new VersionCheck(),
+        new MySqlCompatibilityCheck(),
         new SameServerCheck(),
         new SchemaPresenceCheck(),
         new BinaryLogCheck(),

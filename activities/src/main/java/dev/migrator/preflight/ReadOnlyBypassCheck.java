@@ -32,11 +32,11 @@ public final class ReadOnlyBypassCheck implements PreflightCheck {
           + " can write through it", null);
       return;
     }
-    Set<String> accounts = ReadOnlyBypass.accounts(s.connection, s.info);
+    Set<String> accounts = ReadOnlyBypass.accounts(s.connection, s.dialect);
     if (accounts.isEmpty()) return;
     List<String> sessions = new ArrayList<>();
-    for (ReadOnlyBypass.Session x : ReadOnlyBypass.sessions(s.connection, accounts, List.of())) sessions.add(x.describe());
-    String privileges = String.join("/", ReadOnlyBypass.privileges(s.info));
+    for (ReadOnlyBypass.Session x : ReadOnlyBypass.sessions(s.connection, s.dialect, accounts, List.of())) sessions.add(x.describe());
+    String privileges = String.join("/", ReadOnlyBypass.privileges(s.dialect));
     boolean lock = !"none".equals(ctx.request.cutover.sourceWriteLock) && g.hasGlobal("RELOAD");
     // Covered when the cutover can hold the lock and none of them is connected now; a warning otherwise.
     String severity = lock && sessions.isEmpty() ? Finding.INFO : Finding.WARNING;
@@ -49,7 +49,7 @@ public final class ReadOnlyBypassCheck implements PreflightCheck {
                     ? "cutover.sourceWriteLock is none" : "the migration account lacks RELOAD") + ")"),
         "writes they make after the cutover's final position would be lost, so the cutover stops if the source"
             + " moves and names them; revoke " + privileges + " from application accounts (REVOKE "
-            + ReadOnlyBypass.privileges(s.info).get(ReadOnlyBypass.privileges(s.info).size() - 1)
+            + ReadOnlyBypass.privileges(s.dialect).get(ReadOnlyBypass.privileges(s.dialect).size() - 1)
             + " ON *.* FROM ...), or stop their sessions before the cutover"
             + (s.hasVar("super_read_only") ? "; or grant the migration account SYSTEM_VARIABLES_ADMIN so it sets"
                 + " super_read_only" : ""));

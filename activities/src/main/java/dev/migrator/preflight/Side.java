@@ -1,6 +1,8 @@
 package dev.migrator.preflight;
 
 import dev.migrator.model.Endpoint;
+import dev.migrator.dialect.Dialect;
+import dev.migrator.dialect.Dialects;
 import dev.migrator.mysql.Jdbc;
 import dev.migrator.mysql.ServerInfo;
 import dev.migrator.mysql.TlsStatus;
@@ -20,6 +22,8 @@ public final class Side {
   public final Endpoint endpoint;
   public final Connection connection;
   public final ServerInfo info;
+  /** The server's dialect: statements and names per kind of server. */
+  public final Dialect dialect;
   private final Map<String, String> variables;
   private Grants grants;
   /** The connection's TLS as the server reports it (null for sides built from variables in tests). */
@@ -29,7 +33,8 @@ public final class Side {
     this.role = role;
     this.endpoint = endpoint;
     this.connection = connection;
-    this.info = ServerInfo.of(connection);
+    this.dialect = Dialects.detect(connection, endpoint);
+    this.info = dialect.version();
     this.variables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     this.variables.putAll(Jdbc.variables(connection, "%"));
   }
@@ -40,6 +45,7 @@ public final class Side {
     this.endpoint = endpoint;
     this.connection = null;
     this.info = info;
+    this.dialect = Dialects.of(info, endpoint == null ? null : endpoint.flavor, java.util.Map.of());
     this.variables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     this.variables.putAll(variables);
   }

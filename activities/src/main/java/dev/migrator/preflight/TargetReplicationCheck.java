@@ -27,7 +27,7 @@ public final class TargetReplicationCheck implements PreflightCheck {
     if (t == null) return;
     List<Map<String, String>> status;
     try {
-      status = t.rows(t.info.replicaStatusStatement());
+      status = t.rows(t.dialect.replicaStatus());
     } catch (SQLException e) {
       status = List.of(); // no privilege to look: the privilege check reports that
     }
@@ -39,8 +39,7 @@ public final class TargetReplicationCheck implements PreflightCheck {
       ctx.add("target-already-replica", Finding.BLOCKING, "target", t.where() + " already replicates from " + host + ":"
               + port + " (I/O thread running: " + io + ")",
           "the replication step would replace that configuration: stop and reset it on the target first"
-              + (t.endpoint.isRdsFamily() ? " (CALL mysql.rds_stop_replication; CALL mysql.rds_reset_external_master)"
-                  : " (STOP SLAVE; RESET SLAVE ALL)") + " if it is no longer needed, or use another target");
+              + " (" + resetHint(t) + ") if it is no longer needed, or use another target");
     }
     if (t.isAurora()) {
       List<String> problems = auroraProblems(t);
@@ -74,5 +73,14 @@ public final class TargetReplicationCheck implements PreflightCheck {
   private static String first(Map<String, String> row, String... keys) {
     for (String k : keys) if (row.containsKey(k)) return row.get(k);
     return "?";
+  }
+
+  /** The dialect's reset statements, as an operator would type them. */
+  static String resetHint(Side t) {
+    try {
+      return t.dialect.resetReplica().stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; "));
+    } catch (UnsupportedOperationException e) {
+      return e.getMessage();
+    }
   }
 }

@@ -7,7 +7,8 @@ import dev.migrator.mysql.ServerInfo;
  * Reports both versions and whether the target can replicate from the source: replication works
  * from an older or equal release series to a newer one, not backwards (events and DDL of a newer
  * server may mean nothing to an older one). MariaDB and MySQL mixed: a warning, it works only for
- * a subset of features (no GTID auto-position, different defaults and SQL).
+ * a subset of features (no GTID auto-position, different defaults and SQL), and MariaDB → MySQL
+ * not at all for ROW events (blocking).
  */
 public final class VersionCheck implements PreflightCheck {
   @Override
@@ -32,6 +33,14 @@ public final class VersionCheck implements PreflightCheck {
   public static Finding compatibility(ServerInfo source, ServerInfo target) {
     String s = name(source);
     String t = name(target);
+    if (source.mariadb() && !target.mariadb()) {
+      return new Finding("version-compatible", Finding.BLOCKING, "replication", "source is " + s + ", target is " + t
+          + ": MySQL cannot replicate from MariaDB with binlog_format=ROW: MariaDB writes version-1 row events"
+          + " that MySQL's applier cannot parse (the replica stops with 'Unsupported non-ignorable event fed into"
+          + " the event stream'), so the catch-up step could never work",
+          "migrate MariaDB to MySQL/Aurora with a logical dump and a write freeze (no replication), or through an"
+              + " intermediate MySQL-compatible path; this check stops the migration before anything is changed");
+    }
     if (source.mariadb() != target.mariadb()) {
       return new Finding("version-compatible", Finding.WARNING, "replication", "source is " + s + ", target is " + t
           + ": replication between MariaDB and MySQL works only for common features",

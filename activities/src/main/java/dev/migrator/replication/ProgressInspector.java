@@ -1,6 +1,7 @@
 package dev.migrator.replication;
 
 import dev.migrator.mysql.Jdbc;
+import dev.migrator.mysql.Session;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -18,9 +19,10 @@ public final class ProgressInspector {
   /** What the inspection found: slow (with the event) or stuck. */
   public record Finding(boolean slow, String diagnosis) {}
 
-  public static Finding inspect(Connection dst, String sqlState, String ioState) throws SQLException {
+  public static Finding inspect(Session target, String sqlState, String ioState) throws SQLException {
+    Connection dst = target.connection();
     List<Map<String, String>> threads = Jdbc.rows(dst,
-        "SELECT ID, TIME, STATE, INFO FROM information_schema.PROCESSLIST WHERE USER = 'system user'");
+        "SELECT ID, TIME, STATE, INFO FROM " + target.dialect().processlist() + " WHERE USER = 'system user'");
     List<Map<String, String>> trx = Jdbc.rows(dst,
         "SELECT trx_mysql_thread_id, trx_state, TIMESTAMPDIFF(SECOND, trx_started, NOW()) AS secs,"
             + " trx_rows_modified, trx_rows_locked, trx_query FROM information_schema.INNODB_TRX");

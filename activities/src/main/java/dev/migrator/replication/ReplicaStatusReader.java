@@ -1,53 +1,61 @@
 package dev.migrator.replication;
 
+import dev.migrator.dialect.Dialect;
+import dev.migrator.dialect.ReplicaColumns;
 import dev.migrator.model.ReplicationStatus;
 import dev.migrator.mysql.Jdbc;
-import dev.migrator.mysql.ServerInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 
 /**
- * Reads SHOW SLAVE STATUS / SHOW REPLICA STATUS into one typed status, whatever the naming:
- * MySQL 8.0.22+ says Source/Replica where older servers (and MariaDB, which has both) say
- * Master/Slave.
+ * Reads the replica status into one typed status with the column names of the server's
+ * {@link Dialect} ({@link ReplicaColumns}): MySQL 8.0.22+ says Replica/Source
+ * ({@code Seconds_Behind_Source}, {@code Relay_Source_Log_File}/{@code Exec_Source_Log_Pos}),
+ * MariaDB and older MySQL Slave/Master.
  */
 public final class ReplicaStatusReader {
   private ReplicaStatusReader() {}
 
-  public static ReplicationStatus read(Connection c) throws SQLException {
-    ServerInfo info = ServerInfo.of(c);
-    return parse(Jdbc.firstRow(c, info.replicaStatusStatement()));
+  public static ReplicationStatus read(Connection c, Dialect d) throws SQLException {
+    return parse(Jdbc.firstRow(c, d.replicaStatus()), d.replicaColumns());
   }
 
+  /** With the server's dialect detected from the connection (self-managed statements; RDS reads the same). */
+  public static ReplicationStatus read(Connection c) throws SQLException {
+    return read(c, dev.migrator.dialect.Dialects.detect(c, null));
+  }
+
+  /** A row of any naming: the new names where present, else the old ones. */
   public static ReplicationStatus parse(Map<String, String> row) {
+    if (row != null && row.containsKey("Replica_IO_Running")) return parse(row, ReplicaColumns.SOURCE_REPLICA);
+    if (row != null && row.containsKey("Gtid_Slave_Pos")) return parse(row, ReplicaColumns.MARIADB);
+    return parse(row, ReplicaColumns.MASTER_SLAVE);
+  }
+
+  public static ReplicationStatus parse(Map<String, String> row, ReplicaColumns k) {
     ReplicationStatus s = new ReplicationStatus();
     if (row == null) return s;
     s.configured = true;
-    s.ioRunning = "Yes".equalsIgnoreCase(get(row, "Slave_IO_Running", "Replica_IO_Running"));
-    s.sqlRunning = "Yes".equalsIgnoreCase(get(row, "Slave_SQL_Running", "Replica_SQL_Running"));
-    s.ioState = get(row, "Slave_IO_State", "Replica_IO_State");
-    s.sqlState = get(row, "Slave_SQL_Running_State", "Replica_SQL_Running_State");
-    String lag = get(row, "Seconds_Behind_Master", "Seconds_Behind_Source");
+    s.ioRunning = "Yes".equalsIgnoreCase(row.get(k.ioRunning()));
+    s.sqlRunning = "Yes".equalsIgnoreCase(row.get(k.sqlRunning()));
+    s.ioState = row.get(k.ioState());
+    s.sqlState = row.get(k.sqlState());
+    String lag = row.get(k.lag());
     s.secondsBehind = lag == null || lag.isEmpty() || "NULL".equalsIgnoreCase(lag) ? null : Long.valueOf(lag);
-    s.ioFile = get(row, "Master_Log_File", "Source_Log_File");
-    String readPos = get(row, "Read_Master_Log_Pos", "Read_Source_Log_Pos");
+    s.ioFile = row.get(k.sourceLogFile());
+    String readPos = row.get(k.readSourceLogPos());
     s.ioPosition = readPos == null || readPos.isEmpty() ? 0 : Long.parseLong(readPos);
-    s.executedFile = get(row, "Relay_Master_Log_File", "Relay_Source_Log_File");
-    String pos = get(row, "Exec_Master_Log_Pos", "Exec_Source_Log_Pos");
-    s.executedPosition = pos == null ? 0 : Long.parseLong(pos);
-    s.retrievedGtidSet = get(row, "Retrieved_Gtid_Set", "Gtid_IO_Pos");
-    s.executedGtidSet = get(row, "Executed_Gtid_Set", "Gtid_Slave_Pos");
-    s.lastIoErrno = intOf(get(row, "Last_IO_Errno", "Last_IO_Errno"));
-    s.lastIoError = get(row, "Last_IO_Error", "Last_IO_Error");
-    s.lastSqlErrno = intOf(get(row, "Last_SQL_Errno", "Last_SQL_Errno"));
-    s.lastSqlError = get(row, "Last_SQL_Error", "Last_SQL_Error");
+    s.executedFile = row.get(k.relaySourceLogFile());
+    String pos = row.get(k.execSourceLogPos());
+    s.executedPosition = pos == null || pos.isEmpty() ? 0 : Long.parseLong(pos);
+    s.retrievedGtidSet = row.get(k.retrievedGtidSet());
+    s.executedGtidSet = row.get(k.executedGtidSet());
+    s.lastIoErrno = intOf(row.get("Last_IO_Errno"));
+    s.lastIoError = row.get("Last_IO_Error");
+    s.lastSqlErrno = intOf(row.get("Last_SQL_Errno"));
+    s.lastSqlError = row.get("Last_SQL_Error");
     return s;
-  }
-
-  private static String get(Map<String, String> row, String oldName, String newName) {
-    String v = row.get(oldName);
-    return v != null ? v : row.get(newName);
   }
 
   private static int intOf(String s) {

@@ -1,6 +1,7 @@
 package dev.migrator.replication;
 
 import dev.migrator.mysql.Jdbc;
+import dev.migrator.mysql.Session;
 import dev.migrator.mysql.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,8 +15,9 @@ import java.sql.SQLException;
 public final class ReplicationAccount {
   private ReplicationAccount() {}
 
-  public static void create(Connection c, String user, String password) throws SQLException {
-    unlogged(c);
+  public static void create(Session s, String user, String password) throws SQLException {
+    Connection c = s.connection();
+    s.unlogged(); // RDS/Aurora: the account statement is binlogged, which is harmless
     try (PreparedStatement ps = c.prepareStatement("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?")) {
       ps.setString(1, user);
       ps.setString(2, password == null ? "" : password);
@@ -24,16 +26,8 @@ public final class ReplicationAccount {
     Jdbc.exec(c, "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO " + Sql.literal(user) + "@'%'");
   }
 
-  public static void drop(Connection c, String user) throws SQLException {
-    unlogged(c);
-    Jdbc.exec(c, "DROP USER IF EXISTS " + Sql.literal(user) + "@'%'");
-  }
-
-  private static void unlogged(Connection c) {
-    try {
-      Jdbc.exec(c, "SET SESSION sql_log_bin = 0");
-    } catch (SQLException notAllowed) {
-      // RDS/Aurora: the account statement is binlogged, which is harmless
-    }
+  public static void drop(Session s, String user) throws SQLException {
+    s.unlogged();
+    Jdbc.exec(s.connection(), "DROP USER IF EXISTS " + Sql.literal(user) + "@'%'");
   }
 }

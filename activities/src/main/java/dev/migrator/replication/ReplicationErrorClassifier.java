@@ -1,5 +1,8 @@
 package dev.migrator.replication;
 
+import static dev.migrator.mysql.MySqlErrors.*;
+
+import dev.migrator.model.ReplicationErrorKind;
 import dev.migrator.model.ReplicationStatus;
 
 /**
@@ -22,35 +25,39 @@ public final class ReplicationErrorClassifier {
   static Classified classify(int errno, String message, boolean io) {
     String m = message == null ? "" : message;
     String lower = m.toLowerCase();
+    // MySQL 8.0+ reports the source's 1236 as its own 13114 with the 1236 in the message.
+    if (errno == ER_SERVER_SOURCE_FATAL_ERROR_READING_BINLOG && lower.contains("fatal error 1236")) {
+      errno = ER_MASTER_FATAL_ERROR_READING_BINLOG;
+    }
     switch (errno) {
-      case 1236:
+      case ER_MASTER_FATAL_ERROR_READING_BINLOG:
         if (lower.contains("could not find first log file") || lower.contains("purged")) {
-          return new Classified("log-purged", "ERROR 1236: the source already purged the binlog the target needs ("
+          return new Classified(ReplicationErrorKind.LOG_PURGED, "ERROR 1236: the source already purged the binlog the target needs ("
               + m + "). Replication cannot resume: binlog retention was too short. Rebuild the target (redo the copy)"
               + " with longer retention.");
         }
         if (lower.contains("impossible position") || lower.contains("position")) {
-          return new Classified("impossible-position", "ERROR 1236: impossible position (" + m + "). The source's binlog"
+          return new Classified(ReplicationErrorKind.IMPOSSIBLE_POSITION, "ERROR 1236: impossible position (" + m + "). The source's binlog"
               + " ended before the recorded position, typically after a source crash; where safe, skip to the next"
               + " binlog file (decision 'next-log').");
         }
-        return new Classified("io-fatal", "ERROR 1236 from the source: " + m);
-      case 1062:
-        return new Classified("duplicate-key", "ERROR 1062 duplicate entry (" + m + "): a row already exists on the target,"
+        return new Classified(ReplicationErrorKind.IO_FATAL, "ERROR 1236 from the source: " + m);
+      case ER_DUP_ENTRY:
+        return new Classified(ReplicationErrorKind.DUPLICATE_KEY, "ERROR 1062 duplicate entry (" + m + "): a row already exists on the target,"
             + " so something writes to the target. Skipping the event leaves the target drifted from the source;"
             + " rebuilding is the safe choice.");
-      case 1032:
-        return new Classified("missing-row", "ERROR 1032 can't find record (" + m + "): the target lacks a row the source"
+      case ER_KEY_NOT_FOUND:
+        return new Classified(ReplicationErrorKind.MISSING_ROW, "ERROR 1032 can't find record (" + m + "): the target lacks a row the source"
             + " changed, so something wrote to or deleted on the target. Skipping causes drift; rebuilding is safe.");
-      case 2003:
-      case 2005:
-        return new Classified("connect", "ERROR " + errno + " connecting to the source (" + m + "): check the source is up,"
+      case CR_CONN_HOST_ERROR:
+      case CR_UNKNOWN_HOST:
+        return new Classified(ReplicationErrorKind.CONNECT, "ERROR " + errno + " connecting to the source (" + m + "): check the source is up,"
             + " the replication host/port, firewalls and security groups. The IO thread keeps retrying.");
-      case 1045:
-        return new Classified("access-denied", "ERROR 1045 (" + m + "): the replication account's password or host is"
+      case ER_ACCESS_DENIED:
+        return new Classified(ReplicationErrorKind.ACCESS_DENIED, "ERROR 1045 (" + m + "): the replication account's password or host is"
             + " wrong; fix the account or replication.password and retry.");
       default:
-        return new Classified("other", (io ? "IO" : "SQL") + " thread error " + errno + ": " + m);
+        return new Classified(ReplicationErrorKind.OTHER, (io ? "IO" : "SQL") + " thread error " + errno + ": " + m);
     }
   }
 }

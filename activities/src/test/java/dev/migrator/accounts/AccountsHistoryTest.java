@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.migrator.activities.AccountsActivities;
-import dev.migrator.impl.AccountsActivitiesImpl;
+import dev.migrator.adapters.AccountsActivitiesImpl;
 import dev.migrator.model.AccountsInput;
 import dev.migrator.model.AccountsOptions;
 import dev.migrator.model.AccountsResult;

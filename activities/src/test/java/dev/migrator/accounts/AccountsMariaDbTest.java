@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.migrator.impl.AccountsActivitiesImpl;
+import dev.migrator.adapters.AccountsActivitiesImpl;
 import dev.migrator.model.AccountChange;
 import dev.migrator.model.AccountsInput;
 import dev.migrator.model.AccountsOptions;

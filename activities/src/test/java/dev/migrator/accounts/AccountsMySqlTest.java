@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.migrator.impl.AccountsActivitiesImpl;
+import dev.migrator.adapters.AccountsActivitiesImpl;
 import dev.migrator.model.AccountChange;
 import dev.migrator.model.AccountsInput;
 import dev.migrator.model.AccountsOptions;

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.migrator.activities.StagedCopyActivities;
-import dev.migrator.impl.StagedCopyActivitiesImpl;
+import dev.migrator.adapters.StagedCopyActivitiesImpl;
 import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkPlan;

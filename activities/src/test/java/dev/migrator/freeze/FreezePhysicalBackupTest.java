@@ -5,7 +5,7 @@ import static dev.migrator.freeze.FreezeTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.migrator.activities.FreezeActivities;
-import dev.migrator.impl.FreezeActivitiesImpl;
+import dev.migrator.adapters.FreezeActivitiesImpl;
 import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.testkit.WriteLoad;
 import dev.migrator.model.FreezeMethod;

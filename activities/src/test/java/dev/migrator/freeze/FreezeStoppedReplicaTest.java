@@ -4,7 +4,7 @@ import dev.migrator.activities.StepInputs;
 import static dev.migrator.freeze.FreezeTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.migrator.impl.FreezeActivitiesImpl;
+import dev.migrator.adapters.FreezeActivitiesImpl;
 import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.testkit.WriteLoad;
 import dev.migrator.model.FreezeMethod;

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.migrator.impl.CopyActivitiesImpl;
-import dev.migrator.impl.CutoverActivitiesImpl;
-import dev.migrator.impl.SchemaActivitiesImpl;
+import dev.migrator.adapters.CopyActivitiesImpl;
+import dev.migrator.adapters.CutoverActivitiesImpl;
+import dev.migrator.adapters.SchemaActivitiesImpl;
 import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.Endpoint;

@@ -354,10 +354,11 @@ class TlsOnRealServersTest {
     String[] pos = source.binlogPosition();
     try (Connection c = replica.connect()) {
       ServerInfo info = ServerInfo.of(c);
-      Jdbc.exec(c, info.stopReplica(), info.resetReplicaAll());
-      String p = info.mysqlReplicaSyntax() ? "SOURCE_" : "MASTER_";
+      boolean modern = !info.mariadb() && info.atLeast(8, 0, 23);
+      Jdbc.exec(c, modern ? "STOP REPLICA" : "STOP SLAVE", modern ? "RESET REPLICA ALL" : "RESET SLAVE ALL");
+      String p = modern ? "SOURCE_" : "MASTER_";
       ReplicationTls.Clause clause = tls.changeSourceClause(info);
-      String sql = (info.mysqlReplicaSyntax() ? "CHANGE REPLICATION SOURCE TO " : "CHANGE MASTER TO ")
+      String sql = (modern ? "CHANGE REPLICATION SOURCE TO " : "CHANGE MASTER TO ")
           + p + "HOST = ?, " + p + "PORT = ?, " + p + "USER = ?, " + p + "PASSWORD = ?, " + p + "LOG_FILE = ?, "
           + p + "LOG_POS = ?, " + p + "CONNECT_RETRY = 1" + (info.mariadb() ? ", MASTER_USE_GTID = no" : "")
           + clause.sql();
@@ -368,7 +369,7 @@ class TlsOnRealServersTest {
         for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
         ps.execute();
       }
-      Jdbc.exec(c, info.startReplica());
+      Jdbc.exec(c, modern ? "START REPLICA" : "START SLAVE");
     }
   }
 

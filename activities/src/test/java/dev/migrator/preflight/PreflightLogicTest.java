@@ -72,7 +72,14 @@ class PreflightLogicTest {
     assertEquals(Finding.BLOCKING, older.severity);
     assertEquals("version-compatible", older.id);
     assertEquals(Finding.BLOCKING, VersionCheck.compatibility(mysql(8, 4), mysql(8, 0)).severity);
-    assertEquals(Finding.WARNING, VersionCheck.compatibility(mariadb(10, 11), mysql(8, 0)).severity);
+    // MariaDB -> MySQL: ROW events MySQL cannot parse; blocked before any change, with the reason.
+    Finding mariaToMySql = VersionCheck.compatibility(mariadb(10, 11), mysql(9, 7));
+    assertEquals(Finding.BLOCKING, mariaToMySql.severity);
+    assertTrue(mariaToMySql.evidence.contains("Unsupported non-ignorable event fed into the event stream"), mariaToMySql.evidence);
+    assertEquals(Finding.BLOCKING, VersionCheck.compatibility(mariadb(10, 6), mysql(8, 0)).severity);
+    // Calendar versions are newer than every 9.x.
+    assertNull(VersionCheck.compatibility(mysql(9, 7), mysql(26, 7)));
+    assertEquals(Finding.BLOCKING, VersionCheck.compatibility(mysql(26, 7), mysql(9, 7)).severity);
     assertEquals(Finding.WARNING, VersionCheck.compatibility(mysql(5, 7), mariadb(10, 11)).severity);
     assertNull(VersionCheck.compatibility(mariadb(10, 6), mariadb(10, 11)));
   }

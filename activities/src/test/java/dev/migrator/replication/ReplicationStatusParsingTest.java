@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.migrator.model.ReplicationOptions;
 import dev.migrator.model.ReplicationStatus;
-import dev.migrator.mysql.ServerInfo;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -118,47 +117,10 @@ class ReplicationStatusParsingTest {
   }
 
   @Test
-  void changeStatementsFollowServerVersionPositioningAndSsl() {
-    ServerInfo maria = new ServerInfo("10.11.6-MariaDB", true, 10, 11, 6);
-    ServerInfo mysql57 = new ServerInfo("5.7.44-log", false, 5, 7, 44);
-    ServerInfo mysql8 = new ServerInfo("8.0.36", false, 8, 0, 36);
-    ReplicationOptions o = new ReplicationOptions();
-    var from = new dev.migrator.model.BinlogCoordinates("mysql-bin.000003", 4711, null);
-
-    var m = SelfManagedReplicationConfigurator.changeSourceStatement(maria, o, from);
-    assertEquals("CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?,"
-        + " MASTER_LOG_FILE = ?, MASTER_LOG_POS = ?, MASTER_USE_GTID = no, MASTER_CONNECT_RETRY = 5", m.sql());
-    assertEquals(List.of("mysql-bin.000003", 4711L), m.extraParams());
-
-    var old = SelfManagedReplicationConfigurator.changeSourceStatement(mysql57, o, from);
-    assertTrue(old.sql().startsWith("CHANGE MASTER TO MASTER_HOST"), old.sql());
-    assertTrue(old.sql().contains("MASTER_AUTO_POSITION = 0"), old.sql());
-
-    o.gtidAutoPosition = true;
-    o.sslCaFile = "/etc/mysql/source-ca.pem";
-    o.connectRetrySeconds = 10;
-    var g = SelfManagedReplicationConfigurator.changeSourceStatement(mysql8, o, null);
-    assertEquals("CHANGE REPLICATION SOURCE TO SOURCE_HOST = ?, SOURCE_PORT = ?, SOURCE_USER = ?, SOURCE_PASSWORD = ?,"
-        + " SOURCE_AUTO_POSITION = 1, SOURCE_CONNECT_RETRY = 10, SOURCE_SSL = 1, SOURCE_SSL_CA = ?", g.sql());
-    assertEquals(List.of("/etc/mysql/source-ca.pem"), g.extraParams());
-
-    var mg = SelfManagedReplicationConfigurator.changeSourceStatement(maria, o, null);
-    assertTrue(mg.sql().contains("MASTER_USE_GTID = slave_pos"), mg.sql());
-    assertTrue(mg.sql().contains("MASTER_SSL = 1, MASTER_SSL_CA = ?"), mg.sql());
-  }
-
-  @Test
-  void nextBinlogFileKeepsBaseAndPadding() {
-    assertEquals("mysql-bin.000013", ReplicationConfigurator.nextFile("mysql-bin.000012"));
-    assertEquals("mysql-bin-changelog.100000", ReplicationConfigurator.nextFile("mysql-bin-changelog.099999"));
-    assertEquals(12345L, ReplicationConfigurator.sequence("mysql-bin-changelog.012345"));
-  }
-
-  @Test
   void rdsFilterCheckAcceptsTheParameterGroupSpellings() {
-    assertTrue(RdsReplicationConfigurator.covers("shop.%,crm.%", "crm"));
-    assertTrue(RdsReplicationConfigurator.covers("my\\_shop.%", "my_shop"));
-    assertFalse(RdsReplicationConfigurator.covers("", "shop"));
-    assertFalse(RdsReplicationConfigurator.covers("shopping.%", "shop"));
+    assertTrue(Replica.covers("shop.%,crm.%", "crm"));
+    assertTrue(Replica.covers("my\\_shop.%", "my_shop"));
+    assertFalse(Replica.covers("", "shop"));
+    assertFalse(Replica.covers("shopping.%", "shop"));
   }
 }

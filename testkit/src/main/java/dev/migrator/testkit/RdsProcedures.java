@@ -84,9 +84,24 @@ final class RdsProcedures {
           "  DEALLOCATE PREPARE rds_stmt;",
           "  START REPLICA;")));
     }
+    out.add(proc("rds_skip_transaction_with_gtid", "IN gtid_to_skip VARCHAR(120)", String.join("\n",
+        "  STOP REPLICA;",
+        "  SET @rds_sql = CONCAT('SET GTID_NEXT = ', QUOTE(gtid_to_skip));",
+        "  PREPARE rds_stmt FROM @rds_sql;",
+        "  EXECUTE rds_stmt;",
+        "  DEALLOCATE PREPARE rds_stmt;",
+        "  START TRANSACTION;",
+        "  COMMIT;",
+        "  SET GTID_NEXT = 'AUTOMATIC';")));
     if (g == Generation.AURORA_MYSQL_3) {
       out.add(proc("rds_set_read_only", "IN mode INT",
           "  SET GLOBAL read_only = IF(mode = 1, 1, 0);"));
+      // Aurora MySQL 3: adds a GTID set to gtid_purged (what a logical copy's source had executed).
+      out.add(proc("rds_gtid_purged", "IN gtid_set TEXT", String.join("\n",
+          "  SET @rds_sql = CONCAT('SET @@GLOBAL.gtid_purged = ', QUOTE(CONCAT('+', gtid_set)));",
+          "  PREPARE rds_stmt FROM @rds_sql;",
+          "  EXECUTE rds_stmt;",
+          "  DEALLOCATE PREPARE rds_stmt;")));
     }
     return out;
   }

@@ -1,16 +1,16 @@
 package dev.migrator.worker;
 
-import dev.migrator.impl.CopyActivitiesImpl;
-import dev.migrator.impl.CutoverActivitiesImpl;
+import dev.migrator.adapters.CopyActivitiesImpl;
+import dev.migrator.adapters.CutoverActivitiesImpl;
 import dev.migrator.freeze.FreezeConfig;
-import dev.migrator.impl.FreezeActivitiesImpl;
-import dev.migrator.impl.PreflightActivitiesImpl;
-import dev.migrator.impl.ProgressReporter;
-import dev.migrator.impl.ReplicationActivitiesImpl;
-import dev.migrator.impl.RetentionActivitiesImpl;
-import dev.migrator.impl.SchemaActivitiesImpl;
-import dev.migrator.impl.TrafficActivitiesImpl;
-import dev.migrator.impl.VerifyActivitiesImpl;
+import dev.migrator.adapters.FreezeActivitiesImpl;
+import dev.migrator.adapters.PreflightActivitiesImpl;
+import dev.migrator.adapters.ProgressReporter;
+import dev.migrator.adapters.ReplicationActivitiesImpl;
+import dev.migrator.adapters.RetentionActivitiesImpl;
+import dev.migrator.adapters.SchemaActivitiesImpl;
+import dev.migrator.adapters.TrafficActivitiesImpl;
+import dev.migrator.adapters.VerifyActivitiesImpl;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.CredentialResolver;
 import dev.migrator.secrets.AwsSecretsManagerSource;
@@ -169,9 +169,9 @@ public final class MigratorWorker implements AutoCloseable {
         new RetentionActivitiesImpl(connector),
         new FreezeActivitiesImpl(connector, FreezeConfig.fromEnv()),
         new SchemaActivitiesImpl(connector),
-        new dev.migrator.impl.AccountsActivitiesImpl(connector),
+        new dev.migrator.adapters.AccountsActivitiesImpl(connector),
         new CopyActivitiesImpl(connector, progress),
-        new dev.migrator.impl.StagedCopyActivitiesImpl(connector),
+        new dev.migrator.adapters.StagedCopyActivitiesImpl(connector),
         new VerifyActivitiesImpl(connector),
         new ReplicationActivitiesImpl(connector),
         new CutoverActivitiesImpl(connector),

@@ -11,4 +11,6 @@ public class LiveCopyResult {
   public BinlogCoordinates coordinates;
   public List<TableChecksum> sourceChecksums = new ArrayList<>();
   public CopyProgress progress;
+  /** How the coordinates were obtained (binlog_snapshot_*, LOCK INSTANCE FOR BACKUP + log_status, or a global read lock). */
+  public String snapshot;
 }

@@ -14,6 +14,8 @@ public enum ReplicationErrorKind {
   LOG_PURGED("log-purged"),
   /** 1236: a position the source never wrote (after a crash): the next log file is the usual way on. */
   IMPOSSIBLE_POSITION("impossible-position"),
+  /** Another 1236 from the source (a fatal error reading its binlog). */
+  IO_FATAL("io-fatal"),
   /** 1062: someone wrote to the target. */
   DUPLICATE_KEY("duplicate-key"),
   /** 1032: someone wrote to the target. */
@@ -41,7 +43,7 @@ public enum ReplicationErrorKind {
     switch (this) {
       case DUPLICATE_KEY, MISSING_ROW -> d.addAll(List.of(Decision.SKIP, Decision.REBUILD));
       case IMPOSSIBLE_POSITION -> d.addAll(List.of(Decision.NEXT_LOG, Decision.REBUILD));
-      case LOG_PURGED, OTHER -> d.add(Decision.REBUILD);
+      case LOG_PURGED, IO_FATAL, OTHER -> d.add(Decision.REBUILD);
       default -> { } // connect, access-denied: fix the cause, then retry
     }
     d.add(Decision.ROLLBACK);

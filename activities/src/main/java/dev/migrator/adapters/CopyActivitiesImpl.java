@@ -1,0 +1,232 @@
+package dev.migrator.adapters;
+
+import dev.migrator.activities.CopyActivities;
+import dev.migrator.copy.ChunkCopier;
+import dev.migrator.copy.TableChecksummer;
+import dev.migrator.copy.TableMeta;
+import dev.migrator.metrics.MigrationMetrics;
+import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.model.CopyProgress;
+import dev.migrator.model.LiveCopyResult;
+import dev.migrator.activities.CopyInput;
+import dev.migrator.model.TableProgress;
+import dev.migrator.model.TableRef;
+import dev.migrator.mysql.Connector;
+import dev.migrator.mysql.Jdbc;
+import dev.migrator.mysql.MySqlErrors;
+import dev.migrator.mysql.Session;
+import dev.migrator.copy.ConsistentSnapshot;
+import dev.migrator.mysql.Sql;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import dev.migrator.copy.ChunkPlanner;
+import dev.migrator.copy.ChunkWriter;
+import dev.migrator.copy.CommittedChunks;
+import dev.migrator.copy.TableMetas;
+import dev.migrator.model.Chunk;
+import dev.migrator.model.ChunkPlan;
+import dev.migrator.model.ChunkResult;
+import dev.migrator.model.Endpoint;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Step 6 for live-consistent: everything inside one consistent snapshot of the source. */
+public class CopyActivitiesImpl implements CopyActivities {
+  private static final Logger log = LoggerFactory.getLogger(CopyActivitiesImpl.class);
+  private final Connector connector;
+  private final ProgressReporter progress;
+
+  public CopyActivitiesImpl(Connector connector, ProgressReporter progress) {
+    this.connector = connector;
+    this.progress = progress;
+  }
+
+  @Override
+  public LiveCopyResult copyLiveConsistent(CopyInput r, List<TableRef> tables, String workflowId) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    LiveCopyResult result = new LiveCopyResult();
+    CopyProgress p = new CopyProgress();
+    p.tablesTotal = tables.size();
+    for (TableRef t : tables) p.tables.add(new TableProgress(t.qualified()));
+    long started = System.currentTimeMillis();
+    long lastReport = 0;
+    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target);
+        ConsistentSnapshot snapshot = ConsistentSnapshot.open(new Session(src, r.source))) {
+      result.coordinates = snapshot.coordinates();
+      result.snapshot = snapshot.how();
+      log.info("migration {}: consistent snapshot at {} ({})", r.migrationId, result.coordinates, snapshot.how());
+      ChunkCopier.prepareTargetSession(dst);
+      dst.setAutoCommit(false);
+      for (int i = 0; i < tables.size(); i++) {
+        TableRef t = tables.get(i);
+        TableProgress tp = p.tables.get(i);
+        TableMeta meta = TableMeta.read(src, t);
+        // Not resumable: a retry re-copies the table from scratch inside a new snapshot.
+        Jdbc.exec(dst, "TRUNCATE TABLE " + Sql.table(t.schema, t.table));
+        Object[] after = null;
+        while (true) {
+          ChunkCopier.ChunkResult c = ChunkCopier.copy(src, dst, meta, after, meta.hasKey() ? r.copy.chunkRows : 0);
+          dst.commit();
+          tp.chunksDone++;
+          tp.rows += c.rows();
+          tp.bytes += c.bytes();
+          p.chunksDone++;
+          p.rows += c.rows();
+          p.bytes += c.bytes();
+          ctx.heartbeat(t.qualified() + " rows=" + tp.rows);
+          long now = System.currentTimeMillis();
+          p.rowsPerSecond = p.rows * 1000.0 / Math.max(1, now - started);
+          MigrationMetrics.chunkCopied(c.rows(), c.bytes(), p.rowsPerSecond);
+          if (now - lastReport > 3000) {
+            lastReport = now;
+            safeReport(workflowId, p);
+          }
+          if (!meta.hasKey() || c.rows() < r.copy.chunkRows || c.lastKey() == null) break;
+          after = c.lastKey();
+        }
+        tp.chunksTotal = tp.chunksDone;
+        tp.done = true;
+        p.tablesDone++;
+        result.sourceChecksums.add(TableChecksummer.checksum(src, meta, null));
+      }
+      p.chunksTotal = p.chunksDone;
+      p.etaSeconds = 0L;
+      result.progress = p;
+      safeReport(workflowId, p);
+      return result;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("copy", r.target, e);
+    }
+  }
+
+  private void safeReport(String workflowId, CopyProgress p) {
+    try {
+      progress.report(workflowId, p);
+    } catch (RuntimeException e) {
+      log.debug("progress report failed: {}", e.toString());
+    }
+  }
+
+  @Override
+  public List<String> truncateTables(CopyInput r, List<TableRef> tables) {
+    List<String> notes = new ArrayList<>();
+    dev.migrator.guard.SchemaOwnership.Owner owner = dev.migrator.guard.SchemaOwnership.Owner.of(r.migrationId);
+    java.util.Map<String, dev.migrator.guard.SchemaOwnership.Claim> claims = new java.util.HashMap<>();
+    try (Connection dst = connector.open("target", r.target);
+        Keepalive k = Keepalive.during("emptying " + tables.size() + " table(s)")) {
+      ChunkCopier.prepareTargetSession(dst);
+      for (TableRef t : tables) {
+        // Only tables this migration created, in a schema it owns: never another's rows.
+        if (!claims.containsKey(t.schema)) claims.put(t.schema, dev.migrator.guard.SchemaOwnership.read(dst, t.schema));
+        dev.migrator.guard.SchemaOwnership.Claim claim = claims.get(t.schema);
+        if (claim == null || !claim.ownedBy(owner) || !claim.objects().contains("TABLE " + t.table.toLowerCase(java.util.Locale.ROOT))) {
+          notes.add("left table " + t.qualified() + " on the target alone: this migration did not create it");
+          continue;
+        }
+        if (Jdbc.scalar(dst, "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + Sql.literal(t.schema)
+            + " AND TABLE_NAME = " + Sql.literal(t.table)) != null) {
+          Jdbc.exec(dst, "TRUNCATE TABLE " + Sql.table(t.schema, t.table));
+        }
+      }
+      return notes;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("target", r.target, e);
+    }
+  }
+
+  @Override
+  public dev.migrator.model.CopySizing sizeCopy(CopyInput r) {
+    Endpoint frozen = r.from;
+    return new CopySizer(connector).size(frozen, r.target, r.frozenInstanceClass);
+  }
+
+  @Override
+  public List<ChunkPlan> planPage(CopyInput r, List<TableRef> tables, Chunk previous,
+      int maxChunks, long chunkRows) {
+    long rows = chunkRows > 0 ? chunkRows : r.copy.chunkRows;
+    Endpoint frozen = r.from;
+    List<ChunkPlan> pages = new ArrayList<>();
+    int planned = 0;
+    try (Connection src = connector.open("frozen copy", frozen)) {
+      for (int i = 0; i < tables.size() && planned < maxChunks; i++) {
+        TableRef t = tables.get(i);
+        ChunkPlan page = ChunkPlanner.planPage(src, TableMeta.read(src, t), rows, r.copy.chunkBytes,
+            i == 0 ? previous : null, maxChunks - planned);
+        pages.add(page);
+        planned += page.chunks.size();
+        Activity.getExecutionContext().heartbeat(t.qualified());
+        if (!page.complete) break;
+      }
+      return pages;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("frozen copy", frozen, e);
+    }
+  }
+
+  @Override
+  public List<ChunkResult> copyChunks(CopyInput r, List<Chunk> chunks) {
+    Endpoint frozen = r.from;
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    // Chunks committed by an earlier attempt of this activity (its last heartbeat) are skipped;
+    // the heartbeat also carries their rows and bytes, so the copy's totals stay exact.
+    long[] before = committedBefore(ctx);
+    int committed = (int) before[0];
+    List<ChunkResult> results = new ArrayList<>();
+    ChunkWriter writer = new ChunkWriter(r.copy.writeMethod);
+    long t0 = System.currentTimeMillis();
+    try (Connection src = connector.open("frozen copy", frozen); Connection dst = connector.open("target", r.target)) {
+      ChunkCopier.prepareTargetSession(dst);
+      long t1 = System.currentTimeMillis();
+      TableMetas meta = new TableMetas(src);
+      for (int i = 0; i < Math.min(committed, chunks.size()); i++) {
+        // The earlier attempt's totals go on the first skipped chunk: the workflow only sums them.
+        Chunk c = chunks.get(i);
+        results.add(new ChunkResult(c.table, c.ordinal, i == 0 ? before[1] : 0, i == 0 ? before[2] : 0, null));
+      }
+      if (ctx.getInfo().getAttempt() > 1 && committed < chunks.size()) {
+        // Commits after the last heartbeat that reached the service: found on the target, not redone.
+        int more = CommittedChunks.alreadyCopied(src, dst, chunks, committed, meta, results);
+        if (more > 0) log.info("{} chunk(s) committed by the lost attempt after its last heartbeat: not copied again", more);
+        ctx.heartbeat(progress(results));
+      }
+      for (int i = results.size(); i < chunks.size(); i++) {
+        Chunk c = chunks.get(i);
+        long started = System.nanoTime();
+        ChunkResult res = writer.copyChunk(src, dst, meta.of(c.table), c, (rows, bytes) -> ctx.heartbeat(progress(results)));
+        res.millis = (System.nanoTime() - started) / 1_000_000;
+        results.add(res);
+        ctx.heartbeat(progress(results));
+      }
+      log.info("copied {} chunk(s) from {} in {} ms (connect {} ms)", chunks.size(), chunks.get(0).table,
+          System.currentTimeMillis() - t0, t1 - t0);
+      return results;
+    } catch (SQLException e) {
+      throw MySqlErrors.failure("copy", r.target, e);
+    }
+  }
+
+  /** Heartbeat details of copyChunks: {chunks committed, their rows, their bytes}. */
+  private static long[] progress(List<ChunkResult> results) {
+    long[] p = {results.size(), 0, 0};
+    for (ChunkResult r : results) {
+      p[1] += r.rows;
+      p[2] += r.bytes;
+    }
+    return p;
+  }
+
+  private static long[] committedBefore(ActivityExecutionContext ctx) {
+    try {
+      return ctx.getHeartbeatDetails(long[].class).orElse(new long[3]);
+    } catch (RuntimeException e) {
+      // a heartbeat recorded by an older worker: the count alone
+      return new long[] {ctx.getHeartbeatDetails(Integer.class).orElse(0), 0, 0};
+    }
+  }
+}
