@@ -46,6 +46,11 @@ public enum Decision {
     return null;
   }
 
+  /** The decisions as they are typed ("retry", "next-log"), in order. */
+  public static java.util.List<String> wires(java.util.Collection<Decision> decisions) {
+    return decisions.stream().map(Decision::wire).toList();
+  }
+
   @Override
   public String toString() {
     return wire;

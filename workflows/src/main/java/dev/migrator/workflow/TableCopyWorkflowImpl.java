@@ -1,6 +1,7 @@
 package dev.migrator.workflow;
 
 import dev.migrator.activities.CopyInput;
+import dev.migrator.workflow.checklist.ChunkedCopy;
 import dev.migrator.activities.StepInputs;
 import dev.migrator.activities.CopyActivities;
 import dev.migrator.activities.SchemaActivities;

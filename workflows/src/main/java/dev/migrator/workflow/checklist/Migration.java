@@ -71,8 +71,8 @@ public final class Migration {
   /** Events ENABLED on the source at the schema step: the cutover moves them to the target. */
   List<String> eventsToMove = List.of();
 
-  /** The cutover has started (CutoverStep sets it): late lag reports are not news any more. */
-  boolean cutoverStarted;
+  /** How far the cutover got (CutoverStep's stages); late lag reports are not news once it started. */
+  int cutoverStage;
 
   /** Hooks the copy step and the copy's progress signals share. */
   ChunkedCopy chunkedCopy;
@@ -198,6 +198,11 @@ public final class Migration {
     status.pausedReason = reason == null || reason.isBlank() ? "paused by operator" : reason;
   }
 
+  /** Why the shadow checklist runs (set when the workflow itself decides to roll back). */
+  public void requestedRollbackReason(String reason) {
+    rollbackReason = reason;
+  }
+
   public void resume() {
     pauseRequested = false;
   }
@@ -223,7 +228,7 @@ public final class Migration {
   public void reportLag(LagReading reading) {
     if (reading == null) return;
     // A watch left behind after the approval may still report while the cutover runs: not news any more.
-    if (safety && cutoverStarted) return;
+    if (safety && cutoverStage > CutoverStep.NONE) return;
     status.lag = reading;
     String w = reading.trend == null ? null : reading.trend.warning;
     if (w != null && !w.equals(lastTrendWarning)) status.warnings.add("catch-up: " + w);
