@@ -13,7 +13,7 @@ public final class ReplicationErrorClassifier {
   private ReplicationErrorClassifier() {}
 
   /** Kind and plain-language diagnosis of one replication error. */
-  public record Classified(String kind, String diagnosis) {}
+  public record Classified(ReplicationErrorKind kind, String diagnosis) {}
 
   public static Classified classify(ReplicationStatus s) {
     if (s == null || !s.configured) return null;

@@ -154,7 +154,7 @@ abstract class ReplicationOnRealServers {
     repl.startReplication(StepInputs.replication(r), from);
 
     LagReading l = awaitError(r);
-    assertEquals("log-purged", l.errorKind);
+    assertEquals(dev.migrator.model.ReplicationErrorKind.LOG_PURGED, l.errorKind);
     // MariaDB reports the source's 1236 as is; MySQL 8.0+ wraps it in its own 13114 ("Got fatal error 1236 ...").
     assertTrue(l.replica.lastIoErrno == 1236 || l.replica.lastIoErrno == 13114, "IO errno " + l.replica.lastIoErrno);
     assertTrue(l.diagnosis.contains("Rebuild"), l.diagnosis);
@@ -172,7 +172,7 @@ abstract class ReplicationOnRealServers {
     repl.startReplication(StepInputs.replication(r), new BinlogCoordinates(closed, 999_999, null));
 
     LagReading l = awaitError(r);
-    assertEquals("impossible-position", l.errorKind, l.diagnosis);
+    assertEquals(dev.migrator.model.ReplicationErrorKind.IMPOSSIBLE_POSITION, l.errorKind, l.diagnosis);
     BinlogCoordinates moved = repl.moveToNextLog(StepInputs.replication(r));
     assertEquals(4, moved.position);
     source.sql("INSERT INTO r_impossible.t VALUES (101, 'after the move')");
@@ -191,7 +191,7 @@ abstract class ReplicationOnRealServers {
     source.sql("INSERT INTO r_dup.t VALUES (500, 'from the source')", "INSERT INTO r_dup.t VALUES (501, 'next')");
 
     LagReading l = awaitError(r);
-    assertEquals("duplicate-key", l.errorKind);
+    assertEquals(dev.migrator.model.ReplicationErrorKind.DUPLICATE_KEY, l.errorKind);
     assertEquals(1062, l.replica.lastSqlErrno);
     assertTrue(l.diagnosis.contains("drift"), l.diagnosis);
     String skipped = repl.skipReplicationEvent(StepInputs.replication(r));
@@ -212,7 +212,7 @@ abstract class ReplicationOnRealServers {
     source.sql("UPDATE r_missing.t SET v = 'updated' WHERE id = 7");
 
     LagReading l = awaitError(r);
-    assertEquals("missing-row", l.errorKind);
+    assertEquals(dev.migrator.model.ReplicationErrorKind.MISSING_ROW, l.errorKind);
     assertEquals(1032, l.replica.lastSqlErrno);
     // The operator puts the row back (handbook: recreate the missing row), then decides "retry".
     target.sql("INSERT INTO r_missing.t VALUES (7, 'row 7')");
@@ -231,7 +231,7 @@ abstract class ReplicationOnRealServers {
     try {
       repl.startReplication(StepInputs.replication(r), sourcePosition());
       LagReading l = awaitError(r);
-      assertEquals("access-denied", l.errorKind, l.diagnosis);
+      assertEquals(dev.migrator.model.ReplicationErrorKind.ACCESS_DENIED, l.errorKind, l.diagnosis);
       assertEquals(1045, l.replica.lastIoErrno);
     } finally {
       source.sql("SET SESSION sql_log_bin = 0", "ALTER USER 'migrator_repl'@'%' IDENTIFIED BY '" + right + "'");

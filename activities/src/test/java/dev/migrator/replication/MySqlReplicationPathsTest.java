@@ -199,7 +199,7 @@ class MySqlReplicationPathsTest {
       source.sql("INSERT INTO aur.orders (id, account, amount) VALUES (1000001, 2, 2)",
           "INSERT INTO aur.orders (id, account, amount) VALUES (1000002, 3, 3)");
       LagReading err = repl.awaitCatchUp(StepInputs.replication(r), 60);
-      assertEquals("duplicate-key", err.errorKind, err.diagnosis);
+      assertEquals(dev.migrator.model.ReplicationErrorKind.DUPLICATE_KEY, err.errorKind, err.diagnosis);
       repl.skipReplicationEvent(StepInputs.replication(r));
       awaitCaughtUp(r);
       assertEquals("3", aurora.query("SELECT account FROM aur.orders WHERE id = 1000002"));

@@ -338,13 +338,13 @@ public final class Main {
     @Parameters(index = "0")
     String id;
 
-    @Parameters(index = "1", description = "retry | skip | next-log | rebuild | rollback")
+    @Parameters(index = "1", description = "retry | skip | next-log | rebuild | kill-and-retry | rollback")
     String action;
 
     @Override
     public Integer call() {
       MigrationStatus s = conn.workflow(id).status();
-      if (!s.allowedDecisions.contains(action)) {
+      if (!s.allowedDecisions.contains(dev.migrator.model.Decision.parse(action))) {
         System.err.println("'" + action + "' is not possible now; allowed: " + s.allowedDecisions
             + (s.paused ? "" : " (the migration is not paused on an error)"));
         return 2;

@@ -18,7 +18,7 @@ public final class StatusPrinter {
     if (s.paused || s.pausedReason != null) {
       b.append("  waiting: ").append(s.pausedReason).append('\n');
       if (!s.allowedDecisions.isEmpty()) b.append("  decide with: migrator decide ").append(s.migrationId)
-          .append(' ').append(String.join("|", s.allowedDecisions)).append('\n');
+          .append(' ').append(String.join("|", dev.migrator.model.Decision.wires(s.allowedDecisions))).append('\n');
     }
     b.append(String.format(Locale.ROOT, "%n  %-3s %-10s %-8s %10s  %s%n", "#", "step", "state", "duration", "detail"));
     for (StepState st : s.steps) {

@@ -69,12 +69,12 @@ public final class E2E {
   }
 
   public static boolean stepDone(MigrationStatus s, String step) {
-    return s.steps.stream().anyMatch(x -> x.name.equals(step) && "done".equals(x.state));
+    return s.steps.stream().anyMatch(x -> x.name.equals(step) && "done".equals(x.state.wire()));
   }
 
   /** Waits for the result, failing fast (with the reason) if the migration pauses on an error. */
   public static dev.migrator.model.MigrationResult result(MigrationWorkflow wf, Duration timeout) {
-    await(wf, timeout, s -> !"running".equals(s.phase) && !"paused".equals(s.phase) && !"rolling-back".equals(s.phase));
+    await(wf, timeout, s -> !s.phase.open());
     return WorkflowStub.fromTyped(wf).getResult(dev.migrator.model.MigrationResult.class);
   }
 }

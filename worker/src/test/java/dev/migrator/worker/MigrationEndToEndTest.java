@@ -56,7 +56,7 @@ class MigrationEndToEndTest {
         assertTrue(load.refused() > 0, "writes are refused on the source after cutover");
         assertTrue(before > 50, "the load kept writing during the migration: " + before);
         MigrationStatus s = result.status;
-        assertTrue(s.steps.stream().filter(x -> !x.name.equals("accounts")).allMatch(x -> "done".equals(x.state)),
+        assertTrue(s.steps.stream().filter(x -> !x.name.equals("accounts")).allMatch(x -> "done".equals(x.state.wire())),
             () -> "every step done: " + s.steps.stream().map(x -> x.name + "=" + x.state).toList());
         assertNotNull(s.cutover);
         assertTrue(s.cutover.writeDowntimeMillis >= 0);
@@ -93,7 +93,7 @@ class MigrationEndToEndTest {
       wf.rollback("test: roll back during the grace period");
       MigrationResult result = E2E.result(wf, Duration.ofMinutes(5));
       assertEquals(MigrationResult.ROLLED_BACK, result.outcome, () -> String.valueOf(result.status.error));
-      assertTrue(result.status.shadow.stream().allMatch(c -> "done".equals(c.state)),
+      assertTrue(result.status.shadow.stream().allMatch(c -> "done".equals(c.state.wire())),
           () -> "shadow checklist: " + result.status.shadow.stream().map(c -> c.action + "=" + c.state).toList());
       assertEquals(targetContents, Contents.of(source, "sakila"), "every write made on the target reached the source");
       assertEquals("0", source.query("SELECT @@global.read_only"));
@@ -114,7 +114,7 @@ class MigrationEndToEndTest {
         wf.rollback("test: roll back after the copy");
         MigrationResult result = E2E.result(wf, Duration.ofMinutes(10));
         assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
-        assertTrue(result.status.shadow.stream().allMatch(c -> "done".equals(c.state)),
+        assertTrue(result.status.shadow.stream().allMatch(c -> "done".equals(c.state.wire())),
             () -> "shadow checklist: " + result.status.shadow.stream().map(c -> c.action + "=" + c.state).toList());
         assertTrue(load.refused() == 0, "the source never refused a write");
       }

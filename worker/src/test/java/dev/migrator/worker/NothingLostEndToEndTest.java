@@ -150,7 +150,7 @@ class NothingLostEndToEndTest {
         MigrationWorkflow wf = E2E.start(worker.client(), "e2e-nl-move", r);
         MigrationStatus paused = awaitStatus(wf, Duration.ofMinutes(5), s -> s.paused && "cutover".equals(s.currentStep));
         assertTrue(paused.pausedReason.contains("boss@"), "names the writer: " + paused.pausedReason);
-        assertEquals(List.of("retry", "kill-and-retry", "rollback"), paused.allowedDecisions);
+        assertEquals(List.of("retry", "kill-and-retry", "rollback"), dev.migrator.model.Decision.wires(paused.allowedDecisions));
         assertEquals("0", source.query("SELECT @@global.read_only"), "the source takes writes again while paused");
         long before = w.writesOnSource();
         Thread.sleep(300);
@@ -158,7 +158,7 @@ class NothingLostEndToEndTest {
 
         w.hold(); // the operator stops the job that writes as a privileged account...
         wf.decide("kill-and-retry"); // ...and its idle session is ended once writes stop again
-        MigrationStatus done = awaitStatus(wf, Duration.ofMinutes(5), s -> "completed".equals(s.phase));
+        MigrationStatus done = awaitStatus(wf, Duration.ofMinutes(5), s -> dev.migrator.model.Phase.COMPLETED == s.phase);
         assertTrue(done.warnings.stream().anyMatch(x -> x.contains("ended session") && x.contains("boss@")),
             done.warnings.toString());
         w.resume(); // it reconnects, to the target now
@@ -185,12 +185,12 @@ class NothingLostEndToEndTest {
       MigrationWorkflow wf = E2E.start(worker.client(), "e2e-nl-exists", E2E.request(source, target, "shop"));
       MigrationStatus paused = awaitStatus(wf, Duration.ofMinutes(2), s -> s.paused);
       assertEquals("preflight", paused.currentStep);
-      assertEquals(List.of("retry", "rollback"), paused.allowedDecisions, "skip is not offered");
+      assertEquals(List.of("retry", "rollback"), dev.migrator.model.Decision.wires(paused.allowedDecisions), "skip is not offered");
       wf.decide("skip");
       Thread.sleep(1000);
       assertEquals("preflight", wf.status().currentStep, "a skip is ignored");
       wf.decide("rollback");
-      awaitStatus(wf, Duration.ofMinutes(1), s -> "failed".equals(s.phase));
+      awaitStatus(wf, Duration.ofMinutes(1), s -> dev.migrator.model.Phase.FAILED == s.phase);
       assertEquals("mine", target.query("SELECT note FROM shop.operators"));
 
       // 2. The source named another way is the target.
@@ -199,9 +199,9 @@ class NothingLostEndToEndTest {
       MigrationWorkflow wf2 = E2E.start(worker.client(), "e2e-nl-same", same);
       MigrationStatus paused2 = awaitStatus(wf2, Duration.ofMinutes(2), s -> s.paused);
       assertTrue(paused2.pausedReason.contains("same server"), paused2.pausedReason);
-      assertEquals(List.of("retry", "rollback"), paused2.allowedDecisions);
+      assertEquals(List.of("retry", "rollback"), dev.migrator.model.Decision.wires(paused2.allowedDecisions));
       wf2.decide("rollback");
-      awaitStatus(wf2, Duration.ofMinutes(1), s -> "failed".equals(s.phase));
+      awaitStatus(wf2, Duration.ofMinutes(1), s -> dev.migrator.model.Phase.FAILED == s.phase);
       assertEquals(sourceBefore, Contents.of(source, "shop"), "the source is untouched");
     }
   }
@@ -218,8 +218,8 @@ class NothingLostEndToEndTest {
       MigrationStatus paused = awaitStatus(second, Duration.ofMinutes(2), s -> s.paused);
       assertTrue(paused.pausedReason.contains("belongs to migration e2e-nl-first"), paused.pausedReason);
       second.rollback("test: the second migration was a mistake");
-      awaitStatus(second, Duration.ofMinutes(1), s -> !"running".equals(s.phase) && !"paused".equals(s.phase)
-          && !"rolling-back".equals(s.phase));
+      awaitStatus(second, Duration.ofMinutes(1), s -> dev.migrator.model.Phase.RUNNING != s.phase && dev.migrator.model.Phase.PAUSED != s.phase
+          && dev.migrator.model.Phase.ROLLING_BACK != s.phase);
       assertEquals(copied, Contents.of(target, "shop"), "the first migration's schema is untouched");
 
       first.rollback("test: done");
@@ -255,8 +255,8 @@ class NothingLostEndToEndTest {
       source.sql("INSERT INTO shop.t VALUES (900002, 'on the source')");
       MigrationStatus paused = awaitStatus(wf, Duration.ofMinutes(2), s -> s.paused);
       assertEquals("approve", paused.currentStep);
-      assertEquals("duplicate-key", paused.lag.errorKind);
-      assertEquals(List.of("retry", "skip", "rebuild", "rollback"), paused.allowedDecisions);
+      assertEquals(dev.migrator.model.ReplicationErrorKind.DUPLICATE_KEY, paused.lag.errorKind);
+      assertEquals(List.of("retry", "skip", "rebuild", "rollback"), dev.migrator.model.Decision.wires(paused.allowedDecisions));
 
       WorkflowUpdateException refused = assertThrows(WorkflowUpdateException.class, () -> wf.approveCutover("bob"));
       assertTrue(String.valueOf(refused.getCause().getMessage()).contains("replication is failing"),

@@ -64,9 +64,9 @@ class ReplicationErrorsEndToEndTest {
 
         MigrationStatus paused = awaitPause(wf);
         assertEquals("catch-up", paused.currentStep);
-        assertEquals("duplicate-key", paused.lag.errorKind);
+        assertEquals(dev.migrator.model.ReplicationErrorKind.DUPLICATE_KEY, paused.lag.errorKind);
         assertTrue(paused.pausedReason.contains("1062") && paused.pausedReason.contains("drift"), paused.pausedReason);
-        assertEquals(List.of("retry", "skip", "rebuild", "rollback"), paused.allowedDecisions);
+        assertEquals(List.of("retry", "skip", "rebuild", "rollback"), dev.migrator.model.Decision.wires(paused.allowedDecisions));
 
         wf.decide("skip");
         MigrationResult result = E2E.result(wf, Duration.ofMinutes(5));
@@ -91,10 +91,10 @@ class ReplicationErrorsEndToEndTest {
       r.cutover.autoApprove = true;
       MigrationWorkflow wf = E2E.start(worker.client(), "e2e-purged", r);
       E2E.await(wf, Duration.ofMinutes(5), s -> s.steps.stream().anyMatch(x -> x.name.equals("copy")
-          && "running".equals(x.state)));
+          && "running".equals(x.state.wire())));
       wf.pause("test: purge the binlogs before replication starts");
       MigrationStatus held = E2E.await(wf, Duration.ofMinutes(5), s -> s.paused);
-      assertTrue(held.steps.stream().noneMatch(x -> x.name.equals("replicate") && !"pending".equals(x.state)),
+      assertTrue(held.steps.stream().noneMatch(x -> x.name.equals("replicate") && !"pending".equals(x.state.wire())),
           "paused before replicate");
       String snapshotFile = held.frozen.coordinates.file;
       source.sql("INSERT INTO shop.t VALUES (300000, 'lost with the purged binlog')");
@@ -108,9 +108,9 @@ class ReplicationErrorsEndToEndTest {
 
       MigrationStatus paused = awaitPause(wf);
       assertEquals("catch-up", paused.currentStep);
-      assertEquals("log-purged", paused.lag.errorKind, paused.pausedReason);
+      assertEquals(dev.migrator.model.ReplicationErrorKind.LOG_PURGED, paused.lag.errorKind, paused.pausedReason);
       assertTrue(paused.pausedReason.contains("1236"), paused.pausedReason);
-      assertEquals(List.of("retry", "rebuild", "rollback"), paused.allowedDecisions);
+      assertEquals(List.of("retry", "rebuild", "rollback"), dev.migrator.model.Decision.wires(paused.allowedDecisions));
 
       wf.decide("rebuild");
       MigrationResult result = E2E.result(wf, Duration.ofMinutes(5));
@@ -138,11 +138,11 @@ class ReplicationErrorsEndToEndTest {
         st.executeQuery("SELECT * FROM shop.t WHERE id = 5 FOR UPDATE").close();
         source.sql("UPDATE shop.t SET v = 'after the restart' WHERE id = 5");
         E2E.await(wf, Duration.ofMinutes(2), s -> s.steps.stream().anyMatch(x -> x.name.equals("catch-up")
-            && "running".equals(x.state)));
+            && "running".equals(x.state.wire())));
         source.stop();
         Thread.sleep(3000);
         MigrationStatus during = wf.status();
-        assertTrue(!during.paused && "running".equals(during.phase), "no pause while the source is down: "
+        assertTrue(!during.paused && dev.migrator.model.Phase.RUNNING == during.phase, "no pause while the source is down: "
             + during.pausedReason);
         source.restart();
         Thread.sleep(1000);
@@ -160,7 +160,7 @@ class ReplicationErrorsEndToEndTest {
     while (System.nanoTime() < deadline) {
       MigrationStatus s = wf.status();
       if (pausedOnReplicationError(s)) return s;
-      if (!"running".equals(s.phase) && !"paused".equals(s.phase)) throw new AssertionError("ended: " + s.phase + " " + s.error);
+      if (dev.migrator.model.Phase.RUNNING != s.phase && dev.migrator.model.Phase.PAUSED != s.phase) throw new AssertionError("ended: " + s.phase + " " + s.error);
       try {
         Thread.sleep(200);
       } catch (InterruptedException e) {

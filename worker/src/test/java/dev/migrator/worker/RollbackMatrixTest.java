@@ -85,7 +85,7 @@ class RollbackMatrixTest {
       wf.rollback("rollback matrix: right after " + step);
       MigrationResult result = E2E.result(wf, Duration.ofMinutes(3));
       assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
-      assertTrue(result.status.shadow.stream().allMatch(c -> "done".equals(c.state)),
+      assertTrue(result.status.shadow.stream().allMatch(c -> "done".equals(c.state.wire())),
           () -> "shadow checklist: " + result.status.shadow.stream().map(c -> c.action + "=" + c.state).toList());
     }
     // The source: unchanged, writable, no replication, no account of ours.

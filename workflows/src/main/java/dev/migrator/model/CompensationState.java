@@ -2,14 +2,14 @@ package dev.migrator.model;
 
 /** One row of the shadow checklist: the undo of a step that changed something. */
 public class CompensationState {
-  public static final String PENDING = "pending";
-  public static final String RUNNING = "running";
-  public static final String DONE = "done";
-  public static final String FAILED = "failed";
+  public static final UndoStatus PENDING = UndoStatus.PENDING;
+  public static final UndoStatus RUNNING = UndoStatus.RUNNING;
+  public static final UndoStatus DONE = UndoStatus.DONE;
+  public static final UndoStatus FAILED = UndoStatus.FAILED;
 
   public String step;
   public String action;
-  public String state = PENDING;
+  public UndoStatus state = PENDING;
   public Long startedAtMillis;
   public Long endedAtMillis;
   public String detail;

@@ -20,7 +20,7 @@ public class LagReading {
    */
   public String diagnosis;
   /** Error class: log-purged, impossible-position, duplicate-key, missing-row, connect, access-denied, other. */
-  public String errorKind;
+  public ReplicationErrorKind errorKind;
   /** moving, caught-up, slow, stuck or error (see the constants). */
   public String progress;
 

@@ -7,12 +7,12 @@ import java.util.List;
 public class MigrationStatus {
   public String migrationId;
   /** running, paused, rolling-back, completed, rolled-back, failed. */
-  public String phase = "running";
+  public Phase phase = Phase.RUNNING;
   public String currentStep;
   public boolean paused;
   public String pausedReason;
   /** Decisions an operator may take now (retry, skip, rollback, ...), when paused on an error. */
-  public List<String> allowedDecisions = new ArrayList<>();
+  public List<Decision> allowedDecisions = new ArrayList<>();
 
   public List<StepState> steps = new ArrayList<>();
   public List<CompensationState> shadow = new ArrayList<>();

@@ -2,16 +2,16 @@ package dev.migrator.model;
 
 /** One row of the checklist as the status query shows it. */
 public class StepState {
-  public static final String PENDING = "pending";
-  public static final String RUNNING = "running";
-  public static final String DONE = "done";
-  public static final String SKIPPED = "skipped";
-  public static final String FAILED = "failed";
-  public static final String PAUSED = "paused";
+  public static final StepStatus PENDING = StepStatus.PENDING;
+  public static final StepStatus RUNNING = StepStatus.RUNNING;
+  public static final StepStatus DONE = StepStatus.DONE;
+  public static final StepStatus SKIPPED = StepStatus.SKIPPED;
+  public static final StepStatus FAILED = StepStatus.FAILED;
+  public static final StepStatus PAUSED = StepStatus.PAUSED;
 
   public int number;
   public String name;
-  public String state = PENDING;
+  public StepStatus state = PENDING;
   public Long startedAtMillis;
   public Long endedAtMillis;
   public Long durationMillis;

@@ -14,12 +14,7 @@ public class CatchUpWorkflowImpl implements CatchUpWorkflow {
   @Override
   public LagReading run(CatchUpInput in) {
     ReplicationActivities replication = Workflow.newActivityStub(ReplicationActivities.class,
-        ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(in.activitySeconds + 120L))
-            .setHeartbeatTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(MigrationWorkflowImpl.RETRY)
-            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-            .build());
+        ActivityProfiles.lagPolls(in.activitySeconds));
     MigrationWorkflow parent = in.parentWorkflowId == null
         ? null
         : Workflow.newExternalWorkflowStub(MigrationWorkflow.class, in.parentWorkflowId);

@@ -67,7 +67,7 @@ public final class MigrationSearchAttributes {
   private boolean endpointsSet;
 
   /** Sets source, target and the rehearsal flag once, at the start of a run. */
-  void start(String source, String target, boolean rehearsal) {
+  public void start(String source, String target, boolean rehearsal) {
     if (endpointsSet) return;
     endpointsSet = true;
     List<SearchAttributeUpdate<?>> u = new ArrayList<>();
@@ -78,7 +78,7 @@ public final class MigrationSearchAttributes {
   }
 
   /** Upserts phase, paused flag, reason and step where they differ from what was last upserted. */
-  void update(String phase, boolean paused, String pausedReason, String step) {
+  public void update(String phase, boolean paused, String pausedReason, String step) {
     List<SearchAttributeUpdate<?>> u = new ArrayList<>();
     if (!Objects.equals(phase, this.phase)) {
       this.phase = phase;

@@ -1,6 +1,7 @@
 package dev.migrator.workflow;
 
 import dev.migrator.activities.CopyInput;
+import dev.migrator.workflow.checklist.ChunkedCopy;
 import dev.migrator.activities.StepInputs;
 import dev.migrator.activities.CopyActivities;
 import dev.migrator.activities.SchemaActivities;
@@ -36,8 +37,7 @@ import java.util.Map;
 public class TableCopyWorkflowImpl implements TableCopyWorkflow {
   /** The migration's long-activity options, on {@code taskQueue} when one is given (staged dump/load workers). */
   private static ActivityOptions options(String taskQueue) {
-    if (taskQueue == null || taskQueue.isBlank()) return MigrationWorkflowImpl.LONG;
-    return ActivityOptions.newBuilder(MigrationWorkflowImpl.LONG).setTaskQueue(taskQueue).build();
+    return ActivityProfiles.longOn(taskQueue);
   }
 
   private final CopyActivities copy = Workflow.newActivityStub(CopyActivities.class, options(null));

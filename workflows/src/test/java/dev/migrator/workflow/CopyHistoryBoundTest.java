@@ -1,5 +1,6 @@
 package dev.migrator.workflow;
 
+import dev.migrator.workflow.checklist.ChunkedCopy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -505,7 +505,7 @@ final class FakeActivities {
       LagReading l = new LagReading();
       if (lagErrorsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         l.caughtUp = false;
-        l.errorKind = lagErrorKind;
+        l.errorKind = dev.migrator.model.ReplicationErrorKind.of(lagErrorKind);
         l.progress = LagReading.ERROR;
         l.diagnosis = "the target already has row 42 of shop.orders";
         return l;
@@ -554,7 +554,7 @@ final class FakeActivities {
       }
       LagReading l = new LagReading();
       if (watchErrorsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        l.errorKind = lagErrorKind;
+        l.errorKind = dev.migrator.model.ReplicationErrorKind.of(lagErrorKind);
         l.progress = LagReading.ERROR;
         l.diagnosis = "the target already has row 42 of shop.orders";
         l.replica = new ReplicationStatus();
@@ -634,7 +634,7 @@ final class FakeActivities {
       call("confirmSourceStill", position);
       if (sourceMovesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw ApplicationFailure.newNonRetryableFailure("the source moved: id 7 app@10.0.0.9 can write through"
-            + " read_only", MigrationWorkflowImpl.SOURCE_MOVED);
+            + " read_only", dev.migrator.model.FailureType.SOURCE_MOVED.type());
       }
       return position;
     }

@@ -753,7 +753,7 @@ class HistoryRecorder {
       } catch (RuntimeException expected) {
         // either outcome: what matters is the history
       }
-      assertEquals("rolled-back", run.wf.status().phase);
+      assertEquals(dev.migrator.model.Phase.ROLLED_BACK, run.wf.status().phase);
       run.save();
     }
   }

@@ -131,14 +131,14 @@ class MigrationWorkflowTest {
     assertEquals(COMPLETE, fakes.journal.calls());
 
     MigrationStatus s = result.status;
-    assertEquals("completed", s.phase);
+    assertEquals(dev.migrator.model.Phase.COMPLETED, s.phase);
     assertEquals(ID, s.migrationId);
     assertNull(s.currentStep);
     assertFalse(s.paused);
     assertNull(s.error);
     assertEquals(Step.values().length, s.steps.size());
     for (StepState st : s.steps) {
-      String expected = st.number == Step.ACCOUNTS.number ? StepState.SKIPPED : StepState.DONE;
+      dev.migrator.model.StepStatus expected = st.number == Step.ACCOUNTS.number ? StepState.SKIPPED : StepState.DONE;
       assertEquals(expected, st.state, "state of step " + st.name);
       assertNotNull(st.startedAtMillis, "start of step " + st.name);
       assertNotNull(st.endedAtMillis, "end of step " + st.name);
@@ -172,7 +172,7 @@ class MigrationWorkflowTest {
     assertEquals(1, fakes.sourceRetentionHours, "retention put back");
 
     // The status query answers the same after completion.
-    assertEquals("completed", wf.status().phase);
+    assertEquals(dev.migrator.model.Phase.COMPLETED, wf.status().phase);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -395,7 +395,7 @@ class MigrationWorkflowTest {
     assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
     assertEquals(concat(UP_TO_APPROVAL, UNDO_AT_APPROVAL), fakes.journal.calls());
     MigrationStatus s = result.status;
-    assertEquals("rolled-back", s.phase);
+    assertEquals(dev.migrator.model.Phase.ROLLED_BACK, s.phase);
     assertEquals(7, s.shadow.size());
     assertAllShadowDone(s);
     assertEquals(StepState.FAILED, step(s, Step.APPROVE).state);
@@ -448,7 +448,7 @@ class MigrationWorkflowTest {
         fakes.journal.calls());
 
     MigrationStatus s = wf.status();
-    assertEquals("failed", s.phase);
+    assertEquals(dev.migrator.model.Phase.FAILED, s.phase);
     assertTrue(s.error.contains("verify failed"), s.error);
     assertEquals(StepState.FAILED, step(s, Step.VERIFY).state);
     assertEquals(1, step(s, Step.VERIFY).attempts);
@@ -485,13 +485,13 @@ class MigrationWorkflowTest {
     MigrationWorkflow wf = start(r);
 
     MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the copy failure");
-    assertEquals("paused", s.phase);
+    assertEquals(dev.migrator.model.Phase.PAUSED, s.phase);
     assertEquals("copy", s.currentStep);
     assertTrue(s.pausedReason.contains("copy"), s.pausedReason);
     assertTrue(s.pausedReason.contains("injected failure in copyLiveConsistent"), s.pausedReason);
-    assertTrue(s.allowedDecisions.contains("retry"), s.allowedDecisions.toString());
-    assertTrue(s.allowedDecisions.contains("rollback"), s.allowedDecisions.toString());
-    assertFalse(s.allowedDecisions.contains("skip"), "skipping the copy would lose data");
+    assertTrue(s.allowedDecisions.contains(dev.migrator.model.Decision.parse("retry")), s.allowedDecisions.toString());
+    assertTrue(s.allowedDecisions.contains(dev.migrator.model.Decision.parse("rollback")), s.allowedDecisions.toString());
+    assertFalse(s.allowedDecisions.contains(dev.migrator.model.Decision.parse("skip")), "skipping the copy would lose data");
     assertEquals(StepState.PAUSED, step(s, Step.COPY).state);
     assertEquals(1, fakes.journal.count("copyLiveConsistent"));
     assertEquals(0, fakes.journal.count("verify"));
@@ -556,7 +556,7 @@ class MigrationWorkflowTest {
             "restoreRetention(1)"),
         fakes.journal.calls());
     MigrationStatus s = wf.status();
-    assertEquals("failed", s.phase);
+    assertEquals(dev.migrator.model.Phase.FAILED, s.phase);
     assertFalse(s.paused);
     assertEquals(StepState.FAILED, step(s, Step.COPY).state);
     assertEquals(4, s.shadow.size());
@@ -606,7 +606,7 @@ class MigrationWorkflowTest {
     fakes.fail("verify");
     MigrationWorkflow wf = start(r);
     MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the verify failure");
-    assertEquals(List.of("retry", "rollback", "skip"), s.allowedDecisions);
+    assertEquals(List.of("retry", "rollback", "skip"), dev.migrator.model.Decision.wires(s.allowedDecisions));
 
     wf.decide("skip");
     MigrationResult result = result(wf);
@@ -634,8 +634,8 @@ class MigrationWorkflowTest {
     assertEquals("catch-up", s.currentStep);
     assertTrue(s.pausedReason.contains("duplicate-key"), s.pausedReason);
     assertTrue(s.pausedReason.contains("row 42 of shop.orders"), s.pausedReason);
-    assertEquals(List.of("retry", "skip", "rebuild", "rollback"), s.allowedDecisions);
-    assertEquals("duplicate-key", s.lag.errorKind, "the status shows the failing reading");
+    assertEquals(List.of("retry", "skip", "rebuild", "rollback"), dev.migrator.model.Decision.wires(s.allowedDecisions));
+    assertEquals(dev.migrator.model.ReplicationErrorKind.DUPLICATE_KEY, s.lag.errorKind, "the status shows the failing reading");
 
     wf.decide("retry");
     MigrationResult result = result(wf);
@@ -675,7 +675,7 @@ class MigrationWorkflowTest {
     MigrationWorkflow wf = start(r);
 
     MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the replication error");
-    assertEquals(List.of("retry", "next-log", "rebuild", "rollback"), s.allowedDecisions);
+    assertEquals(List.of("retry", "next-log", "rebuild", "rollback"), dev.migrator.model.Decision.wires(s.allowedDecisions));
     assertEquals(StepState.PAUSED, step(s, Step.CATCH_UP).state);
     wf.decide("skip"); // not offered: ignored
     wf.decide("next-log");
@@ -697,7 +697,7 @@ class MigrationWorkflowTest {
     MigrationWorkflow wf = start(r);
 
     MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the replication error");
-    assertEquals(List.of("retry", "rebuild", "rollback"), s.allowedDecisions);
+    assertEquals(List.of("retry", "rebuild", "rollback"), dev.migrator.model.Decision.wires(s.allowedDecisions));
     assertTrue(s.pausedReason.contains("log-purged"), s.pausedReason);
     wf.decide("rebuild");
     MigrationResult result = result(wf);
@@ -715,7 +715,7 @@ class MigrationWorkflowTest {
     expected.addAll(CUTOVER_AND_FINISH);
     assertEquals(expected, fakes.journal.calls());
     for (StepState st : result.status.steps) {
-      String want = st.number == Step.ACCOUNTS.number ? StepState.SKIPPED : StepState.DONE;
+      dev.migrator.model.StepStatus want = st.number == Step.ACCOUNTS.number ? StepState.SKIPPED : StepState.DONE;
       assertEquals(want, st.state, "state of step " + st.name);
     }
     assertTrue(result.status.warnings.stream().anyMatch(w -> w.contains("rebuild 1 chosen after log-purged")),
@@ -730,13 +730,13 @@ class MigrationWorkflowTest {
     MigrationWorkflow wf = start(r);
 
     MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the replication error");
-    assertEquals(List.of("retry", "rollback"), s.allowedDecisions);
+    assertEquals(List.of("retry", "rollback"), dev.migrator.model.Decision.wires(s.allowedDecisions));
     wf.decide("rollback");
     ApplicationFailure f = failure(wf);
 
     assertTrue(f.getOriginalMessage().contains("access-denied"), f.getOriginalMessage());
     MigrationStatus end = wf.status();
-    assertEquals("failed", end.phase);
+    assertEquals(dev.migrator.model.Phase.FAILED, end.phase);
     assertEquals(StepState.FAILED, step(end, Step.CATCH_UP).state);
     assertAllShadowDone(end);
   }
@@ -878,12 +878,12 @@ class MigrationWorkflowTest {
     MigrationWorkflow wf = start(r);
     MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused on the retention failure");
     assertEquals("retention", s.currentStep);
-    assertTrue(s.allowedDecisions.contains("skip"), s.allowedDecisions.toString());
+    assertTrue(s.allowedDecisions.contains(dev.migrator.model.Decision.parse("skip")), s.allowedDecisions.toString());
 
     wf.decide("skip");
-    MigrationStatus end = awaitStatus(wf, st -> st.paused || "completed".equals(st.phase), "completed or paused");
+    MigrationStatus end = awaitStatus(wf, st -> st.paused || dev.migrator.model.Phase.COMPLETED == st.phase, "completed or paused");
 
-    assertEquals("completed", end.phase, "paused at " + end.currentStep + ": " + end.pausedReason);
+    assertEquals(dev.migrator.model.Phase.COMPLETED, end.phase, "paused at " + end.currentStep + ": " + end.pausedReason);
     assertEquals(StepState.SKIPPED, step(end, Step.RETENTION).state);
     assertEquals(StepState.DONE, step(end, Step.FINISH).state);
     assertEquals(0, fakes.journal.count("ensureRetention"));
@@ -988,7 +988,7 @@ class MigrationWorkflowTest {
     assertTrue(fakes.journal.calls().isEmpty(), "no activity runs for an invalid request");
 
     MigrationStatus s = wf.status();
-    assertEquals("failed", s.phase);
+    assertEquals(dev.migrator.model.Phase.FAILED, s.phase);
     assertFalse(s.error.contains("hunter2"));
     assertEquals(StepState.FAILED, step(s, Step.VALIDATE).state);
     assertFalse(step(s, Step.VALIDATE).detail.contains("hunter2"));
@@ -1011,7 +1011,7 @@ class MigrationWorkflowTest {
     fakes.release("preflight");
 
     MigrationStatus s = awaitStatus(wf, st -> st.paused, "paused at a step boundary");
-    assertEquals("paused", s.phase);
+    assertEquals(dev.migrator.model.Phase.PAUSED, s.phase);
     assertEquals("retention", s.currentStep);
     assertEquals("change freeze", s.pausedReason);
     assertEquals(StepState.DONE, step(s, Step.PREFLIGHT).state);
@@ -1065,7 +1065,7 @@ class MigrationWorkflowTest {
 
     assertEquals(MigrationResult.ROLLED_BACK, result.outcome);
     MigrationStatus s = result.status;
-    assertEquals("rolled-back", s.phase);
+    assertEquals(dev.migrator.model.Phase.ROLLED_BACK, s.phase);
     assertEquals("rehearsal: approved itself", step(s, Step.APPROVE).detail);
     List<String> run = new ArrayList<>(COMPLETE);
     run.remove("releaseSchemas([shop])"); // a rehearsal keeps ownership: its rollback drops the schemas
@@ -1102,7 +1102,7 @@ class MigrationWorkflowTest {
 
     assertEquals(concat(UP_TO_APPROVAL, UNDO_AT_APPROVAL), fakes.journal.calls());
     MigrationStatus s = wf.status();
-    assertEquals("rolled-back", s.phase);
+    assertEquals(dev.migrator.model.Phase.ROLLED_BACK, s.phase);
     assertAllShadowDone(s);
   }
 

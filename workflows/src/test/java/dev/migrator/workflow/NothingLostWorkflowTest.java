@@ -57,7 +57,7 @@ class NothingLostWorkflowTest {
     MigrationWorkflow wf = kit.start(WorkflowTestKit.request());
 
     MigrationStatus s = kit.awaitStatus(wf, st -> st.paused, "paused on the blocking finding");
-    assertEquals(List.of("retry", "rollback"), s.allowedDecisions, "no skip for a finding that protects data");
+    assertEquals(List.of("retry", "rollback"), dev.migrator.model.Decision.wires(s.allowedDecisions), "no skip for a finding that protects data");
     assertTrue(s.pausedReason.contains("cannot be skipped"), s.pausedReason);
     wf.decide("skip"); // not offered: ignored
     kit.env.sleep(Duration.ofSeconds(5));
@@ -76,7 +76,7 @@ class NothingLostWorkflowTest {
     r.cutover.autoApprove = true;
     MigrationWorkflow wf = kit.start(r);
     MigrationStatus s = kit.awaitStatus(wf, st -> st.paused, "paused on the blocking finding");
-    assertEquals(List.of("retry", "rollback", "skip"), s.allowedDecisions);
+    assertEquals(List.of("retry", "rollback", "skip"), dev.migrator.model.Decision.wires(s.allowedDecisions));
     wf.decide("skip");
     assertEquals(MigrationResult.COMPLETED, result(wf).outcome);
   }
@@ -91,7 +91,7 @@ class NothingLostWorkflowTest {
 
     MigrationStatus s = kit.awaitStatus(wf, st -> st.paused, "paused on the moved source");
     assertEquals("cutover", s.currentStep);
-    assertEquals(List.of("retry", "kill-and-retry", "rollback"), s.allowedDecisions);
+    assertEquals(List.of("retry", "kill-and-retry", "rollback"), dev.migrator.model.Decision.wires(s.allowedDecisions));
     assertTrue(s.pausedReason.contains("app@10.0.0.9"), "names the writer: " + s.pausedReason);
     List<String> calls = fakes.journal.calls();
     List<String> attempt = calls.subList(calls.indexOf("setEvents(source, [shop.nightly], false)"), calls.size());
@@ -184,7 +184,7 @@ class NothingLostWorkflowTest {
 
     MigrationStatus s = kit.awaitStatus(wf, st -> st.paused, "paused on the replication error");
     assertEquals("approve", s.currentStep);
-    assertEquals(List.of("retry", "skip", "rebuild", "rollback"), s.allowedDecisions);
+    assertEquals(List.of("retry", "skip", "rebuild", "rollback"), dev.migrator.model.Decision.wires(s.allowedDecisions));
     assertTrue(s.pausedReason.contains("duplicate-key"), s.pausedReason);
     SearchAttributes sa = WorkflowTestKit.searchAttributes(wf);
     assertEquals(Boolean.TRUE, sa.get(MigrationSearchAttributes.PAUSED), "on-call finds it");

@@ -1,4 +1,4 @@
-package dev.migrator.workflow;
+package dev.migrator.workflow.checklist;
 
 import dev.migrator.model.CompensationState;
 import io.temporal.workflow.Functions;

@@ -1,21 +1,21 @@
-package dev.migrator.workflow;
+package dev.migrator.workflow.checklist;
 
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 
 /** Turns Temporal failure chains into the one message an operator needs. */
-final class Failures {
+public final class Failures {
   private Failures() {}
 
   /** The ApplicationFailure type at the root of a failure chain, or null. */
-  static String type(Throwable t) {
+  public static String type(Throwable t) {
     Throwable c = t;
     while (c != null && !(c instanceof ApplicationFailure)) c = c.getCause();
     return c == null ? null : ((ApplicationFailure) c).getType();
   }
 
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     Throwable c = t;
     while (c instanceof ActivityFailure && c.getCause() != null) {
       c = c.getCause();

@@ -1,4 +1,4 @@
-package dev.migrator.workflow;
+package dev.migrator.workflow.checklist;
 
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkPlan;
@@ -12,6 +12,8 @@ import dev.migrator.model.TableCopyInput;
 import dev.migrator.model.TableCopyProgress;
 import dev.migrator.model.TableProgress;
 import dev.migrator.model.TableRef;
+import dev.migrator.model.Transport;
+import dev.migrator.workflow.TableCopyWorkflow;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -37,9 +39,9 @@ import java.util.function.BooleanSupplier;
  * pause is passed on to the running children (a signal each): they start no new batch; running
  * ones finish.
  */
-final class ChunkedCopy {
+public final class ChunkedCopy {
   /** Most table-copy children of one copy (tables are grouped to stay under it). */
-  static final int MAX_CHILDREN = 100;
+  public static final int MAX_CHILDREN = 100;
   /** Most progress signals all children of one copy send to the migration together. */
   static final int MAX_PROGRESS_REPORTS = 2000;
   /** Per-table progress lines kept in the status (totals are always exact). */
@@ -88,7 +90,7 @@ final class ChunkedCopy {
     }
     status.copy.sizing = sizing;
     attempt++;
-    boolean staged = "staged".equals(r.copy.transport);
+    boolean staged = Transport.of(r.copy.transport) == Transport.STAGED;
     // Direct: each activity reads and writes. Staged: dumps and loads are separate activities.
     int slots = staged ? Math.max(sizing.readers, sizing.writers) : sizing.slots;
     int childrenAtOnce = Math.max(1, Math.min(slots, groups.size()));
@@ -218,7 +220,7 @@ final class ChunkedCopy {
    * {@link CopyOptions#MAX_AUTO_CHUNKS_PER_ACTIVITY} (so pause, progress and the tail of a page
    * stay within a few dozen chunks).
    */
-  static int chunksPerActivity(CopyOptions copy, int chunks, int slots) {
+  public static int chunksPerActivity(CopyOptions copy, int chunks, int slots) {
     if (copy.chunksPerActivity > 0) return copy.chunksPerActivity;
     int even = (chunks + Math.max(1, slots) - 1) / Math.max(1, slots);
     return Math.max(1, Math.min(CopyOptions.MAX_AUTO_CHUNKS_PER_ACTIVITY, even));
@@ -229,7 +231,7 @@ final class ChunkedCopy {
    * batches of {@code size} chunks: parallel slots then load different tables, instead of queueing on one table's
    * locks (InnoDB's bulk load into an empty table locks the table).
    */
-  static List<List<Chunk>> batch(List<ChunkPlan> plans, int size) {
+  public static List<List<Chunk>> batch(List<ChunkPlan> plans, int size) {
     List<Chunk> order = new ArrayList<>();
     for (int round = 0; ; round++) {
       boolean any = false;

@@ -1,7 +1,8 @@
-package dev.migrator.workflow;
+package dev.migrator.workflow.checklist;
 
 import dev.migrator.model.LagReading;
 import dev.migrator.model.MigrationStatus;
+import dev.migrator.model.Phase;
 
 /** Decides whether a cutover approval may be accepted now, and says why not. */
 final class ApprovalGate {
@@ -9,7 +10,7 @@ final class ApprovalGate {
 
   /** Null when approval is acceptable, otherwise the reason it is refused. */
   static String refusal(MigrationStatus s, int maxLagSeconds) {
-    if (!"running".equals(s.phase) && !"paused".equals(s.phase)) {
+    if (s.phase != Phase.RUNNING && s.phase != Phase.PAUSED) {
       return "the migration is " + s.phase;
     }
     LagReading lag = s.lag;

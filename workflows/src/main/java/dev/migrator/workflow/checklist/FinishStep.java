@@ -1,0 +1,42 @@
+package dev.migrator.workflow.checklist;
+
+import dev.migrator.model.CutoverResult;
+import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.Step;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/**
+ * Step 13: the optional grace period (a rollback still switches back without loss), then reverse
+ * replication stops, binlog retention goes back, and the target schemas are the application's.
+ * Nothing to undo afterwards.
+ */
+final class FinishStep {
+  private final Migration m;
+  private final StepRunner runner;
+
+  FinishStep(Migration m, StepRunner runner) {
+    this.m = m;
+    this.runner = runner;
+  }
+
+  void run(CutoverResult cut, CutoverStep cutover, RetentionStep retention, SchemaStep schema) {
+    MigrationRequest r = m.request;
+    runner.run(Step.FINISH, () -> {
+      if (r.cutover.gracePeriodSeconds > 0) {
+        String waiting = "grace period: " + (cutover.reverseStarted() ? "reverse replication runs; " : "")
+            + "'migrator rollback " + m.status.migrationId + "' switches back without losing writes";
+        m.status.pausedReason = waiting;
+        m.publish();
+        Workflow.await(Duration.ofSeconds(r.cutover.gracePeriodSeconds), () -> m.rollbackRequested);
+        if (waiting.equals(m.status.pausedReason)) m.status.pausedReason = null;
+        m.publish();
+        m.checkRollback();
+      }
+      if (cutover.reverseStarted()) m.activities.cutover.stopReverseReplication(m.cutoverIn);
+      retention.restore();
+      schema.release();
+      return cut;
+    });
+  }
+}
