@@ -29,5 +29,7 @@ public class MigrationStatus {
   public ReadOnlyGuard targetGuard;
   /** How the cutover stopped writes on the source, and who could still write. */
   public SourceFence sourceFence;
+  /** Step 5: accounts copied, compared and synced (null when accounts.mode is none). */
+  public AccountsStatus accounts;
   public String error;
 }

@@ -33,6 +33,10 @@ public final class ActivityProfiles {
           .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
           .build();
 
+  /** Accounts (step 5): no heartbeat, but thousands of accounts take longer than a quick call. */
+  public static final ActivityOptions ACCOUNTS =
+      ActivityOptions.newBuilder(SHORT).setStartToCloseTimeout(Duration.ofMinutes(30)).build();
+
   /** Long steps heartbeat; a dead worker is noticed within the heartbeat timeout. */
   public static final ActivityOptions LONG =
       ActivityOptions.newBuilder()

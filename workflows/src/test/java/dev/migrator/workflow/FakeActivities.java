@@ -271,8 +271,72 @@ final class FakeActivities {
   Object[] all() {
     return new Object[] {
       new Preflight(), new Retention(), new Freeze(), new Schema(), new Copy(), new Verify(), new Replication(),
-      new Cutover(), new Traffic(), new Staged()
+      new Cutover(), new Traffic(), new Staged(), new Accounts()
     };
+  }
+
+  /** Grants the first copyAccounts reports as deferred (objects the schema step creates). */
+  volatile int accountsDeferredGrants;
+  /** How many accounts syncAccounts reports as refused (the target cannot take them). */
+  volatile int accountsRefusedAtSync;
+  /** How many accounts syncAccounts reports as changed on the source since the copy. */
+  volatile int accountsChangedAtSync = 2;
+  private final AtomicInteger accountCopies = new AtomicInteger();
+
+  final class Accounts implements dev.migrator.activities.AccountsActivities {
+    private dev.migrator.model.AccountsResult result(String op, boolean applied) {
+      dev.migrator.model.AccountsResult r = new dev.migrator.model.AccountsResult();
+      r.operation = op;
+      r.applied = applied;
+      return r;
+    }
+
+    @Override
+    public dev.migrator.model.AccountsResult planAccounts(dev.migrator.model.AccountsInput in) {
+      call("planAccounts");
+      return result("plan", false);
+    }
+
+    @Override
+    public dev.migrator.model.AccountsResult copyAccounts(dev.migrator.model.AccountsInput in) {
+      call("copyAccounts", in.readFrom == null ? null : in.readFrom.host);
+      dev.migrator.model.AccountsResult r = result("copy", true);
+      r.created = 3;
+      r.deferredGrants = accountCopies.getAndIncrement() == 0 ? accountsDeferredGrants : 0;
+      r.strippedGrants = 1;
+      r.warnings.add("'app'@'%': SUPER ON *.* stripped (the target does not give it)");
+      r.summary = "created 3 accounts" + (r.deferredGrants == 0 ? "" : "; " + r.deferredGrants + " grants deferred");
+      return r;
+    }
+
+    @Override
+    public dev.migrator.model.AccountsResult diffAccounts(dev.migrator.model.AccountsInput in) {
+      call("diffAccounts");
+      return result("diff", false);
+    }
+
+    @Override
+    public dev.migrator.model.AccountsResult syncAccounts(dev.migrator.model.AccountsInput in) {
+      call("syncAccounts");
+      dev.migrator.model.AccountsResult r = result("sync", true);
+      r.updated = accountsChangedAtSync;
+      r.refused = accountsRefusedAtSync;
+      if (r.refused > 0) r.warnings.add("'old'@'%': its plugin mysql_native_password is not on the target");
+      r.summary = r.updated + " accounts changed on the source since the copy: applied";
+      return r;
+    }
+
+    @Override
+    public List<String> dropCreatedAccounts(dev.migrator.model.AccountsInput in) {
+      call("dropCreatedAccounts");
+      return List.of("dropped 3 accounts this migration created");
+    }
+
+    @Override
+    public List<String> releaseAccounts(dev.migrator.model.AccountsInput in) {
+      call("releaseAccounts");
+      return List.of("3 accounts released to the application");
+    }
   }
 
   final class Preflight implements PreflightActivities {

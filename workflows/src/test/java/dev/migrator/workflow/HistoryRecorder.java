@@ -976,6 +976,71 @@ class HistoryRecorder {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Since step 5 was wired ("accounts-step"): copy before the schema step, sync, undo, release.
+
+  @Test
+  void accountsCopyAndSyncApprovedByUpdate() throws Exception {
+    try (Run run = new Run("acc-copy-and-sync-update")) {
+      MigrationRequest r = run.request();
+      frozenReplica(r);
+      r.accounts.mode = "copy-and-sync";
+      r.accounts.exclude.add("batch@%");
+      r.cutover.trafficSwitch = commandSwitch();
+      run.fakes.accountsDeferredGrants = 2;
+      run.start(r);
+      run.awaitStatus(s -> "approve".equals(s.currentStep) && s.lag != null && s.lag.errorKind == null, "at approve");
+      run.wf.approveCutover("dana");
+      run.expectOutcome(MigrationResult.COMPLETED);
+      assertEquals(2, run.fakes.journal.count("syncAccounts"));
+      run.save();
+    }
+  }
+
+  @Test
+  void accountsRefusedAtApprovalRetried() throws Exception {
+    try (Run run = new Run("acc-refused-at-approval-retry")) {
+      MigrationRequest r = run.request();
+      r.accounts.mode = "copy-and-sync";
+      r.cutover.autoApprove = true;
+      run.fakes.accountsRefusedAtSync = 1;
+      run.start(r);
+      run.awaitStatus(s -> s.paused && "approve".equals(s.currentStep), "paused: accounts refused");
+      run.fakes.accountsRefusedAtSync = 0;
+      run.wf.decide("retry");
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
+  @Test
+  void accountsCopyRehearsal() throws Exception {
+    try (Run run = new Run("acc-copy-rehearsal")) {
+      MigrationRequest r = run.request();
+      r.accounts.mode = "copy";
+      r.rehearsal = true;
+      run.start(r);
+      run.expectOutcome(MigrationResult.ROLLED_BACK);
+      assertEquals(1, run.fakes.journal.count("dropCreatedAccounts"));
+      run.save();
+    }
+  }
+
+  @Test
+  void accountsCopyFailedSkipped() throws Exception {
+    try (Run run = new Run("acc-copy-failed-skip")) {
+      MigrationRequest r = run.request();
+      r.accounts.mode = "copy";
+      r.cutover.autoApprove = true;
+      run.fakes.fail("copyAccounts");
+      run.start(r);
+      run.awaitStatus(s -> s.paused && "accounts".equals(s.currentStep), "paused: copyAccounts failed");
+      run.wf.decide("skip");
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
   /** One recorded run: its own test service (clock at {@link #START}), fakes and workers. */
   static final class Run implements AutoCloseable {
     final String name;

@@ -1,5 +1,6 @@
 package dev.migrator.workflow.checklist;
 
+import dev.migrator.activities.AccountsActivities;
 import dev.migrator.activities.CopyActivities;
 import dev.migrator.activities.CutoverActivities;
 import dev.migrator.activities.FreezeActivities;
@@ -19,6 +20,7 @@ final class ActivityStubs {
   final RetentionActivities retention = Workflow.newActivityStub(RetentionActivities.class, ActivityProfiles.SHORT);
   final FreezeActivities freeze = Workflow.newActivityStub(FreezeActivities.class, ActivityProfiles.LONG);
   final SchemaActivities schema = Workflow.newActivityStub(SchemaActivities.class, ActivityProfiles.LONG);
+  final AccountsActivities accounts = Workflow.newActivityStub(AccountsActivities.class, ActivityProfiles.ACCOUNTS);
   final CopyActivities copy = Workflow.newActivityStub(CopyActivities.class, ActivityProfiles.LONG);
   final StagedCopyActivities stage = Workflow.newActivityStub(StagedCopyActivities.class, ActivityProfiles.LONG);
   final VerifyActivities verify = Workflow.newActivityStub(VerifyActivities.class, ActivityProfiles.LONG);

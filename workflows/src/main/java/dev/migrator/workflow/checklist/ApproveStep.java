@@ -30,12 +30,14 @@ final class ApproveStep {
   private final Migration m;
   private final StepRunner runner;
   private final ReplicationErrors errors;
+  private final AccountsStep accounts;
   private int watches;
 
-  ApproveStep(Migration m, StepRunner runner, ReplicationErrors errors) {
+  ApproveStep(Migration m, StepRunner runner, ReplicationErrors errors, AccountsStep accounts) {
     this.m = m;
     this.runner = runner;
     this.errors = errors;
+    this.accounts = accounts;
   }
 
   /** False when the operator chose "rebuild" while waiting. */
@@ -90,6 +92,11 @@ final class ApproveStep {
         m.reportLag(failed);
         String why = failed.errorKind != null ? "replication is failing: " + failed.diagnosis
             : auto ? null : m.approvalRefusal();
+        if (why == null && failed.errorKind == null) {
+          // copy-and-sync: accounts changed on the source since the copy must be ones the target can take.
+          why = accounts.beforeApproval();
+          if (why != null && auto) throw FailureType.ACCOUNTS_REFUSED.failure(why);
+        }
         if (why == null) {
           if (!auto) st.detail = "approved" + (m.approvedBy == null ? "" : " by " + m.approvedBy);
           return true;

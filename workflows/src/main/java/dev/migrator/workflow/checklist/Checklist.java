@@ -39,13 +39,13 @@ public final class Checklist {
     retention = new RetentionStep(m, runner);
     freeze = new FreezeStep(m, runner);
     schema = new SchemaStep(m, runner);
-    accounts = new AccountsStep(m);
+    accounts = new AccountsStep(m, runner);
     copy = new CopyStep(m, runner);
     verify = new VerifyStep(m, runner);
     replicate = new ReplicateStep(m, runner);
     catchUp = new CatchUpStep(m, runner, errors);
-    approve = new ApproveStep(m, runner, errors);
-    cutover = new CutoverStep(m, runner);
+    approve = new ApproveStep(m, runner, errors, accounts);
+    cutover = new CutoverStep(m, runner, accounts);
     finish = new FinishStep(m, runner);
     rebuild = new Rebuild(m);
     rollback = new Rollback(m);
@@ -72,14 +72,15 @@ public final class Checklist {
       approve.pendingAfterRebuild();
     }
     CutoverResult cut = m.safety ? cutover.run() : cutover.runBeforeNothingLost();
-    finish.run(cut, cutover, retention, schema);
+    finish.run(cut, cutover, retention, schema, accounts);
   }
 
   /** Steps 3 to 10; false when the operator chose to rebuild at catch-up. */
   private boolean buildAndCatchUp() {
     FrozenCopy frozen = freeze.run();
+    accounts.run(frozen); // before the schema step: definer accounts exist when its objects are created
     SchemaResult created = schema.run(frozen);
-    accounts.run();
+    accounts.afterSchema(frozen);
     java.util.List<TableChecksum> sourceChecksums = copy.run(frozen, created.tables);
     verify.run(frozen, created.tables, sourceChecksums);
     freeze.release();

@@ -29,6 +29,7 @@ final class CutoverStep {
 
   private final Migration m;
   private final StepRunner runner;
+  private final AccountsStep accounts;
   private boolean reverseStarted;
   private boolean trafficSwitched;
   /** The source's write lock of the current attempt, until it is released. */
@@ -38,9 +39,12 @@ final class CutoverStep {
   private boolean eventsOffSource;
   private boolean eventsOnTarget;
 
-  CutoverStep(Migration m, StepRunner runner) {
+  private boolean accountsSynced;
+
+  CutoverStep(Migration m, StepRunner runner, AccountsStep accounts) {
     this.m = m;
     this.runner = runner;
+    this.accounts = accounts;
   }
 
   /** Whether reverse replication runs (the finish step stops it). */
@@ -113,6 +117,12 @@ final class CutoverStep {
         c.sourceReadOnlyAtMillis = refusedSinceMillis == null ? c.targetWritableAtMillis : refusedSinceMillis;
         c.writeDowntimeMillis = Math.max(0, c.targetWritableAtMillis - c.sourceReadOnlyAtMillis);
         stage(TARGET_WRITABLE);
+      }
+      if (!accountsSynced) {
+        // copy-and-sync: the source stands still and the target takes writes; the application's
+        // accounts there must be as on the source before its traffic comes.
+        accounts.atCutover();
+        accountsSynced = true;
       }
       if (moveEvents && !eventsOnTarget) {
         events(cutover.setEvents(m.cutoverIn, "target", m.eventsToMove, true));

@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * Step 13: the optional grace period (a rollback still switches back without loss), then reverse
- * replication stops, binlog retention goes back, and the target schemas are the application's.
+ * replication stops, binlog retention goes back, and the target schemas and accounts are the application's.
  * Nothing to undo afterwards.
  */
 final class FinishStep {
@@ -20,7 +20,7 @@ final class FinishStep {
     this.runner = runner;
   }
 
-  void run(CutoverResult cut, CutoverStep cutover, RetentionStep retention, SchemaStep schema) {
+  void run(CutoverResult cut, CutoverStep cutover, RetentionStep retention, SchemaStep schema, AccountsStep accounts) {
     MigrationRequest r = m.request;
     runner.run(Step.FINISH, () -> {
       if (r.cutover.gracePeriodSeconds > 0) {
@@ -36,6 +36,7 @@ final class FinishStep {
       if (cutover.reverseStarted()) m.activities.cutover.stopReverseReplication(m.cutoverIn);
       retention.restore();
       schema.release();
+      accounts.release();
       return cut;
     });
   }

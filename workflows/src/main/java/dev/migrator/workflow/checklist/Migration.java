@@ -53,6 +53,8 @@ public final class Migration {
    * approval wait that watches replication, one approval gate for signal and update.
    */
   boolean safety;
+  /** Runs started after step 5 was wired: accounts copied (before the schema step), synced, undone, released. */
+  boolean accountsStep;
 
   // What operators asked for (signals and updates).
   boolean approved;
@@ -90,6 +92,7 @@ public final class Migration {
   public void readVersions() {
     publishSearchAttributes = Workflow.getVersion("search-attributes", Workflow.DEFAULT_VERSION, 1) >= 1;
     safety = Workflow.getVersion("nothing-lost", Workflow.DEFAULT_VERSION, 1) >= 1;
+    accountsStep = Workflow.getVersion("accounts-step", Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
   /** A valid request: the step inputs are cut from it, the endpoints go into the search attributes. */
