@@ -1,5 +1,6 @@
 package dev.migrator.accounts;
 
+import dev.migrator.testkit.NoSecrets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -18,6 +18,7 @@ import dev.migrator.servers.MySqlServer;
 import dev.migrator.testkit.AuroraLikeMySql;
 import dev.migrator.testkit.LocalMySql;
 import dev.migrator.testkit.LocalServer;
+import dev.migrator.testkit.NoSecrets;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -58,6 +58,11 @@ public final class StatusPrinter {
       b.append("  cutover: final position ").append(s.cutover.finalPosition).append(", writes refused for ")
           .append(s.cutover.writeDowntimeMillis).append(" ms\n");
     }
+    if (s.accounts != null) {
+      // Step 5: what was created, stripped and synced, by name (never a password or hash).
+      b.append("  accounts (").append(s.accounts.mode).append("):\n");
+      for (String line : s.accounts.statusLines()) b.append("    ").append(line).append('\n');
+    }
     for (String w : s.warnings) b.append("  warning: ").append(w).append('\n');
     if (s.error != null) b.append("  error: ").append(s.error).append('\n');
     return b.toString();

@@ -12,8 +12,10 @@ import java.util.List;
 public class AccountsStatus {
   /** copy or copy-and-sync. */
   public String mode;
-  /** Step 5's copy (after a second pass that gave the grants on objects the schema step created). */
+  /** Step 5's copy, before the schema step. */
   public AccountsResult copied;
+  /** The second pass right after the schema step: the grants on tables and routines that did not exist before. */
+  public AccountsResult deferredGrants;
   /** copy-and-sync: the latest comparison before the approval passed (applied, or pending while the target is read-only). */
   public AccountsResult beforeApproval;
   /** copy-and-sync: the sync in the cutover, target writable, before the traffic switch. */
@@ -26,6 +28,7 @@ public class AccountsStatus {
   public List<String> statusLines() {
     List<String> out = new ArrayList<>();
     section(out, "copied at step 5", copied);
+    section(out, "deferred grants given after the schema step", deferredGrants);
     section(out, "compared before the approval", beforeApproval);
     section(out, "synced at the cutover", atCutover);
     notes.forEach(n -> out.add("  " + n));

@@ -101,7 +101,10 @@ class AccountsWorkflowTest {
         "both passes read the frozen copy: " + fakes.journal.calls());
     int second = m.lastIndexOf("copyAccounts");
     assertTrue(second > m.indexOf("createSchema") && second < m.indexOf("sizeCopy"), "after schema, before the copy: " + m);
-    assertEquals(0, done.status.accounts.copied.deferredGrants, "the second pass's result is shown");
+    assertEquals(4, done.status.accounts.copied.deferredGrants);
+    assertEquals(0, done.status.accounts.deferredGrants.deferredGrants, "the second pass gave them");
+    assertTrue(step(done.status, Step.ACCOUNTS).detail.endsWith("then 4 deferred grant(s) after the schema step"),
+        step(done.status, Step.ACCOUNTS).detail);
     assertEquals(StepState.DONE, step(done.status, Step.ACCOUNTS).state);
   }
 

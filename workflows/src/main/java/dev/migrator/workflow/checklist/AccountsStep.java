@@ -57,7 +57,11 @@ final class AccountsStep {
       m.shadow.register(Step.ACCOUNTS.label, "drop the accounts this migration created, put back the ones it replaced",
           () -> status().notes.addAll(prefixed("rollback: ",
               m.activities.accounts.dropCreatedAccounts(AccountsInput.of(m.request, null)))));
-      return copy(frozen);
+      AccountsResult r = m.activities.accounts.copyAccounts(AccountsInput.of(m.request, frozen));
+      status().copied = r;
+      m.warn("accounts: ", r.warnings);
+      m.step(Step.ACCOUNTS).detail = r.summary;
+      return r;
     });
     copied = res != null; // null: skipped by an operator after a failure
   }
@@ -70,18 +74,16 @@ final class AccountsStep {
     StepState st = m.step(Step.ACCOUNTS);
     Long startedAt = st.startedAtMillis;
     long before = st.durationMillis == null ? 0 : st.durationMillis;
-    runner.run(Step.ACCOUNTS, () -> copy(frozen));
+    AccountsResult res = runner.run(Step.ACCOUNTS, () -> {
+      AccountsResult r = m.activities.accounts.copyAccounts(AccountsInput.of(m.request, frozen));
+      status().deferredGrants = r;
+      m.warn("accounts: ", r.warnings);
+      return r;
+    });
+    if (res != null) st.detail = first.summary + "; then " + first.deferredGrants + " deferred grant(s) after the schema step";
     // One row for both passes: first start, time spent in both.
     st.startedAtMillis = startedAt;
     st.durationMillis = before + (st.durationMillis == null ? 0 : st.durationMillis);
-  }
-
-  private AccountsResult copy(FrozenCopy frozen) {
-    AccountsResult res = m.activities.accounts.copyAccounts(AccountsInput.of(m.request, frozen));
-    status().copied = res;
-    m.warn("accounts: ", res.warnings);
-    m.step(Step.ACCOUNTS).detail = res.summary;
-    return res;
   }
 
   /**

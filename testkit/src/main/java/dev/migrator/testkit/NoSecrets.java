@@ -1,8 +1,5 @@
-package dev.migrator.accounts;
+package dev.migrator.testkit;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
-import dev.migrator.testkit.LocalServer;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -14,19 +11,19 @@ import java.util.Locale;
 /**
  * Collects the passwords and stored hashes of a test's accounts and checks that what would go
  * into workflow history (each input, result and failure message, serialized as Temporal does with
- * its default Jackson converter) contains none of them.
+ * its default Jackson converter), a history or a log contains none of them.
  */
-final class NoSecrets {
+public final class NoSecrets {
   private static final DataConverter TEMPORAL = DefaultDataConverter.newDefaultInstance();
   private final List<String> secrets = new ArrayList<>();
 
-  NoSecrets password(String p) {
+  public NoSecrets password(String p) {
     secrets.add(p);
     return this;
   }
 
   /** The stored hash of every account on the server (as hex and, where printable, as text). */
-  NoSecrets hashesOf(LocalServer db, boolean mariadb) {
+  public NoSecrets hashesOf(LocalServer db, boolean mariadb) {
     String q = mariadb
         ? "SELECT HEX(JSON_VALUE(Priv, '$.authentication_string')), JSON_VALUE(Priv, '$.authentication_string')"
             + " FROM mysql.global_priv WHERE JSON_VALUE(Priv, '$.authentication_string') <> ''"
@@ -42,21 +39,21 @@ final class NoSecrets {
     return this;
   }
 
-  int count() {
+  public int count() {
     return secrets.size();
   }
 
   /** Serializes like Temporal and fails if any secret (hashes case-insensitively) appears. */
-  void assertClean(String what, Object value) {
+  public void assertClean(String what, Object value) {
     Payload p = TEMPORAL.toPayload(value).orElseThrow();
     String json = p.getData().toString(StandardCharsets.UTF_8);
     assertText(what, json);
   }
 
-  void assertText(String what, String text) {
+  public void assertText(String what, String text) {
     String lower = text.toLowerCase(Locale.ROOT);
     for (String s : secrets) {
-      assertFalse(lower.contains(s.toLowerCase(Locale.ROOT)), what + " contains a password or hash");
+      if (lower.contains(s.toLowerCase(Locale.ROOT))) throw new AssertionError(what + " contains a password or hash");
     }
   }
 }
