@@ -66,7 +66,7 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       if (d.isManaged() || e.isRdsFamily()) {
         // RDS/Aurora refuse SET GLOBAL: without a hook, only "writable" can be confirmed.
         if (!readOnly && "0".equals(c.scalar("SELECT @@GLOBAL.read_only"))) return System.currentTimeMillis();
-        throw ApplicationFailure.newNonRetryableFailure(role + ": " + noReadOnly(d, e), "Incompatible");
+        throw ApplicationFailure.newNonRetryableFailure(role + ": " + noReadOnly(d, e, role), "Incompatible");
       }
       if (!readOnly && d.hasSuperReadOnly()) c.run(d.superReadOnly(false));
       // SET GLOBAL read_only waits for running commits, so no write lands after it returns.
@@ -80,11 +80,11 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   /** Why read_only cannot be set here, and what to do instead. */
-  private static String noReadOnly(Dialect d, Endpoint e) {
+  private static String noReadOnly(Dialect d, Endpoint e, String role) {
     try {
       d.readOnly(true);
-      return "read_only on " + e.flavor + " is set through the instance's parameter group: configure the endpoint's"
-          + " readOnlyHook";
+      return "read_only on " + e.flavor + " is set through the instance's parameter group: configure " + role
+          + ".readOnlyHook ({"type":"parameter-group","parameterGroup":"..."}, a command or a webhook; README request fields)";
     } catch (UnsupportedOperationException why) {
       return why.getMessage();
     }
