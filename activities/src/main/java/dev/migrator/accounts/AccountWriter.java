@@ -25,6 +25,17 @@ public abstract class AccountWriter {
   /** ALTER USER to the account's authentication (when {@code withAuth}) and attributes, then PASSWORD EXPIRE if expired. */
   public abstract List<Stmt> alter(Account a, boolean withAuth);
 
+  /**
+   * {@code main}, then PASSWORD EXPIRE when the account's password is expired: setting a password
+   * clears the flag (and CREATE ROLE accounts are expired too), so it is set again afterwards.
+   */
+  protected static List<Stmt> withExpiry(Account a, Stmt main) {
+    List<Stmt> out = new ArrayList<>();
+    out.add(main);
+    if (a.passwordExpired) out.add(new Stmt("ALTER USER " + a.name.sql() + " PASSWORD EXPIRE", false, "expire " + a.name.display()));
+    return out;
+  }
+
   /** The role name as GRANT role TO takes it. */
   protected abstract String roleSql(AccountName role);
 

@@ -26,13 +26,6 @@ public final class MariaDbAccountWriter extends AccountWriter {
         "alter " + a.name.display()));
   }
 
-  private static List<Stmt> withExpiry(Account a, Stmt main) {
-    List<Stmt> out = new ArrayList<>();
-    out.add(main);
-    if (a.passwordExpired) out.add(new Stmt("ALTER USER " + a.name.sql() + " PASSWORD EXPIRE", false, "expire " + a.name.display()));
-    return out;
-  }
-
   private static String identified(Account a) {
     List<String> methods = new ArrayList<>();
     for (Account.AuthMethod m : a.auth) {

@@ -24,14 +24,6 @@ public final class MySqlAccountWriter extends AccountWriter {
         "alter " + a.name.display()));
   }
 
-  private static List<Stmt> withExpiry(Account a, Stmt main) {
-    List<Stmt> out = new ArrayList<>();
-    out.add(main);
-    // Setting a password clears the expired flag: expire it again afterwards (CREATE ROLE accounts are expired too).
-    if (a.passwordExpired) out.add(new Stmt("ALTER USER " + a.name.sql() + " PASSWORD EXPIRE", false, "expire " + a.name.display()));
-    return out;
-  }
-
   private static String identified(Account a) {
     Account.AuthMethod m = a.primaryAuth();
     return " IDENTIFIED WITH " + AccountName.quote(m.plugin()) + " AS " + m.hexLiteral();

@@ -84,7 +84,8 @@ public class CutoverActivitiesImpl implements CutoverActivities {
     try {
       d.readOnly(true);
       return "read_only on " + e.flavor + " is set through the instance's parameter group: configure " + role
-          + ".readOnlyHook ({"type":"parameter-group","parameterGroup":"..."}, a command or a webhook; README request fields)";
+          + ".readOnlyHook (type parameter-group with the instance's parameter group, a command or a webhook; README,"
+          + " request fields)";
     } catch (UnsupportedOperationException why) {
       return why.getMessage();
     }
