@@ -99,20 +99,20 @@ class ReplicationStatusParsingTest {
   void classifiesTheHandbookErrors() {
     // Messages as the handbook and MariaDB 10.11 print them.
     assertEquals("log-purged", classify(true, 1236, "Got fatal error 1236 from master when reading data from binary"
-        + " log: 'Could not find first log file name in binary log index file'").kind());
+        + " log: 'Could not find first log file name in binary log index file'").kind().wire());
     assertEquals("impossible-position", classify(true, 1236, "Got fatal error 1236 from master when reading data"
         + " from binary log: 'Client requested master to start replication from impossible position; the first"
         + " event 'mysql-bin-changelog.013406' at 1219393, the last event read from"
-        + " '/rdsdbdata/log/binlog/mysql-bin-changelog.012345' at 4'").kind());
+        + " '/rdsdbdata/log/binlog/mysql-bin-changelog.012345' at 4'").kind().wire());
     assertEquals("duplicate-key", classify(false, 1062, "Could not execute Write_rows_v1 event on table shop.t;"
-        + " Duplicate entry '7' for key 'PRIMARY', Error_code: 1062").kind());
+        + " Duplicate entry '7' for key 'PRIMARY', Error_code: 1062").kind().wire());
     assertEquals("missing-row", classify(false, 1032, "Could not execute Update_rows_v1 event on table shop.t;"
-        + " Can't find record in 't', Error_code: 1032; handler error HA_ERR_KEY_NOT_FOUND").kind());
+        + " Can't find record in 't', Error_code: 1032; handler error HA_ERR_KEY_NOT_FOUND").kind().wire());
     assertEquals("connect", classify(true, 2003, "error connecting to master 'repl@127.0.0.1:3306' - retry-time: 60"
-        + " maximum-retries: 86400 message: Can't connect to server on '127.0.0.1' (111)").kind());
+        + " maximum-retries: 86400 message: Can't connect to server on '127.0.0.1' (111)").kind().wire());
     assertEquals("access-denied", classify(true, 1045, "error connecting to master 'repl@127.0.0.1:3306' -"
-        + " retry-time: 60 maximum-retries: 86400 message: Access denied for user 'repl'@'localhost'").kind());
-    assertEquals("other", classify(false, 1146, "Table 'shop.x' doesn't exist").kind());
+        + " retry-time: 60 maximum-retries: 86400 message: Access denied for user 'repl'@'localhost'").kind().wire());
+    assertEquals("other", classify(false, 1146, "Table 'shop.x' doesn't exist").kind().wire());
     assertTrue(classify(false, 1062, "Duplicate entry '7'").diagnosis().contains("drift"));
   }
 
