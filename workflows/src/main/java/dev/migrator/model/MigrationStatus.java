@@ -30,4 +30,11 @@ public class MigrationStatus {
   /** How the cutover stopped writes on the source, and who could still write. */
   public SourceFence sourceFence;
   public String error;
+  /**
+   * Operator actions, oldest first (at most {@code AuditTrail.MAX_ENTRIES}: older ones are
+   * dropped and counted in {@link #auditDropped}). Null in the status of a worker that predates
+   * the audit trail (the CLI then falls back to the unattributed signals).
+   */
+  public List<AuditEntry> audit;
+  public int auditDropped;
 }
