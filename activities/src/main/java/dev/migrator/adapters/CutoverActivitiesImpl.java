@@ -3,16 +3,19 @@ package dev.migrator.adapters;
 import dev.migrator.activities.CutoverActivities;
 import dev.migrator.activities.CutoverInput;
 import dev.migrator.dialect.Dialect;
+import dev.migrator.dialect.ReplicationChannel;
 import dev.migrator.dialect.SqlStatement;
 import dev.migrator.guard.ReadOnlyBypass;
 import dev.migrator.guard.SourceFences;
 import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.model.ChannelTls;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.ReadOnlyGuard;
 import dev.migrator.model.ReplicationOptions;
 import dev.migrator.model.SourceFence;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.MySqlErrors;
+import dev.migrator.mysql.ReplicationTls;
 import dev.migrator.mysql.Session;
 import dev.migrator.mysql.Sessions;
 import dev.migrator.replication.BinlogPosition;
@@ -315,11 +318,13 @@ public class CutoverActivitiesImpl implements CutoverActivities {
   }
 
   @Override
-  public void startReverseReplication(CutoverInput r, BinlogCoordinates fromTarget) {
+  public ChannelTls startReverseReplication(CutoverInput r, BinlogCoordinates fromTarget) {
     String pw = connector.credentials().resolve(r.replication.password, "replication.password");
-    sessions.onBoth("source", r.source, "target", r.target, "reverse replication", r.source, (src, dst) -> {
+    // TLS whenever the target offers it; the account REQUIRE SSL then.
+    ReplicationTls tls = Channels.reverseTls(r.replication, connector.offersTls("target", r.target));
+    return sessions.onBoth("source", r.source, "target", r.target, "reverse replication", r.source, (src, dst) -> {
       // The source connects to the target with the replication account; create it there, unlogged.
-      ReplicationAccount.create(dst, r.replication.user, pw);
+      ReplicationAccount.create(dst, r.replication.user, pw, tls);
       // Odd ids on the source, even ids on the target: inserts on either side never collide.
       src.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 1");
       dst.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
@@ -330,11 +335,11 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       boolean auto = r.replication.gtidAutoPosition && gtidOn(src) && gtidOn(dst);
       ReplicationOptions o = new ReplicationOptions();
       o.user = r.replication.user;
-      o.ssl = r.replication.ssl;
       o.connectRetrySeconds = r.replication.connectRetrySeconds;
-      source.configure(Channels.to(dst, r.target, o, pw), fromTarget, auto, r.schemas);
+      ReplicationChannel channel = Channels.to(dst, src, r.target, o, pw, tls);
+      source.configure(channel, fromTarget, auto, r.schemas);
       source.start();
-      return null;
+      return Channels.report(channel, src, dst);
     });
   }
 

@@ -2,12 +2,15 @@ package dev.migrator.adapters;
 
 import dev.migrator.activities.ReplicationActivities;
 import dev.migrator.activities.ReplicationInput;
+import dev.migrator.dialect.ReplicationChannel;
 import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.model.ChannelTls;
 import dev.migrator.model.LagReading;
 import dev.migrator.model.ReplicationErrorKind;
 import dev.migrator.model.ReplicationStatus;
 import dev.migrator.mysql.Connector;
 import dev.migrator.mysql.MySqlErrors;
+import dev.migrator.mysql.ReplicationTls;
 import dev.migrator.mysql.Session;
 import dev.migrator.mysql.Sessions;
 import dev.migrator.replication.Channels;
@@ -61,10 +64,16 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
             + "'@'%' does not exist and replication.createUser is false: create it with REPLICATION SLAVE,"
             + " REPLICATION CLIENT or let migrator create it", "NotFound");
       }
-      // Not binlogged where allowed: the account must not replicate into the target.
-      ReplicationAccount.create(src, r.replication.user, password(r));
+      // Not binlogged where allowed: the account must not replicate into the target. REQUIRE SSL
+      // when the channel will use TLS (whenever the source offers it).
+      ReplicationAccount.create(src, r.replication.user, password(r), forwardTls(r));
       return true;
     });
+  }
+
+  /** The forward channel's TLS: the same decision for the account and for the channel. */
+  private ReplicationTls forwardTls(ReplicationInput r) {
+    return Channels.forwardTls(r.source, r.target, r.replication, connector.offersTls("source", r.source));
   }
 
   private String password(ReplicationInput r) {
@@ -77,22 +86,22 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   }
 
   @Override
-  public void startReplication(ReplicationInput r, BinlogCoordinates from) {
+  public ChannelTls startReplication(ReplicationInput r, BinlogCoordinates from) {
     if (from == null && !r.replication.gtidAutoPosition) {
       throw ApplicationFailure.newNonRetryableFailure("no binlog coordinates were captured; cannot start replication",
           "InvalidRequest");
     }
     String pw = password(r);
-    sessions.onBoth("source", r.source, "target", r.target, "target", r.target, (src, dst) -> {
+    return sessions.onBoth("source", r.source, "target", r.target, "target", r.target, (src, dst) -> {
       Replica target = Replica.of(dst);
       target.requireGtidCompatibleWith(src);
-      target.configure(Channels.to(src, r.source, r.replication, pw), from, r.replication.gtidAutoPosition,
-          replicatedSchemas(r));
+      ReplicationChannel channel = Channels.to(src, dst, r.source, r.replication, pw, forwardTls(r));
+      target.configure(channel, from, r.replication.gtidAutoPosition, replicatedSchemas(r));
       // Auto-position asks the source for what the target has not executed: a logical copy left the
       // copied transactions out of the target's GTID history, so the frozen copy's set goes in first.
       if (r.replication.gtidAutoPosition) target.addGtidPurged(GtidStart.of(src, from));
       target.start();
-      return null;
+      return Channels.report(channel, dst, src);
     });
   }
 

@@ -1,6 +1,7 @@
 package dev.migrator.dialect;
 
 import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.mysql.ReplicationTls;
 import dev.migrator.mysql.ServerInfo;
 import dev.migrator.mysql.Sql;
 import java.util.ArrayList;
@@ -69,14 +70,11 @@ public class MariaDbDialect extends Dialect {
       params.add(from.position);
     }
     sql.append(", MASTER_CONNECT_RETRY = ").append(Math.max(1, ch.connectRetrySeconds()));
-    if (ch.ssl()) {
-      sql.append(", MASTER_SSL = 1");
-      if (ch.sslCa() != null) {
-        sql.append(", MASTER_SSL_CA = ?");
-        params.add(ch.sslCa());
-      }
-      if (ch.verifyServerCert()) sql.append(", MASTER_SSL_VERIFY_SERVER_CERT = 1");
-    }
+    // TLS as the channel's ReplicationTls says, always explicit: MariaDB 11 turns MASTER_SSL (and
+    // the certificate check) on by itself after RESET SLAVE ALL.
+    ReplicationTls.Clause tls = ch.tls().changeSourceClause(ReplicationTls.ReplicaKind.MARIADB);
+    sql.append(tls.sql());
+    params.addAll(tls.params());
     return List.of(new SqlStatement(sql.toString(), params));
   }
 

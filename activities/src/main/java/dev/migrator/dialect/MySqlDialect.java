@@ -1,6 +1,7 @@
 package dev.migrator.dialect;
 
 import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.mysql.ReplicationTls;
 import dev.migrator.mysql.ServerInfo;
 import dev.migrator.mysql.Sql;
 import java.util.ArrayList;
@@ -92,14 +93,12 @@ public class MySqlDialect extends Dialect {
       params.add(from.position);
     }
     sql.append(", ").append(p).append("CONNECT_RETRY = ").append(Math.max(1, ch.connectRetrySeconds()));
-    if (ch.ssl()) {
-      sql.append(", ").append(p).append("SSL = 1");
-      if (ch.sslCa() != null) {
-        sql.append(", ").append(p).append("SSL_CA = ?");
-        params.add(ch.sslCa());
-      }
-      if (ch.verifyServerCert()) sql.append(", ").append(p).append("SSL_VERIFY_SERVER_CERT = 1");
-    } else if (ch.secureAuthSource() && version.atLeast(8, 0, 4)) {
+    // TLS as the channel's ReplicationTls says, always explicit (RESET REPLICA ALL leaves the server's defaults).
+    ReplicationTls.Clause tls = ch.tls().changeSourceClause(sourceSyntax() ? ReplicationTls.ReplicaKind.MYSQL
+        : ReplicationTls.ReplicaKind.MYSQL_LEGACY);
+    sql.append(tls.sql());
+    params.addAll(tls.params());
+    if (!ch.ssl() && ch.secureAuthSource() && version.atLeast(8, 0, 4)) {
       // caching_sha2_password over a plain connection: the replica fetches the source's RSA key.
       sql.append(", ").append(sourceSyntax() ? "GET_SOURCE_PUBLIC_KEY" : "GET_MASTER_PUBLIC_KEY").append(" = 1");
     }

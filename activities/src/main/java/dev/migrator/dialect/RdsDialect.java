@@ -75,8 +75,9 @@ public class RdsDialect extends MySqlDialect {
 
   @Override
   public List<SqlStatement> changeSource(ReplicationChannel ch, BinlogCoordinates from, boolean autoPosition) {
-    // caching_sha2_password without TLS needs the source's RSA key, which the procedures cannot ask for.
-    int ssl = ch.ssl() || ch.secureAuthSource() ? 1 : 0;
+    // The channel's ReplicationTls (Channels already switched it on for a caching_sha2_password
+    // source: the procedures cannot ask for the source's RSA key).
+    int ssl = ch.tls().rdsSslEncryption();
     Object pw = new SqlStatement.Secret(ch.password() == null ? "" : ch.password());
     String n = naming();
     if (autoPosition) {

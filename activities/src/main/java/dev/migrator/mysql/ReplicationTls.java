@@ -27,28 +27,24 @@ import java.util.Map;
  * authentication (caching_sha2_password needs TLS or the primary's RSA key: MySQL replicas fail
  * with ERROR 2061 without either) and every row travels in clear.
  *
- * <h2>What the replication configurators must call</h2>
+ * <h2>Where it is used</h2>
  *
- * <pre>{@code
- * // forward (target replicates from source), in the replicate step:
- * ReplicationTls tls = ReplicationTls.forward(r, connector.offersTls("source", r.source));
- * // self-managed replica: append to the statement after SOURCE_/MASTER_CONNECT_RETRY
- * ReplicationTls.Clause c = tls.changeSourceClause(ServerInfo.of(replicaConnection));
- * sql.append(c.sql());          // ", SOURCE_SSL = 1, SOURCE_SSL_CA = ?, SOURCE_SSL_VERIFY_SERVER_CERT = 0"
- * params.addAll(c.params());    // bind in this order after the statement's own parameters
- * // RDS/Aurora replica: the last argument of rds_set_external_master(_with_auto_position)/_source
- * cs.setInt(sslArgumentIndex, tls.rdsSslEncryption());
- * // creating the replication account on the primary (REPLICATION SLAVE only: nothing else is needed):
- * "CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ? " + tls.accountRequirement()
- * // afterwards, to prove it (step detail / status):
- * tls.describe();  tls.warnings();  ReplicationTls.channelEncrypted(replicaStatusRow)
- * // reverse replication after cutover (old source replicates from the new primary):
- * ReplicationTls.reverse(r, connector.offersTls("target", r.target)).changeSourceClause(...)
- * }</pre>
- *
- * and drop the option-based {@code MASTER_SSL = 1 / SSL_CA} code of
- * {@code SelfManagedReplicationConfigurator.changeSourceStatement} and the {@code ssl} argument
- * of {@code RdsReplicationConfigurator}, which this replaces.
+ * <ul>
+ *   <li>{@code replication.Channels#forward} / {@code #reverse} build the
+ *       {@code dialect.ReplicationChannel} with it (forward: the replicate step; reverse: the
+ *       cutover's {@code cutover.reverseReplication});
+ *   <li>each dialect writes the channel's TLS from it: {@link #changeSourceClause(ReplicaKind)}
+ *       appended after {@code SOURCE_/MASTER_CONNECT_RETRY} (MySQL, MariaDB), or
+ *       {@link #rdsSslEncryption()} as the {@code ssl_encryption} argument of
+ *       {@code mysql.rds_set_external_master/_source(_with_auto_position)} (RDS, Aurora);
+ *   <li>{@code replication.ReplicationAccount#create} creates the account with
+ *       {@link #accountRequirement()} ({@code REQUIRE SSL} for a TLS channel) and REPLICATION
+ *       SLAVE, REPLICATION CLIENT only;
+ *   <li>the activities return {@link #describe()}, {@link #warnings()} and, read back from the
+ *       replica, {@link #channelEncrypted} to the workflow (the status's warnings say when a
+ *       channel runs without TLS);
+ *   <li>preflight's {@code TlsCheck} predicts the same decision before anything is changed.
+ * </ul>
  */
 public final class ReplicationTls {
   /** How a replica server spells its channel's TLS options. */
@@ -87,14 +83,20 @@ public final class ReplicationTls {
 
   /** The target replicating from the source (the replicate step). */
   public static ReplicationTls forward(MigrationRequest r, boolean sourceOffersTls) {
-    ReplicationOptions o = r.replication == null ? new ReplicationOptions() : r.replication;
+    return forward(r.source, r.target, r.replication, sourceOffersTls);
+  }
+
+  /** The same from the step's own inputs (the replicate step's {@code ReplicationInput}). */
+  public static ReplicationTls forward(Endpoint source, Endpoint target, ReplicationOptions options,
+      boolean sourceOffersTls) {
+    ReplicationOptions o = options == null ? new ReplicationOptions() : options;
     boolean asked = o.ssl || !blank(o.sslCaFile);
-    boolean rdsReplica = r.target != null && r.target.isRdsFamily();
+    boolean rdsReplica = target != null && target.isRdsFamily();
     String ca = rdsReplica ? null : (blank(o.sslCaFile) ? null : o.sslCaFile);
     if (!asked && !sourceOffersTls) {
       return new ReplicationTls(false, null, false, false, "the source offers no TLS");
     }
-    boolean verify = ca != null && namesMatch(r.source);
+    boolean verify = ca != null && namesMatch(source);
     String why = asked ? (blank(o.sslCaFile) ? "replication.ssl" : "replication.sslCaFile") : "the source offers TLS";
     return new ReplicationTls(true, ca, verify, asked, why);
   }
@@ -105,10 +107,24 @@ public final class ReplicationTls {
    * CA: it is encrypted, its certificate not checked.
    */
   public static ReplicationTls reverse(MigrationRequest r, boolean targetOffersTls) {
-    ReplicationOptions o = r.replication == null ? new ReplicationOptions() : r.replication;
+    return reverse(r.replication, targetOffersTls);
+  }
+
+  /** The same from the cutover's own inputs ({@code CutoverInput.replication}). */
+  public static ReplicationTls reverse(ReplicationOptions options, boolean targetOffersTls) {
+    ReplicationOptions o = options == null ? new ReplicationOptions() : options;
     boolean asked = o.ssl || !blank(o.sslCaFile);
     if (!asked && !targetOffersTls) return new ReplicationTls(false, null, false, false, "the target offers no TLS");
     return new ReplicationTls(true, null, false, asked, asked ? "replication.ssl" : "the target offers TLS");
+  }
+
+  /**
+   * This channel with TLS switched on because the replica cannot do without it: an RDS/Aurora
+   * replica whose primary's account uses caching_sha2_password (the procedures have no
+   * GET_SOURCE_PUBLIC_KEY argument). Unchanged when it already uses TLS.
+   */
+  public ReplicationTls forcedOn(String why) {
+    return ssl ? this : new ReplicationTls(true, caFile, false, true, why);
   }
 
   /** verify-identity on the source, no serverName override, and the replica uses the same host name. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.mysql.ReplicationTls;
 import dev.migrator.mysql.ServerInfo;
 import java.util.List;
 import java.util.Map;
@@ -126,14 +127,15 @@ class DialectSqlTest {
   void changeSourceFilePositionPerServer() {
     assertEquals("CHANGE MASTER TO MASTER_HOST = 'src.example', MASTER_PORT = 3306, MASTER_USER = 'repl',"
         + " MASTER_PASSWORD = '***', MASTER_LOG_FILE = 'mysql-bin.000003', MASTER_LOG_POS = 4711, MASTER_USE_GTID = no,"
-        + " MASTER_CONNECT_RETRY = 5", sql(MARIADB_1011.changeSource(CHANNEL, AT, false)));
+        + " MASTER_CONNECT_RETRY = 5, MASTER_SSL = 0, MASTER_SSL_VERIFY_SERVER_CERT = 0",
+        sql(MARIADB_1011.changeSource(CHANNEL, AT, false)));
     assertEquals(sql(MARIADB_1011.changeSource(CHANNEL, AT, false)), sql(MARIADB_106.changeSource(CHANNEL, AT, false)));
     assertEquals("CHANGE MASTER TO MASTER_HOST = 'src.example', MASTER_PORT = 3306, MASTER_USER = 'repl',"
         + " MASTER_PASSWORD = '***', MASTER_LOG_FILE = 'mysql-bin.000003', MASTER_LOG_POS = 4711,"
-        + " MASTER_AUTO_POSITION = 0, MASTER_CONNECT_RETRY = 5", sql(MYSQL_57.changeSource(CHANNEL, AT, false)));
+        + " MASTER_AUTO_POSITION = 0, MASTER_CONNECT_RETRY = 5, MASTER_SSL = 0", sql(MYSQL_57.changeSource(CHANNEL, AT, false)));
     String modern = "CHANGE REPLICATION SOURCE TO SOURCE_HOST = 'src.example', SOURCE_PORT = 3306, SOURCE_USER = 'repl',"
         + " SOURCE_PASSWORD = '***', SOURCE_LOG_FILE = 'mysql-bin.000003', SOURCE_LOG_POS = 4711,"
-        + " SOURCE_AUTO_POSITION = 0, SOURCE_CONNECT_RETRY = 5";
+        + " SOURCE_AUTO_POSITION = 0, SOURCE_CONNECT_RETRY = 5, SOURCE_SSL = 0";
     for (Dialect d : List.of(MYSQL_80, MYSQL_84, MYSQL_97, MYSQL_26)) {
       assertEquals(modern, sql(d.changeSource(CHANNEL, AT, false)), d.describe());
       // caching_sha2_password over a plain channel: the replica fetches the source's RSA key.
@@ -144,15 +146,19 @@ class DialectSqlTest {
         sql(RDS_80.changeSource(CHANNEL, AT, false)));
     assertEquals("CALL mysql.rds_set_external_source('src.example', 3306, 'repl', '***', 'mysql-bin.000003', 4711, 0)",
         sql(RDS_84.changeSource(CHANNEL, AT, false)));
-    // Aurora 3 has both names: the _source ones; a caching_sha2 source means TLS (no RSA-key argument).
+    // Aurora 3 has both names: the _source ones; ssl_encryption is the channel's rdsSslEncryption()
+    // (Channels switches TLS on for a caching_sha2 source: the procedures have no RSA-key argument).
+    assertEquals("CALL mysql.rds_set_external_source('src.example', 3306, 'repl', '***', 'mysql-bin.000003', 4711, 0)",
+        sql(AURORA_3.changeSource(CHANNEL, AT, false)));
     assertEquals("CALL mysql.rds_set_external_source('src.example', 3306, 'repl', '***', 'mysql-bin.000003', 4711, 1)",
-        sql(AURORA_3.changeSource(CHANNEL.withSecureAuthSource(true), AT, false)));
+        sql(AURORA_3.changeSource(CHANNEL.withTls(CHANNEL.tls().forcedOn("caching_sha2_password"))
+            .withSecureAuthSource(true), AT, false)));
     assertThrows(IllegalArgumentException.class, () -> MYSQL_97.changeSource(CHANNEL, null, false));
   }
 
   @Test
   void changeSourceAutoPositionAndTls() {
-    ReplicationChannel tls = CHANNEL.withTls(true, "/etc/mysql/source-ca.pem", true);
+    ReplicationChannel tls = CHANNEL.withTls(ReplicationTls.of(true, "/etc/mysql/source-ca.pem", true, "test"));
     assertEquals("CHANGE REPLICATION SOURCE TO SOURCE_HOST = 'src.example', SOURCE_PORT = 3306, SOURCE_USER = 'repl',"
         + " SOURCE_PASSWORD = '***', SOURCE_AUTO_POSITION = 1, SOURCE_CONNECT_RETRY = 5, SOURCE_SSL = 1,"
         + " SOURCE_SSL_CA = '/etc/mysql/source-ca.pem', SOURCE_SSL_VERIFY_SERVER_CERT = 1",

@@ -169,6 +169,44 @@ public final class Main {
     MigrationWorkflow workflow(String id) {
       return client().newWorkflowStub(MigrationWorkflow.class, id);
     }
+
+    /** The Temporal client identity this CLI sends with (the SDK's "pid@host" unless set). */
+    String identity() {
+      return client().getOptions().getIdentity();
+    }
+
+    /**
+     * Whether the workers that run {@code id} record the audit trail (their status has one), so
+     * that the attributed signals (rollbackBy, ...) reach a handler: a worker that predates them
+     * would leave them unhandled. When no worker answers the query, the attributed ones are sent
+     * (they wait in the history for the worker that comes up).
+     */
+    boolean attributed(String id) {
+      try {
+        return workflow(id).status().audit != null;
+      } catch (RuntimeException noAnswer) {
+        return true;
+      }
+    }
+  }
+
+  /** Who runs an operator command: recorded in the migration's audit trail (and the history). */
+  public static class Operator {
+    @Option(names = "--by", description = "who does it, for the audit trail (default: the OS user)")
+    String by;
+
+    String who() {
+      return by == null || by.isBlank() ? System.getProperty("user.name") : by;
+    }
+
+    dev.migrator.model.OperatorAction action(Connection conn) {
+      return new dev.migrator.model.OperatorAction(who(), conn.identity());
+    }
+
+    /** The note the CLI prints when the workers predate the audit trail. */
+    static String unattributed(String id) {
+      return "note: the workers running " + id + " predate the audit trail: sent without --by (upgrade the workers)";
+    }
   }
 
   /** The payload encryption keys (references), as MIGRATOR_PAYLOAD_KEY* or these flags. */
@@ -248,19 +286,21 @@ public final class Main {
   @Command(name = "approve", description = "Approve the cutover of a migration waiting at step 'approve'.")
   static class Approve implements Callable<Integer> {
     @Mixin Connection conn;
+    @Mixin Operator operator;
 
     @Parameters(index = "0")
     String id;
 
-    @Option(names = "--by", description = "who approves (default: the OS user)")
-    String by;
-
-    /** Through the approveCutover update, so a refusal comes back with its reason (exit 3). */
+    /** Through the approveCutoverBy update, so a refusal comes back with its reason (exit 3). */
     @Override
     public Integer call() {
-      String who = by == null || by.isBlank() ? System.getProperty("user.name") : by;
       try {
-        System.out.println(conn.workflow(id).approveCutover(who));
+        if (conn.attributed(id)) {
+          System.out.println(conn.workflow(id).approveCutoverBy(operator.action(conn)));
+        } else {
+          System.err.println(Operator.unattributed(id));
+          System.out.println(conn.workflow(id).approveCutover(operator.who()));
+        }
         return 0;
       } catch (io.temporal.client.WorkflowUpdateException e) {
         Throwable c = e.getCause();
@@ -275,6 +315,7 @@ public final class Main {
   @Command(name = "rollback", description = "Roll a migration back: run its shadow checklist in reverse.")
   static class Rollback implements Callable<Integer> {
     @Mixin Connection conn;
+    @Mixin Operator operator;
 
     @Parameters(index = "0")
     String id;
@@ -284,8 +325,13 @@ public final class Main {
 
     @Override
     public Integer call() {
-      conn.workflow(id).rollback(reason);
-      System.out.println("rollback requested for " + id);
+      if (conn.attributed(id)) {
+        conn.workflow(id).rollbackBy(operator.action(conn).reason(reason));
+      } else {
+        System.err.println(Operator.unattributed(id));
+        conn.workflow(id).rollback(reason);
+      }
+      System.out.println("rollback requested for " + id + " by " + operator.who());
       return 0;
     }
   }
@@ -293,6 +339,7 @@ public final class Main {
   @Command(name = "pause", description = "Pause a migration at the next step boundary.")
   static class Pause implements Callable<Integer> {
     @Mixin Connection conn;
+    @Mixin Operator operator;
 
     @Parameters(index = "0")
     String id;
@@ -302,8 +349,13 @@ public final class Main {
 
     @Override
     public Integer call() {
-      conn.workflow(id).pause(reason);
-      System.out.println("pause requested for " + id);
+      if (conn.attributed(id)) {
+        conn.workflow(id).pauseBy(operator.action(conn).reason(reason));
+      } else {
+        System.err.println(Operator.unattributed(id));
+        conn.workflow(id).pause(reason);
+      }
+      System.out.println("pause requested for " + id + " by " + operator.who());
       return 0;
     }
   }
@@ -311,14 +363,20 @@ public final class Main {
   @Command(name = "resume", description = "Resume a paused migration.")
   static class Resume implements Callable<Integer> {
     @Mixin Connection conn;
+    @Mixin Operator operator;
 
     @Parameters(index = "0")
     String id;
 
     @Override
     public Integer call() {
-      conn.workflow(id).resume();
-      System.out.println("resumed " + id);
+      if (conn.attributed(id)) {
+        conn.workflow(id).resumeBy(operator.action(conn));
+      } else {
+        System.err.println(Operator.unattributed(id));
+        conn.workflow(id).resume();
+      }
+      System.out.println("resumed " + id + " by " + operator.who());
       return 0;
     }
   }
@@ -341,6 +399,8 @@ public final class Main {
     @Parameters(index = "1", description = "retry | skip | next-log | rebuild | kill-and-retry | rollback")
     String action;
 
+    @Mixin Operator operator;
+
     @Override
     public Integer call() {
       MigrationStatus s = conn.workflow(id).status();
@@ -349,8 +409,13 @@ public final class Main {
             + (s.paused ? "" : " (the migration is not paused on an error)"));
         return 2;
       }
-      conn.workflow(id).decide(action);
-      System.out.println("decision '" + action + "' sent to " + id);
+      if (s.audit != null) {
+        conn.workflow(id).decideBy(operator.action(conn).decision(action));
+      } else {
+        System.err.println(Operator.unattributed(id));
+        conn.workflow(id).decide(action);
+      }
+      System.out.println("decision '" + action + "' sent to " + id + " by " + operator.who());
       return 0;
     }
   }

@@ -67,6 +67,33 @@ final class RehearsalCommands {
         .build());
   }
 
+  /**
+   * Who changed a schedule, as its note says it: "created by alice (123@ops-host) at
+   * 2026-05-01T09:00:00Z". The note is the schedule's free text (shown by {@code temporal schedule
+   * describe} and the Web UI); create also puts createdBy/createdIdentity/createdAt in its memo.
+   */
+  static String stamp(String verb, Main.Operator op, Main.Connection conn) {
+    return verb + " by " + op.who() + " (" + conn.identity() + ") at " + Instant.now().truncatedTo(
+        java.time.temporal.ChronoUnit.SECONDS);
+  }
+
+  /** The schedule's note with {@code change} as its last change ("; last: triggered by ..."). */
+  static String withLastChange(String note, String change) {
+    String base = note == null ? "" : note;
+    int i = base.indexOf("; last: ");
+    if (i >= 0) base = base.substring(0, i);
+    return base + "; last: " + change;
+  }
+
+  /** Writes {@code change} into the schedule's note (an update of the schedule: Temporal records it too). */
+  static void recordChange(io.temporal.client.schedules.ScheduleHandle handle, String change) {
+    handle.update(in -> {
+      Schedule s = in.getDescription().getSchedule();
+      return new io.temporal.client.schedules.ScheduleUpdate(Schedule.newBuilder(s).setState(
+          ScheduleState.newBuilder(s.getState()).setNote(withLastChange(s.getState().getNote(), change)).build()).build());
+    });
+  }
+
   /** When the schedule fires. */
   static class When {
     @Option(names = "--cron", description = "cron expression, e.g. \"0 3 * * 1-5\" (UTC)")
@@ -91,6 +118,7 @@ final class RehearsalCommands {
   @Command(name = "create", description = "Schedule rehearsals of a migration request (overlapping runs are skipped).")
   static class Create implements Callable<Integer> {
     @Mixin Main.Connection conn;
+    @Mixin Main.Operator operator;
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", description = "schedule id")
@@ -149,9 +177,13 @@ final class RehearsalCommands {
               .build())
           .setState(ScheduleState.newBuilder().setPaused(paused)
               .setNote("migrator rehearsal of " + r.source.host + ":" + r.source.port + " -> " + r.target.host + ":"
-                  + r.target.port + " " + r.schemas).build())
+                  + r.target.port + " " + r.schemas + "; " + stamp("created", operator, conn)).build())
           .build();
-      schedules(conn).createSchedule(scheduleId, schedule, ScheduleOptions.newBuilder().build());
+      java.util.Map<String, Object> memo = new java.util.LinkedHashMap<>();
+      memo.put("createdBy", operator.who());
+      memo.put("createdIdentity", conn.identity());
+      memo.put("createdAt", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      schedules(conn).createSchedule(scheduleId, schedule, ScheduleOptions.newBuilder().setMemo(memo).build());
       out.println("created rehearsal schedule " + scheduleId + " (" + (when.cron != null ? "cron " + when.cron
           : "every " + when.every) + (paused ? ", paused" : "") + "; overlapping runs are skipped)");
       out.flush();
@@ -199,6 +231,7 @@ final class RehearsalCommands {
   @Command(name = "delete", description = "Delete a rehearsal schedule (runs already started continue).")
   static class Delete implements Callable<Integer> {
     @Mixin Main.Connection conn;
+    @Mixin Main.Operator operator;
     @Spec CommandSpec spec;
 
     @Parameters(index = "0")
@@ -206,8 +239,12 @@ final class RehearsalCommands {
 
     @Override
     public Integer call() {
-      schedules(conn).getHandle(scheduleId).delete();
-      spec.commandLine().getOut().println("deleted rehearsal schedule " + scheduleId);
+      var handle = schedules(conn).getHandle(scheduleId);
+      // The schedule goes with its note; the update before it stays in Temporal's own records of
+      // the schedule (and says who, should the delete fail).
+      recordChange(handle, stamp("deleting: requested", operator, conn));
+      handle.delete();
+      spec.commandLine().getOut().println("deleted rehearsal schedule " + scheduleId + " (by " + operator.who() + ")");
       spec.commandLine().getOut().flush();
       return 0;
     }
@@ -216,6 +253,7 @@ final class RehearsalCommands {
   @Command(name = "trigger", description = "Run a rehearsal now (skipped if one of this schedule is still running).")
   static class Trigger implements Callable<Integer> {
     @Mixin Main.Connection conn;
+    @Mixin Main.Operator operator;
     @Spec CommandSpec spec;
 
     @Parameters(index = "0")
@@ -223,9 +261,11 @@ final class RehearsalCommands {
 
     @Override
     public Integer call() {
+      var handle = schedules(conn).getHandle(scheduleId);
+      recordChange(handle, stamp("triggered", operator, conn));
       // The schedule's own overlap policy (SKIP) applies to triggers too.
-      schedules(conn).getHandle(scheduleId).trigger();
-      spec.commandLine().getOut().println("triggered rehearsal schedule " + scheduleId);
+      handle.trigger();
+      spec.commandLine().getOut().println("triggered rehearsal schedule " + scheduleId + " (by " + operator.who() + ")");
       spec.commandLine().getOut().flush();
       return 0;
     }

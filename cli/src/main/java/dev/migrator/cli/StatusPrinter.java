@@ -1,5 +1,6 @@
 package dev.migrator.cli;
 
+import dev.migrator.model.AuditEntry;
 import dev.migrator.model.CompensationState;
 import dev.migrator.model.CopyProgress;
 import dev.migrator.model.MigrationStatus;
@@ -64,8 +65,26 @@ public final class StatusPrinter {
       for (String line : s.accounts.statusLines()) b.append("    ").append(line).append('\n');
     }
     for (String w : s.warnings) b.append("  warning: ").append(w).append('\n');
+    audit(b, s);
     if (s.error != null) b.append("  error: ").append(s.error).append('\n');
     return b.toString();
+  }
+
+  /** The audit trail: who did what, when (workflow time), with which Temporal identity. */
+  static void audit(StringBuilder b, MigrationStatus s) {
+    if (s.audit == null || s.audit.isEmpty()) return;
+    b.append("\n  audit trail (operator actions, workflow time):\n");
+    if (s.auditDropped > 0) b.append("    (").append(s.auditDropped).append(" older entries dropped)\n");
+    boolean unattributed = false;
+    for (AuditEntry e : s.audit) {
+      unattributed |= e.identity == null;
+      b.append(String.format(Locale.ROOT, "    %-24s %-8s by %s%s%s%n", e.at, e.action, e.by,
+          e.identity == null ? "" : " (" + e.identity + ")", e.detail == null ? "" : " -- " + clip(e.detail)));
+    }
+    if (unattributed) {
+      b.append("    (without an identity: the sender's Temporal identity is on the signal's or update's event"
+          + " in the history)\n");
+    }
   }
 
   static String duration(Long ms, Long start, Long end) {

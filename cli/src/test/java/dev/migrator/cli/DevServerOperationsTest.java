@@ -17,6 +17,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import dev.migrator.model.MigrationResult;
+import dev.migrator.model.MigrationStatus;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleHandle;
@@ -162,12 +163,22 @@ class DevServerOperationsTest {
     try {
       Files.writeString(file, Main.JSON.writeValueAsString(request("shop")));
       // Feb 29th: never fires during the test; runs come from triggers.
-      Run created = cli("rehearsal", "schedule", "create", sid, "-f", file.toString(), "--cron", "0 0 29 2 *");
+      Run created = cli("rehearsal", "schedule", "create", sid, "-f", file.toString(), "--cron", "0 0 29 2 *",
+          "--by", "sched-owner");
       assertEquals(0, created.code, created.err);
       assertTrue(cli("rehearsal", "schedule", "list").out.lines().anyMatch(l -> l.startsWith(sid)));
 
       ScheduleHandle handle = ScheduleClient.newInstance(worker.client().getWorkflowServiceStubs()).getHandle(sid);
-      assertEquals(0, cli("rehearsal", "schedule", "trigger", sid).code);
+      // Who changed the schedule: in its note (and, for create, its memo).
+      String identity = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+      var description = handle.describe();
+      assertTrue(description.getSchedule().getState().getNote().contains("created by sched-owner (" + identity + ") at "),
+          description.getSchedule().getState().getNote());
+      assertEquals("sched-owner", description.getMemo("createdBy", String.class));
+      assertEquals(0, cli("rehearsal", "schedule", "trigger", sid, "--by", "sched-trigger").code);
+      String note = handle.describe().getSchedule().getState().getNote();
+      assertTrue(note.contains("created by sched-owner") && note.contains("; last: triggered by sched-trigger ("
+          + identity + ") at "), note);
       assertEquals(0, cli("rehearsal", "schedule", "trigger", sid).code);
       // The second trigger finds the first rehearsal running: skipped by the SKIP overlap policy.
       awaitSchedule(handle, i -> i.getNumActionsSkippedOverlap() == 1 && i.getNumActions() == 1);
@@ -194,6 +205,108 @@ class DevServerOperationsTest {
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  @Test
+  void operatorActionsAreRecordedWithWhoAndWhenAndDescribeShowsTheTrail() throws Exception {
+    String id = "ops-audit-" + System.currentTimeMillis();
+    MigrationRequest r = request("shop");
+    r.cutover.gracePeriodSeconds = 600; // rolled back in the grace period, after the cutover
+    MigrationWorkflow wf = worker.client().newWorkflowStub(MigrationWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(MigrationWorkflow.TASK_QUEUE).build());
+    WorkflowClient.start(wf::run, r);
+    try {
+      awaitStatus(wf, s -> "approve".equals(s.currentStep), "waiting for approval");
+      Run pause = cli("pause", id, "--by", "alice", "--reason", "checking the target");
+      assertEquals(0, pause.code, pause.err);
+      awaitStatus(wf, s -> s.audit.size() == 1, "the pause in the trail");
+      assertEquals(0, cli("resume", id, "--by", "bob").code);
+      // The unattributed signals (the temporal CLI, the Web UI) are recorded too.
+      String tcli = temporalCli("workflow", "signal", "--workflow-id", id, "--name", "pause", "--input",
+          "\"from the temporal CLI\"");
+      awaitStatus(wf, s -> s.audit.size() == 3, "the temporal CLI's pause in the trail: " + tcli);
+      temporalCli("workflow", "signal", "--workflow-id", id, "--name", "resume");
+      awaitStatus(wf, s -> s.audit.size() == 4, "the temporal CLI's resume");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (cli("approve", id, "--by", "carol").code != 0) { // refused while lag settles
+        if (System.nanoTime() > deadline) throw new AssertionError("never approved: " + wf.status().approvalRefused);
+        sleep(500);
+      }
+      awaitStatus(wf, s -> s.pausedReason != null && s.pausedReason.startsWith("grace period"), "the grace period");
+      assertEquals(0, cli("rollback", id, "--by", "dave", "--reason", "drill").code);
+      MigrationResult res = WorkflowStub.fromTyped(wf).getResult(120, TimeUnit.SECONDS, MigrationResult.class);
+      assertEquals(MigrationResult.ROLLED_BACK, res.outcome, () -> String.valueOf(res.status.error));
+
+      Run described = cli("describe", id);
+      assertEquals(0, described.code, described.err);
+      System.out.println(described.out);
+      String identity = java.lang.management.ManagementFactory.getRuntimeMXBean().getName(); // the CLI's client
+      String out = described.out;
+      assertTrue(out.contains("audit trail (operator actions, workflow time):"), out);
+      List<String> trail = out.lines().dropWhile(l -> !l.contains("audit trail")).skip(1)
+          .filter(l -> l.startsWith("    20")).toList();
+      assertEquals(6, trail.size(), out);
+      assertTrue(trail.get(0).contains("pause    by alice (" + identity + ") -- reason: checking the target"), trail.get(0));
+      assertTrue(trail.get(1).contains("resume   by bob (" + identity + ") -- was "), trail.get(1));
+      assertTrue(trail.get(2).contains("pause    by unknown (Web UI / temporal CLI) -- reason: from the temporal CLI"),
+          trail.get(2));
+      assertTrue(trail.get(3).contains("resume   by unknown (Web UI / temporal CLI)"), trail.get(3));
+      assertTrue(trail.get(4).contains("approve  by carol (" + identity + ") -- approved (update approveCutoverBy)"),
+          trail.get(4));
+      assertTrue(trail.get(5).contains("rollback by dave (" + identity + ") -- reason: drill"), trail.get(5));
+      for (String l : trail) java.time.Instant.parse(l.trim().split(" ")[0]); // when: an ISO-8601 instant
+      assertTrue(out.contains("the sender's Temporal identity is on the signal's or update's event in the history"), out);
+
+      // In the history: the attributed signals with their argument, every signal with its sender's identity.
+      var signals = worker.client().fetchHistory(id).getHistory().getEventsList().stream()
+          .filter(e -> e.hasWorkflowExecutionSignaledEventAttributes())
+          .map(e -> e.getWorkflowExecutionSignaledEventAttributes())
+          .filter(a -> !a.getSignalName().startsWith("report")).toList();
+      assertEquals(List.of("pauseBy", "resumeBy", "pause", "resume", "rollbackBy"),
+          signals.stream().map(a -> a.getSignalName()).toList());
+      assertEquals(identity, signals.get(0).getIdentity(), "Temporal records the sender's identity");
+      assertTrue(signals.get(0).getInput().getPayloads(0).getData().toStringUtf8().contains("\"by\":\"alice\""));
+      assertFalse(signals.get(2).getIdentity().isBlank(), "the temporal CLI's identity: " + signals.get(2).getIdentity());
+    } finally {
+      try {
+        WorkflowStub.fromTyped(wf).terminate("test over");
+      } catch (RuntimeException alreadyClosed) {
+        // ended
+      }
+    }
+  }
+
+  /** Polls the status query (through the worker's client) until {@code until} holds. */
+  static MigrationStatus awaitStatus(MigrationWorkflow wf, Predicate<MigrationStatus> until, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    MigrationStatus s = null;
+    while (true) {
+      try {
+        s = wf.status();
+        if (until.test(s)) return s;
+      } catch (RuntimeException notYet) {
+        // not queryable yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("never: " + what + "; step " + (s == null ? null : s.currentStep + " audit " + s.audit));
+      }
+      sleep(200);
+    }
+  }
+
+  /** The official temporal CLI (the dev server's binary) against the dev server. */
+  static String temporalCli(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(TemporalDevServer.findBinary().orElseThrow().toString()));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--address", temporal.target()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("TEMPORAL_"));
+    pb.environment().put("HOME", Files.createTempDirectory("temporal-cli-home-").toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "temporal " + String.join(" ", args));
+    assertEquals(0, p.exitValue(), out);
+    return out;
   }
 
   /** The worker's Prometheus endpoint shows the activities' metrics for these runs, and the SDK's. */

@@ -72,9 +72,11 @@ public interface CutoverActivities {
   /**
    * Reverse replication target -> source for fallback (seed 001): an account on the target for
    * the source to connect with, auto_increment_increment/offset on both sides so inserts on
-   * either never collide, and the source replicating from {@code fromTarget}.
+   * either never collide, and the source replicating from {@code fromTarget}, over TLS whenever
+   * the target offers it. Returns how the channel uses TLS (returned void before: recorded
+   * histories replay with null).
    */
-  void startReverseReplication(CutoverInput in, BinlogCoordinates fromTarget);
+  dev.migrator.model.ChannelTls startReverseReplication(CutoverInput in, BinlogCoordinates fromTarget);
 
   /** Stops reverse replication on the source and puts auto_increment settings back. Idempotent. */
   void stopReverseReplication(CutoverInput in);

@@ -16,8 +16,12 @@ public interface ReplicationActivities {
   /** Drops the replication account if it exists. Idempotent. */
   void dropReplicationUser(ReplicationInput in);
 
-  /** Points the target at the source from these coordinates and starts replication. */
-  void startReplication(ReplicationInput in, BinlogCoordinates from);
+  /**
+   * Points the target at the source from these coordinates and starts replication, over TLS
+   * whenever the source offers it. Returns how the channel uses TLS (its warnings go into the
+   * status). Returned void before: recorded histories replay with null.
+   */
+  dev.migrator.model.ChannelTls startReplication(ReplicationInput in, BinlogCoordinates from);
 
   /** Stops replication on the target and forgets its configuration. Idempotent. */
   void stopAndResetReplication(ReplicationInput in);

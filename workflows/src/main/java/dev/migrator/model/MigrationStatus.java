@@ -32,4 +32,11 @@ public class MigrationStatus {
   /** Step 5: accounts copied, compared and synced (null when accounts.mode is none). */
   public AccountsStatus accounts;
   public String error;
+  /**
+   * Operator actions, oldest first (at most {@code AuditTrail.MAX_ENTRIES}: older ones are
+   * dropped and counted in {@link #auditDropped}). Null in the status of a worker that predates
+   * the audit trail (the CLI then falls back to the unattributed signals).
+   */
+  public List<AuditEntry> audit;
+  public int auditDropped;
 }

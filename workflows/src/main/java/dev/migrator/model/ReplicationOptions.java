@@ -8,11 +8,18 @@ public class ReplicationOptions {
   public String password;
   /** Create the account on the source if it does not exist (the compensation drops it again). */
   public boolean createUser = true;
-  /** Use SSL for the replication connection (MASTER_SSL=1 / rds ssl_encryption=1). */
+  /**
+   * Makes TLS on the replication channel mandatory. The channel uses TLS whenever the primary
+   * offers it anyway (SOURCE_SSL/MASTER_SSL = 1, RDS ssl_encryption = 1, the account created
+   * REQUIRE SSL); with {@code ssl} a primary without TLS blocks at preflight instead of
+   * replicating in clear with a warning.
+   */
   public boolean ssl = false;
   /**
-   * Path of a CA bundle <em>on the target server</em> (MASTER_SSL_CA); self-managed targets only
-   * (RDS/Aurora import their CA material themselves). Implies {@link #ssl}.
+   * Path of a CA bundle <em>on the target server</em> (SOURCE_SSL_CA/MASTER_SSL_CA): the target
+   * checks the source's certificate, and its name too when the source endpoint is
+   * {@code verify-identity}. Self-managed targets only (RDS/Aurora import their CA material
+   * themselves). Implies {@link #ssl}. Not used by the reverse channel (a path on the target).
    */
   public String sslCaFile;
   /**

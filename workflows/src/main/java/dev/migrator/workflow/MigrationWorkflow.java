@@ -5,6 +5,7 @@ import dev.migrator.model.LagReading;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;
+import dev.migrator.model.OperatorAction;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -59,6 +60,39 @@ public interface MigrationWorkflow {
    */
   @SignalMethod
   void decide(String action);
+
+  // Attributed operator actions: the same as the signals and the update above, with who asks
+  // (OperatorAction: by, the client's Temporal identity, the reason or decision) recorded in the
+  // status's audit trail and, as the signal's argument, in the history. The migrator CLI sends
+  // these; the ones above keep working (Web UI, temporal CLI, recorded histories) and are recorded
+  // as "unknown (Web UI / temporal CLI)".
+
+  /** {@link #approve()} with who approves. */
+  @SignalMethod
+  void approveBy(OperatorAction action);
+
+  /** {@link #approveCutover(String)} with who approves (the same gate, the refusal returned). */
+  @UpdateMethod
+  String approveCutoverBy(OperatorAction action);
+
+  @UpdateValidatorMethod(updateName = "approveCutoverBy")
+  void validateApproveCutoverBy(OperatorAction action);
+
+  /** {@link #rollback(String)} with who asks; {@code action.reason} is the reason. */
+  @SignalMethod
+  void rollbackBy(OperatorAction action);
+
+  /** {@link #pause(String)} with who asks; {@code action.reason} is the reason. */
+  @SignalMethod
+  void pauseBy(OperatorAction action);
+
+  /** {@link #resume()} with who asks. */
+  @SignalMethod
+  void resumeBy(OperatorAction action);
+
+  /** {@link #decide(String)} with who decides; {@code action.decision} is the decision. */
+  @SignalMethod
+  void decideBy(OperatorAction action);
 
   /** Sent by long copy activities so that the status query shows live progress. */
   @SignalMethod

@@ -1,11 +1,13 @@
 package dev.migrator.workflow;
 
 import dev.migrator.model.CopyProgress;
+import dev.migrator.model.Decision;
 import dev.migrator.model.FailureType;
 import dev.migrator.model.LagReading;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;
+import dev.migrator.model.OperatorAction;
 import dev.migrator.model.Phase;
 import dev.migrator.model.TableCopyProgress;
 import dev.migrator.workflow.checklist.Checklist;
@@ -23,6 +25,7 @@ import io.temporal.failure.CanceledFailure;
 public class MigrationWorkflowImpl implements MigrationWorkflow {
   private final Migration m = new Migration();
   private final Checklist checklist = new Checklist(m);
+  private final AuditTrail audit = new AuditTrail(m.status);
 
   @Override
   public MigrationResult run(MigrationRequest request) {
@@ -39,7 +42,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
       m.status.currentStep = null;
       return end(Phase.COMPLETED, MigrationResult.COMPLETED);
     } catch (RollbackRequested | CanceledFailure e) {
-      if (e instanceof CanceledFailure) m.requestedRollbackReason("workflow cancelled");
+      if (e instanceof CanceledFailure) {
+        m.requestedRollbackReason("workflow cancelled");
+        audit.unattributed("cancel", "workflow cancelled: rolling back");
+      }
       checklist.rollBack();
       return end(Phase.ROLLED_BACK, MigrationResult.ROLLED_BACK);
     } catch (StepFailed e) {
@@ -63,7 +69,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
 
   @Override
   public String approveCutover(String by) {
-    return m.approveByUpdate(by);
+    String answer = m.approveByUpdate(by);
+    // The update names who approves but not the client's identity (that is in the history's update event).
+    audit.record("approve", by == null || by.isBlank() ? AuditTrail.UNKNOWN : by, null, "approved (update approveCutover)");
+    return answer;
   }
 
   @Override
@@ -79,27 +88,100 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
 
   @Override
   public void approve() {
-    m.approveBySignal();
+    boolean accepted = m.approveBySignal();
+    audit.unattributed("approve", accepted ? "approved (signal approve)" : refusal());
   }
 
   @Override
   public void rollback(String reason) {
     m.requestRollback(reason);
+    audit.unattributed("rollback", "reason: " + reason);
   }
 
   @Override
   public void pause(String reason) {
     m.requestPause(reason);
+    audit.unattributed("pause", "reason: " + reason);
   }
 
   @Override
   public void resume() {
+    String detail = resumeDetail();
     m.resume();
+    audit.unattributed("resume", detail);
   }
 
   @Override
   public void decide(String action) {
+    String detail = decisionDetail(action);
     m.decide(action);
+    audit.unattributed("decide", detail);
+  }
+
+  // Attributed: the same, with who asks.
+
+  @Override
+  public void approveBy(OperatorAction a) {
+    boolean accepted = m.approveBySignal();
+    audit.record("approve", a, accepted ? "approved (signal approveBy)" : refusal());
+  }
+
+  @Override
+  public String approveCutoverBy(OperatorAction a) {
+    String answer = m.approveByUpdate(a == null ? null : a.by);
+    audit.record("approve", a, "approved (update approveCutoverBy)");
+    return answer;
+  }
+
+  @Override
+  public void validateApproveCutoverBy(OperatorAction a) {
+    validateApproveCutover(a == null ? null : a.by);
+  }
+
+  @Override
+  public void rollbackBy(OperatorAction a) {
+    String reason = a == null ? null : a.reason;
+    m.requestRollback(reason);
+    audit.record("rollback", a, "reason: " + reason);
+  }
+
+  @Override
+  public void pauseBy(OperatorAction a) {
+    String reason = a == null ? null : a.reason;
+    m.requestPause(reason);
+    audit.record("pause", a, "reason: " + reason);
+  }
+
+  @Override
+  public void resumeBy(OperatorAction a) {
+    String detail = resumeDetail();
+    m.resume();
+    audit.record("resume", a, detail);
+  }
+
+  @Override
+  public void decideBy(OperatorAction a) {
+    String decision = a == null ? null : a.decision;
+    String detail = decisionDetail(decision);
+    m.decide(decision);
+    audit.record("decide", a, detail);
+  }
+
+  /** "approve signal refused: ..." as the status says. */
+  private String refusal() {
+    return m.status.approvalRefused;
+  }
+
+  private String resumeDetail() {
+    return m.status.paused ? "was paused: " + m.status.pausedReason
+        : "was not paused yet (a pause asked for takes effect at the next step boundary: it is withdrawn)";
+  }
+
+  /** The decision, and whether the migration could take it when it arrived. */
+  private String decisionDetail(String action) {
+    Decision d = Decision.parse(action == null ? null : action.trim().toLowerCase());
+    if (d != null && m.status.allowedDecisions.contains(d)) return action.trim().toLowerCase();
+    return action + " (not allowed then; allowed: " + Decision.wires(m.status.allowedDecisions) + ")";
   }
 
   @Override

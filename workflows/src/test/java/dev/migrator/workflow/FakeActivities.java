@@ -95,6 +95,16 @@ final class FakeActivities {
   volatile boolean verifyMismatch;
   /** What replicationUserExists answers: whether the account existed before the migration. */
   volatile boolean replicationUserExisted;
+  /** What startReplication / startReverseReplication say of the channel's TLS (default: TLS, no warning). */
+  volatile dev.migrator.model.ChannelTls channelTls = encrypted();
+
+  static dev.migrator.model.ChannelTls encrypted() {
+    dev.migrator.model.ChannelTls t = new dev.migrator.model.ChannelTls();
+    t.tls = true;
+    t.description = "replication over TLS (the source offers TLS; CA /etc/ca.pem on the replica, name verified)";
+    t.replicaSaysEncrypted = true;
+    return t;
+  }
   /** The source's binlog retention (hours) as the retention fakes read, change and restore it. */
   volatile Integer sourceRetentionHours = 1;
   static final BinlogCoordinates TARGET_POSITION = new BinlogCoordinates("target-bin.000002", 1234, null);
@@ -554,8 +564,10 @@ final class FakeActivities {
     }
 
     @Override
-    public void startReplication(dev.migrator.activities.ReplicationInput request, BinlogCoordinates from) {
+    public dev.migrator.model.ChannelTls startReplication(dev.migrator.activities.ReplicationInput request,
+        BinlogCoordinates from) {
       call("startReplication", from);
+      return channelTls;
     }
 
     @Override
@@ -741,8 +753,10 @@ final class FakeActivities {
     }
 
     @Override
-    public void startReverseReplication(dev.migrator.activities.CutoverInput request, BinlogCoordinates fromTarget) {
+    public dev.migrator.model.ChannelTls startReverseReplication(dev.migrator.activities.CutoverInput request,
+        BinlogCoordinates fromTarget) {
       call("startReverseReplication", fromTarget);
+      return channelTls;
     }
 
     @Override

@@ -33,6 +33,14 @@ public final class WorkerProcess implements AutoCloseable {
 
   /** The same on {@code taskQueue} (null: the default), e.g. a dump or load worker of a staged copy. */
   public static WorkerProcess start(String temporalTarget, String taskQueue) {
+    return start(temporalTarget, taskQueue, java.util.Map.of());
+  }
+
+  /**
+   * The same with extra environment variables (e.g. MIGRATOR_PAYLOAD_KEY, MIGRATOR_LOG_LEVEL, or
+   * JAVA_TOOL_OPTIONS=-Dlogback.configurationFile=logback.xml for the production log format).
+   */
+  public static WorkerProcess start(String temporalTarget, String taskQueue, java.util.Map<String, String> env) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try {
       Path log = Files.createTempFile("migrator-worker-", ".log");
@@ -42,6 +50,7 @@ public final class WorkerProcess implements AutoCloseable {
       pb.environment().put("TEMPORAL_ADDRESS", temporalTarget);
       pb.environment().put("MIGRATOR_DISABLE_STICKY", "true");
       if (taskQueue != null) pb.environment().put("MIGRATOR_TASK_QUEUE", taskQueue);
+      pb.environment().putAll(env);
       Process p = pb.start();
       Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
       return new WorkerProcess(p, log);

@@ -109,7 +109,7 @@ final class CutoverStep {
         // Seed 001: the old source follows the new primary, so a rollback loses nothing.
         reverseStarted = true;
         c.reverseFrom = cutover.targetPosition(m.cutoverIn);
-        cutover.startReverseReplication(m.cutoverIn, c.reverseFrom);
+        reverseTls(cutover.startReverseReplication(m.cutoverIn, c.reverseFrom));
         stage(REVERSED);
       }
       if (m.cutoverStage < TARGET_WRITABLE) {
@@ -150,6 +150,11 @@ final class CutoverStep {
         + c.failedAttempts + " failed attempt(s))")
         + (c.reverseFrom == null ? "" : ", reverse replication from " + c.reverseFrom);
     return c;
+  }
+
+  /** The reverse channel's TLS warnings into the status (null when replaying a run recorded before it was returned). */
+  private void reverseTls(dev.migrator.model.ChannelTls tls) {
+    if (tls != null) m.warn("cutover: reverse ", tls.warnings);
   }
 
   private void events(List<String> notes) {
@@ -261,7 +266,7 @@ final class CutoverStep {
         // Seed 001: the old source follows the new primary, so a rollback loses nothing.
         reverseStarted = true;
         c.reverseFrom = cutover.targetPosition(m.cutoverIn);
-        cutover.startReverseReplication(m.cutoverIn, c.reverseFrom);
+        reverseTls(cutover.startReverseReplication(m.cutoverIn, c.reverseFrom));
       }
       c.targetWritableAtMillis = cutover.setTargetReadOnly(m.cutoverIn, false);
       c.writeDowntimeMillis = Math.max(0, c.targetWritableAtMillis - c.sourceReadOnlyAtMillis);

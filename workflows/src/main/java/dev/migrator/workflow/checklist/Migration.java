@@ -177,17 +177,19 @@ public final class Migration {
         + (Step.APPROVE.label.equals(status.currentStep) ? "now" : "when the checklist reaches it");
   }
 
-  public void approveBySignal() {
+  /** Returns false when the gate refused (the reason is in the status's approvalRefused). */
+  public boolean approveBySignal() {
     // One gate for the signal and the update: a signal cannot answer, so the refusal is in the status.
     if (safety) {
       String why = approvalRefusal();
       if (why != null) {
         status.approvalRefused = "approve signal refused: " + why;
-        return;
+        return false;
       }
       status.approvalRefused = null;
     }
     approved = true;
+    return true;
   }
 
   public void requestRollback(String reason) {

@@ -1,6 +1,7 @@
 package dev.migrator.workflow.checklist;
 
 import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.model.ChannelTls;
 import dev.migrator.model.ReadOnlyGuard;
 import dev.migrator.model.Step;
 
@@ -36,7 +37,9 @@ final class ReplicateStep {
             () -> m.activities.cutover.unguardTarget(m.cutoverIn, wasReadOnly));
       }
       m.activities.replication.ensureReplicationUser(m.replicationIn);
-      m.activities.replication.startReplication(m.replicationIn, from);
+      // How the channel uses TLS (null when replaying a run recorded before the activity said so).
+      ChannelTls tls = m.activities.replication.startReplication(m.replicationIn, from);
+      if (tls != null) m.warn("replicate: ", tls.warnings);
       if (m.safety) {
         // Nothing but replication may write to the target until the cutover (1062/1032 come from such writes).
         ReadOnlyGuard g = m.activities.cutover.guardTarget(m.cutoverIn);

@@ -11,6 +11,7 @@ import dev.migrator.model.LagReading;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;
+import dev.migrator.model.OperatorAction;
 import dev.migrator.model.TableCopyProgress;
 import dev.migrator.workflow.CatchUpWorkflow;
 import dev.migrator.workflow.MigrationWorkflow;
@@ -191,6 +192,41 @@ class RecordedHistoriesReplayTest {
     @Override
     public void decide(String action) {
       real.decide(action);
+    }
+
+    @Override
+    public void approveBy(OperatorAction a) {
+      real.approveBy(a);
+    }
+
+    @Override
+    public String approveCutoverBy(OperatorAction a) {
+      return real.approveCutoverBy(a);
+    }
+
+    @Override
+    public void validateApproveCutoverBy(OperatorAction a) {
+      real.validateApproveCutoverBy(a);
+    }
+
+    @Override
+    public void rollbackBy(OperatorAction a) {
+      real.rollbackBy(a);
+    }
+
+    @Override
+    public void pauseBy(OperatorAction a) {
+      real.pauseBy(a);
+    }
+
+    @Override
+    public void resumeBy(OperatorAction a) {
+      real.resumeBy(a);
+    }
+
+    @Override
+    public void decideBy(OperatorAction a) {
+      real.decideBy(a);
     }
 
     @Override
