@@ -132,7 +132,10 @@ class SecretsEndToEndTest {
       assertFalse(stored.indexOf(SCHEMA) >= 0, "encrypted as stored");
       assertTrue(logText.contains("Temporal at " + temporal.target()), "the worker's startup line");
       assertTrue(logText.contains("DEBUG"), "DEBUG lines too");
-      assertTrue(logText.lines().count() > 20, "a log to search: " + logText.lines().count() + " lines");
+      // The worker logs little per migration (startup, TLS warnings, the snapshot's coordinates):
+      // what matters is that the activities' lines, under this migration's id, are in the file.
+      assertTrue(logText.contains("migration=" + id), "the activities' lines, with the migration id");
+      assertTrue(logText.lines().count() >= 5, "a log to search: " + logText.lines().count() + " lines");
       System.out.println(histories.size() + " histories (" + payloads + " payloads) and a worker log of "
           + logText.lines().count() + " lines: none holds a password or the key");
     } finally {
