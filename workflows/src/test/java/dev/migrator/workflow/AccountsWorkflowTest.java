@@ -16,33 +16,14 @@ import dev.migrator.model.MigrationStatus;
 import dev.migrator.model.Step;
 import dev.migrator.model.StepState;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Step 5 in the workflow: copied before the schema step (definers exist for its objects), deferred
  * grants given right after it, undone by the rollback, released by a completed migration; with
  * copy-and-sync compared before the approval passes and synced in the cutover before traffic moves.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AccountsWorkflowTest {
-  private WorkflowTestKit kit;
-  private FakeActivities fakes;
-
-  @BeforeEach
-  void setUp() {
-    kit = new WorkflowTestKit();
-    fakes = kit.fakes;
-  }
-
-  @AfterEach
-  void tearDown() {
-    kit.close();
-  }
-
+class AccountsWorkflowTest extends WorkflowTestBase {
   private static MigrationRequest request(String mode) {
     MigrationRequest r = WorkflowTestKit.request();
     r.accounts.mode = mode;

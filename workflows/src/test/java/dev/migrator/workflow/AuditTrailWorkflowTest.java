@@ -3,28 +3,20 @@ package dev.migrator.workflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.migrator.model.AuditEntry;
-import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;
 import dev.migrator.model.OperatorAction;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,51 +24,12 @@ import org.junit.jupiter.api.Test;
  * not) in the status with workflow time, who and the Temporal identity, and in the history as the
  * signal's argument; bounded.
  */
-class AuditTrailWorkflowTest {
-  static final String QUEUE = "audit-test";
-  static final String ID = "wf-audit";
-  TestWorkflowEnvironment env;
-  WorkflowClient client;
-  FakeActivities fakes;
+class AuditTrailWorkflowTest extends WorkflowTestBase {
+  static final String ID = WorkflowTestKit.WORKFLOW_ID;
 
-  @BeforeEach
-  void setUp() {
-    fakes = new FakeActivities();
-    env = fakes.environment(QUEUE);
-    env.start();
-    client = env.getWorkflowClient();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-  }
-
-  static MigrationRequest request() {
-    MigrationRequest r = new MigrationRequest();
-    r.migrationId = "mig-audit";
-    r.source = new Endpoint("source.example", 3306, "admin", "env:SOURCE_DB_PASSWORD");
-    r.target = new Endpoint("target.example", 3306, "admin", "env:TARGET_DB_PASSWORD");
-    r.schemas.add("shop");
-    r.replication.password = "env:REPL_PASSWORD";
-    return r;
-  }
-
-  MigrationWorkflow start(MigrationRequest r) {
-    MigrationWorkflow wf = client.newWorkflowStub(MigrationWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(ID).build());
-    WorkflowClient.start(wf::run, r);
-    return wf;
-  }
-
+  /** The status as the audit tests wait for it (the kit's wait, which names the audit on failure). */
   MigrationStatus await(MigrationWorkflow wf, Predicate<MigrationStatus> condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    MigrationStatus s;
-    while (!condition.test(s = wf.status())) {
-      if (System.nanoTime() > deadline) fail("never reached: " + what + "; step=" + s.currentStep + " audit=" + s.audit);
-      env.sleep(Duration.ofMillis(10));
-    }
-    return s;
+    return awaitStatus(wf, condition, what);
   }
 
   static OperatorAction as(String by) {

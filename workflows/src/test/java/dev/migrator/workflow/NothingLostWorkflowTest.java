@@ -17,11 +17,7 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * "Nothing lost, nothing destroyed" in the workflow: findings that protect data cannot be
@@ -29,22 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * and offers kill-and-retry; a cutover that fails after replication was stopped goes on from where
  * it was; the approval wait watches replication and one gate refuses signal and update alike.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class NothingLostWorkflowTest {
-  private WorkflowTestKit kit;
-  private FakeActivities fakes;
-
-  @BeforeEach
-  void setUp() {
-    kit = new WorkflowTestKit();
-    fakes = kit.fakes;
-  }
-
-  @AfterEach
-  void tearDown() {
-    kit.close();
-  }
-
+class NothingLostWorkflowTest extends WorkflowTestBase {
   /** How often exactly this call (method and arguments) was made. */
   private long times(String call) {
     return fakes.journal.calls().stream().filter(call::equals).count();
