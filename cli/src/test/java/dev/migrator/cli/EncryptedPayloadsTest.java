@@ -63,7 +63,7 @@ class EncryptedPayloadsTest {
   static Path keyFile;
   static PayloadEncryptionCodec keys;
   static CodecServer codec;
-  static CodecDevServer temporal;
+  static TemporalDevServer temporal;
   static MigratorWorker worker;
   static LocalMariaDb source;
   static LocalMariaDb target;
@@ -85,9 +85,11 @@ class EncryptedPayloadsTest {
     Files.writeString(keyFile, Base64.getEncoder().encodeToString(random(32)) + "\n");
     PayloadKeys payloadKeys = PayloadKeys.of("file:" + keyFile, KEY_ID, null);
     keys = payloadKeys.codec(MigratorWorker.credentials());
-    int uiPort = CodecDevServer.freePort();
+    int uiPort = TemporalDevServer.freePort();
     codec = CodecServer.start("127.0.0.1", 0, keys, List.of("http://127.0.0.1:" + uiPort), TOKEN);
-    temporal = CodecDevServer.start(binary, uiPort, codec.url());
+    // The Web UI decodes payloads through the codec server.
+    temporal = TemporalDevServer.start(binary, TemporalDevServer.freePort(), uiPort, true,
+        "--ui-codec-endpoint", codec.url());
     WorkerConfig wc = new WorkerConfig().target(temporal.target());
     wc.payloadKeys = payloadKeys;
     worker = MigratorWorker.start(wc);

@@ -1,6 +1,6 @@
 package dev.migrator.cli;
 
-import dev.migrator.workflow.MigrationSearchAttributes;
+import dev.migrator.testkit.temporal.LoopbackTestServer;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -12,10 +12,6 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.stub.StreamObserver;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesResponse;
-import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
@@ -26,7 +22,6 @@ import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -60,7 +55,7 @@ final class TlsTemporalTestServer implements AutoCloseable {
 
   static TlsTemporalTestServer start(Path serverCert, Path serverKey, Path clientCa, String requiredApiKey) {
     TestServicesStarter services = new TestServicesStarter(true, 0);
-    registerSearchAttributes(services);
+    LoopbackTestServer.registerSearchAttributes(services);
     List<String> subjects = new CopyOnWriteArrayList<>();
     List<String> auths = new CopyOnWriteArrayList<>();
     List<String> methods = new CopyOnWriteArrayList<>();
@@ -108,28 +103,6 @@ final class TlsTemporalTestServer implements AutoCloseable {
   /** 127.0.0.1:port; the certificate names another host, so clients give TEMPORAL_TLS_SERVER_NAME. */
   String target() {
     return "127.0.0.1:" + port();
-  }
-
-  private static void registerSearchAttributes(TestServicesStarter services) {
-    AddSearchAttributesRequest req = AddSearchAttributesRequest.newBuilder().setNamespace("default")
-        .putAllSearchAttributes(MigrationSearchAttributes.DEFINITIONS).build();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    ((OperatorServiceGrpc.OperatorServiceImplBase) services.getOperatorService()).addSearchAttributes(req,
-        new StreamObserver<>() {
-          @Override
-          public void onNext(AddSearchAttributesResponse value) {}
-
-          @Override
-          public void onError(Throwable t) {
-            done.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            done.complete(null);
-          }
-        });
-    done.join();
   }
 
   @Override

@@ -33,7 +33,7 @@ public final class LoopbackTestServer {
   }
 
   /** The workflow upserts these; an unregistered one would fail its workflow task. */
-  static void registerSearchAttributes(TestServicesStarter services) {
+  public static void registerSearchAttributes(TestServicesStarter services) {
     AddSearchAttributesRequest req = AddSearchAttributesRequest.newBuilder()
         .setNamespace("default")
         .putAllSearchAttributes(MigrationSearchAttributes.DEFINITIONS)

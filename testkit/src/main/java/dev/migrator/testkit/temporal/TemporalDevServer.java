@@ -80,8 +80,12 @@ public final class TemporalDevServer implements AutoCloseable {
     return start(binary, port, uiPort, true);
   }
 
-  /** {@code searchAttributes=false}: a bare namespace, as an operator's fresh server would be. */
-  public static TemporalDevServer start(Path binary, int port, int uiPort, boolean searchAttributes) {
+  /**
+   * {@code searchAttributes=false}: a bare namespace, as an operator's fresh server would be;
+   * {@code extraArgs}: more {@code start-dev} flags (e.g. {@code --ui-codec-endpoint URL}).
+   */
+  public static TemporalDevServer start(Path binary, int port, int uiPort, boolean searchAttributes,
+      String... extraArgs) {
     Path dir;
     try {
       dir = Files.createTempDirectory("migrator-temporal-");
@@ -96,6 +100,7 @@ public final class TemporalDevServer implements AutoCloseable {
       cmd.add("--search-attribute");
       cmd.add(sa);
     }
+    cmd.addAll(List.of(extraArgs));
     Path log = dir.resolve("server.log");
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -159,6 +164,20 @@ public final class TemporalDevServer implements AutoCloseable {
 
   public String uiUrl() {
     return "http://127.0.0.1:" + uiPort;
+  }
+
+  /** Runs the temporal CLI against this server (no profile, no TEMPORAL_* of the caller); its output. */
+  public String cli(Path binary, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--address", target()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("TEMPORAL_"));
+    pb.environment().put("HOME", dir.toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+    return out;
   }
 
   @Override
