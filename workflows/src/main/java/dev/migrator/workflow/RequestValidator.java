@@ -54,6 +54,13 @@ public final class RequestValidator {
         }
         credential(p, "aurora.password", r.aurora.password);
       }
+    } else if ((FreezeMethod.CLONE.equals(r.method) || FreezeMethod.PHYSICAL_BACKUP.equals(r.method))
+        && r.source != null && r.source.isRdsFamily()) {
+      // physical-backup reads the source's data directory; RDS and Aurora offer no clone plugin to donate.
+      p.add("method " + r.method + " needs a self-managed source (" + (FreezeMethod.CLONE.equals(r.method)
+          ? "an " + r.source.flavor + " source cannot donate a clone: no clone plugin there"
+          : "it reads the source's data directory, which an " + r.source.flavor + " source does not expose")
+          + "): use aurora-snapshot (Aurora) or live-consistent");
     }
     if (r.schemas == null || r.schemas.isEmpty()) {
       p.add("schemas is empty: list the databases to migrate, e.g. \"schemas\": [\"shop\"]");
@@ -94,8 +101,8 @@ public final class RequestValidator {
         p.add("copy.stage.location '" + where + "' is neither an absolute directory, a file:/// URI nor s3://bucket/prefix");
       }
       if (FreezeMethod.LIVE_CONSISTENT.equals(r.method)) {
-        p.add("copy.transport \"staged\" needs a frozen copy (method physical-backup, stopped-replica or"
-            + " aurora-snapshot): live-consistent copies inside one snapshot of the live source, in one activity");
+        p.add("copy.transport \"staged\" needs a frozen copy (method clone, physical-backup, stopped-replica"
+            + " or aurora-snapshot): live-consistent copies inside one snapshot of the live source, in one activity");
       }
     }
     if (r.schemaOptions == null) {

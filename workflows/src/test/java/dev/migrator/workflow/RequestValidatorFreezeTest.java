@@ -42,4 +42,17 @@ class RequestValidatorFreezeTest {
   void physicalBackupNeedsNothingMore() {
     assertEquals(List.of(), RequestValidator.problems(request(FreezeMethod.PHYSICAL_BACKUP)));
   }
+
+  @Test
+  void cloneAndPhysicalBackupAreRefusedForAnRdsOrAuroraSource() {
+    for (String method : List.of(FreezeMethod.CLONE, FreezeMethod.PHYSICAL_BACKUP)) {
+      MigrationRequest r = request(method);
+      assertEquals(List.of(), RequestValidator.problems(r), method + " from a self-managed source");
+      r.source.flavor = "aurora-mysql";
+      List<String> problems = RequestValidator.problems(r);
+      assertEquals(1, problems.size(), problems.toString());
+      assertTrue(problems.get(0).startsWith("method " + method + " needs a self-managed source"), problems.get(0));
+      assertTrue(problems.get(0).contains("aurora-snapshot"), "names what to use instead: " + problems.get(0));
+    }
+  }
 }
