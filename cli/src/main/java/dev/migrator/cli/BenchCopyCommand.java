@@ -69,6 +69,33 @@ public class BenchCopyCommand implements Callable<Integer> {
   @Option(names = "--out", description = "append the Markdown result table to this file")
   Path out;
 
+  @Option(names = "--mydumper-dir", defaultValue = "${env:MIGRATOR_SHARED_DIR:-../shared}/tools/mydumper-1.0.1",
+      description = "a directory with a newer mydumper and myloader build (upstream 1.0.x) to compare with"
+          + " as well as Debian's; absent: said so, Debian's only")
+  Path newerMydumper;
+
+  /** One mydumper build: where its binaries are ("" = PATH), its label, myloader's thread count (0 = its default). */
+  record Dumper(String dir, String label, int loaderThreads) {
+    String bin(String name) {
+      return dir.isEmpty() ? name : Path.of(dir, name).toString();
+    }
+  }
+
+  /** Debian's 0.10.1 with our threads; the newer build (when present) with myloader's defaults and with our threads. */
+  List<Dumper> dumpers() {
+    List<Dumper> out = new ArrayList<>(List.of(new Dumper("", "mydumper 0.10.1 + myloader (Debian)", threads)));
+    if (newerMydumper != null && Files.isExecutable(newerMydumper.resolve("mydumper"))
+        && Files.isExecutable(newerMydumper.resolve("myloader"))) {
+      String dir = newerMydumper.toAbsolutePath().normalize().toString();
+      out.add(new Dumper(dir, "mydumper 1.0.1 + myloader (myloader's defaults)", 0));
+      out.add(new Dumper(dir, "mydumper 1.0.1 + myloader --threads " + threads, threads));
+    } else {
+      say("no newer mydumper build at " + newerMydumper + " (see ../shared/tools/mydumper-1.0.1/README.md):"
+          + " comparing with Debian's 0.10.1 only");
+    }
+    return out;
+  }
+
   record Result(String tool, double seconds, String detail, boolean verified) {}
 
   @Override
@@ -88,17 +115,24 @@ public class BenchCopyCommand implements Callable<Integer> {
       // Each tool runs --repeat times, interleaved (so a noisy minute hits every tool alike); the
       // table shows each tool's median, its range in the notes.
       List<String> runs = variants.isEmpty() ? List.of("") : variants;
+      List<Dumper> dumpers = dumpers();
       List<List<Result>> trials = new ArrayList<>();
-      for (int i = 0; i < runs.size() + 3; i++) trials.add(new ArrayList<>());
+      List<List<Result>> withVerify = new ArrayList<>();
+      for (int i = 0; i < runs.size(); i++) withVerify.add(new ArrayList<>());
+      for (int i = 0; i < runs.size() + dumpers.size() + 2; i++) trials.add(new ArrayList<>());
       for (int rep = 1; rep <= repeat; rep++) {
         if (repeat > 1) say("round " + rep + " of " + repeat);
         int k = 0;
         for (String v : runs) {
-          trials.get(k++).add(migrator(source, target, expected, v));
+          Result[] copyAndVerify = migrator(source, target, expected, v);
+          withVerify.get(k).add(copyAndVerify[1]);
+          trials.get(k++).add(copyAndVerify[0]);
           reset(target);
         }
-        trials.get(k++).add(mydumper(source, target, expected));
-        reset(target);
+        for (Dumper d : dumpers) {
+          trials.get(k++).add(mydumper(source, target, expected, d));
+          reset(target);
+        }
         trials.get(k++).add(mysqldump(source, target, expected));
         reset(target);
         trials.get(k).add(loadDataFloor(source, target, expected));
@@ -106,17 +140,25 @@ public class BenchCopyCommand implements Callable<Integer> {
       }
       List<Result> results = new ArrayList<>();
       for (List<Result> t : trials) results.add(median(t));
+      // Order: migrator's copy rows, its copy + verify rows, the mydumper builds, mysqldump, the floor.
+      for (int i = 0; i < withVerify.size(); i++) results.add(runs.size() + i, median(withVerify.get(i)));
+      int migratorRows = 2 * runs.size();
 
-      double base = results.get(results.size() - 3).seconds();
+      // The ratio is against the newest mydumper run with our thread count (the comparison users make).
+      Result baseRow = results.get(migratorRows + dumpers.size() - 1);
+      double base = baseRow.seconds();
       StringBuilder md = new StringBuilder();
       md.append(String.format(Locale.ROOT, "%n### %s: sysbench %d tables x %d rows (%.0f MiB), %d threads, %s%s%n%n",
           java.time.LocalDate.now(), tables, rows, mib, threads, machine(),
           repeat > 1 ? ", median of " + repeat + " interleaved runs" : ""));
-      md.append("| tool | wall time (s) | rows/s | MiB/s | speed vs mydumper+myloader | verified | notes |\n");
-      md.append("|---|---:|---:|---:|---:|---|---|\n");
+      double debian = results.get(migratorRows).seconds();
+      md.append("| tool | wall time (s) | rows/s | MiB/s | speed vs " + baseRow.tool().replace(" + myloader", "")
+          + " | speed vs Debian's 0.10.1 | verified | notes |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---|---|\n");
       for (Result r : results) {
-        md.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %.1f | %.2f | %s | %s |%n", r.tool(), r.seconds(),
-            exactRows / r.seconds(), mib / r.seconds(), base / r.seconds(), r.verified() ? "yes" : "NO", r.detail()));
+        md.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %.1f | %.2f | %.2f | %s | %s |%n", r.tool(), r.seconds(),
+            exactRows / r.seconds(), mib / r.seconds(), base / r.seconds(), debian / r.seconds(),
+            r.verified() ? "yes" : "NO", r.detail()));
       }
       StringBuilder cmd = new StringBuilder(String.format(Locale.ROOT,
           "bench/copy/run --tables %d --rows %d --threads %d --chunk-rows %d --method %s --write-method %s",
@@ -125,6 +167,7 @@ public class BenchCopyCommand implements Callable<Integer> {
       if (!"direct".equals(transport)) cmd.append(" --transport ").append(transport);
       for (String v : variants) cmd.append(" --variant '").append(v).append("'");
       if (repeat > 1) cmd.append(" --repeat ").append(repeat);
+      if (dumpers.size() == 1) cmd.append(" (no newer mydumper build found)");
       md.append(String.format(Locale.ROOT, "%nCommand: `%s`%n", cmd));
       System.out.println(md);
       if (out != null) Files.writeString(out, md.toString(), java.nio.file.StandardOpenOption.CREATE,
@@ -133,7 +176,8 @@ public class BenchCopyCommand implements Callable<Integer> {
     }
   }
 
-  private Result migrator(LocalMariaDb source, LocalMariaDb target, String expected, String variant) throws Exception {
+  /** The copy step alone, and copy + verify, of one migration. */
+  private Result[] migrator(LocalMariaDb source, LocalMariaDb target, String expected, String variant) throws Exception {
     say("migrator: copy step of a real migration (method " + method + ") " + variant);
     Path stageDir = null;
     try (TemporalTestServerProcess temporal = TemporalTestServerProcess.start();
@@ -191,28 +235,33 @@ public class BenchCopyCommand implements Callable<Integer> {
           + (r.copy.deferSecondaryIndexes ? ", indexes deferred" : "")
           + (r.copy.targetChunkSeconds > 0 ? ", adaptive " + r.copy.targetChunkSeconds + " s/chunk" : "")
           + (r.copy.chunksPerActivity > 0 ? ", " + r.copy.chunksPerActivity + " chunk(s)/activity" : "")) + ")";
-      return new Result(label, copy.durationMillis / 1000.0,
-          String.format(Locale.ROOT, "copy step%s; verify step %.2f s more",
-              r.copy.deferSecondaryIndexes ? " incl. building the deferred indexes" : "", verify.durationMillis / 1000.0), ok);
+      return new Result[] {
+          new Result(label, copy.durationMillis / 1000.0,
+              String.format(Locale.ROOT, "copy step%s; verify step %.2f s more",
+                  r.copy.deferSecondaryIndexes ? " incl. building the deferred indexes" : "", verify.durationMillis / 1000.0), ok),
+          new Result(label + ": copy + verify", (copy.durationMillis + verify.durationMillis) / 1000.0,
+              "copy and verify steps (mydumper's rows verify nothing)", ok)};
     } finally {
       if (stageDir != null) deleteTree(stageDir);
     }
   }
 
-  private Result mydumper(LocalMariaDb source, LocalMariaDb target, String expected) throws Exception {
-    say("mydumper + myloader, " + threads + " threads");
+  private Result mydumper(LocalMariaDb source, LocalMariaDb target, String expected, Dumper d) throws Exception {
+    say(d.label());
     Path dir = Files.createTempDirectory("bench-mydumper-");
     try {
       long t0 = System.nanoTime();
-      run(new ProcessBuilder("mydumper", "-h", "127.0.0.1", "-P", String.valueOf(source.port()), "-u", "root", "-p",
+      run(new ProcessBuilder(d.bin("mydumper"), "-h", "127.0.0.1", "-P", String.valueOf(source.port()), "-u", "root", "-p",
           source.rootPassword(), "-B", "sbtest", "-t", String.valueOf(threads), "-r", String.valueOf(chunkRows),
           "-o", dir.toString()), "mydumper", null);
       long t1 = System.nanoTime();
-      run(new ProcessBuilder("myloader", "-h", "127.0.0.1", "-P", String.valueOf(target.port()), "-u", "root", "-p",
-          target.rootPassword(), "-d", dir.toString(), "-t", String.valueOf(threads), "-o"), "myloader", null);
+      List<String> load = new ArrayList<>(List.of(d.bin("myloader"), "-h", "127.0.0.1", "-P",
+          String.valueOf(target.port()), "-u", "root", "-p", target.rootPassword(), "-d", dir.toString(), "-o"));
+      if (d.loaderThreads() > 0) load.addAll(List.of("-t", String.valueOf(d.loaderThreads())));
+      run(new ProcessBuilder(load), "myloader", null);
       long t2 = System.nanoTime();
       boolean ok = Contents.of(target, "sbtest").equals(expected);
-      return new Result("mydumper + myloader", (t2 - t0) / 1e9,
+      return new Result(d.label(), (t2 - t0) / 1e9,
           String.format(Locale.ROOT, "dump %.2f s, load %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9), ok);
     } finally {
       deleteTree(dir);
