@@ -43,7 +43,7 @@ final class CopySizer {
     CopySizing s = CopySizing.ruleOfThumb(src, dst);
     s.notes.add("source CPUs: " + how[0]);
     s.notes.add("target CPUs: " + how[1]);
-    s.notes.add("readers = source CPUs, writers = target CPUs / 2, at once = min(readers, writers);"
+    s.notes.add("readers = source CPUs, writers = target CPUs / 2 (at least 2 from 2 CPUs), at once = min(readers, writers);"
         + " set copy.parallelism to override");
     return s;
   }

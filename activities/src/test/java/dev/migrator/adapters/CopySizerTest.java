@@ -44,7 +44,7 @@ class CopySizerTest {
     CopySizing s = sizer.size(local, nowhere);
     assertEquals(Runtime.getRuntime().availableProcessors(), s.sourceCpus);
     assertNull(s.targetCpus);
-    assertEquals(1, s.writers); // 2 assumed / 2
+    assertEquals(2, s.writers); // 2 assumed: at least 2 writers from 2 CPUs
     assertTrue(s.notes.get(1).contains("set target.cpus"), s.notes.toString());
   }
 
@@ -60,7 +60,10 @@ class CopySizerTest {
 
   @Test
   void ruleOfThumb() {
-    assertEquals(1, CopySizing.ruleOfThumb(2, 2).slots);
+    assertEquals(2, CopySizing.ruleOfThumb(2, 2).slots, "2 at once on 2 cores: measured faster than 1");
+    assertEquals(1, CopySizing.ruleOfThumb(1, 2).slots, "one reader on a 1-CPU source");
+    assertEquals(2, CopySizing.ruleOfThumb(8, 4).writers);
+    assertEquals(4, CopySizing.ruleOfThumb(8, 8).writers);
     assertEquals(2, CopySizing.ruleOfThumb(2, 16).slots);
     assertEquals(8, CopySizing.ruleOfThumb(16, 16).slots);
     assertEquals(1, CopySizing.ruleOfThumb(1, 1).writers);
