@@ -93,6 +93,9 @@ public class MySqlDialect extends Dialect {
       params.add(from.position);
     }
     sql.append(", ").append(p).append("CONNECT_RETRY = ").append(Math.max(1, ch.connectRetrySeconds()));
+    // MySQL 8.0.23+ gives up after 10 attempts (SOURCE_RETRY_COUNT's default): a source outage of a
+    // minute would stop the IO thread for good. Keep retrying, as MariaDB does (master_retry_count).
+    sql.append(", ").append(p).append("RETRY_COUNT = ").append(RETRY_COUNT);
     // TLS as the channel's ReplicationTls says, always explicit (RESET REPLICA ALL leaves the server's defaults).
     ReplicationTls.Clause tls = ch.tls().changeSourceClause(sourceSyntax() ? ReplicationTls.ReplicaKind.MYSQL
         : ReplicationTls.ReplicaKind.MYSQL_LEGACY);
@@ -104,6 +107,9 @@ public class MySqlDialect extends Dialect {
     }
     return List.of(new SqlStatement(sql.toString(), params));
   }
+
+  /** Connection attempts before the IO thread gives up: MySQL's pre-8.0.23 default (a day at 1 s). */
+  static final int RETRY_COUNT = 86400;
 
   @Override
   public List<SqlStatement> replicationFilter(List<String> schemas) {
