@@ -8,7 +8,7 @@ import dev.migrator.activities.VerifyInput;
 import dev.migrator.model.TableChecksum;
 import dev.migrator.model.TableRef;
 import dev.migrator.model.TableVerification;
-import dev.migrator.model.TableProgress;
+import dev.migrator.model.TableSums;
 import dev.migrator.model.ContentSum;
 import dev.migrator.model.VerifyResult;
 import dev.migrator.mysql.Connector;
@@ -97,8 +97,8 @@ public class VerifyActivitiesImpl implements VerifyActivities {
    * target after its chunk was copied is found. Both servers are read at the same time.
    */
   private VerifyResult inline(VerifyInput r) {
-    java.util.Map<String, TableProgress> sums = new java.util.HashMap<>();
-    for (TableProgress t : r.inline) sums.put(t.table, t);
+    java.util.Map<String, TableSums> sums = new java.util.HashMap<>();
+    for (TableSums t : r.inline) sums.put(t.table, t);
     VerifyResult res = new VerifyResult();
     res.ok = true;
     java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor(job -> {
@@ -111,7 +111,7 @@ public class VerifyActivitiesImpl implements VerifyActivities {
       for (int i = 0; i < r.tables.size(); i++) {
         TableRef t = r.tables.get(i);
         TableMeta meta = TableMeta.read(src, t);
-        TableProgress known = sums.get(t.qualified());
+        TableSums known = sums.get(t.qualified());
         TableVerification v = new TableVerification();
         v.table = t.qualified();
         try (Keepalive k = Keepalive.during("checksumming " + t.qualified())) {
@@ -147,7 +147,7 @@ public class VerifyActivitiesImpl implements VerifyActivities {
   }
 
   /** The frozen copy's sum of a table: the copy's known chunk sums plus the unknown chunks read now. */
-  static ContentSum sourceSum(Connection src, TableMeta meta, TableProgress known) throws SQLException {
+  static ContentSum sourceSum(Connection src, TableMeta meta, TableSums known) throws SQLException {
     if (known == null || known.sourceUnknown) return TableChecksummer.crcTable(src, meta);
     ContentSum s = known.source == null ? new ContentSum() : known.source;
     if (known.unknown != null) {

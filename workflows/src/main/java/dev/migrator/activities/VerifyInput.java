@@ -21,5 +21,5 @@ public class VerifyInput {
    * here is read in full on both sides with the inline function.
    */
   public Integer inlineChecksums;
-  public List<dev.migrator.model.TableProgress> inline;
+  public List<dev.migrator.model.TableSums> inline;
 }

@@ -27,7 +27,13 @@ final class VerifyStep {
 
   void run(FrozenCopy frozen, List<TableRef> tables, List<TableChecksum> sourceChecksums) {
     runner.run(Step.VERIFY, () -> {
-      VerifyResult res = m.activities.verify.verify(StepInputs.verify(m.request, frozen, tables, sourceChecksums));
+      dev.migrator.activities.VerifyInput in = StepInputs.verify(m.request, frozen, tables, sourceChecksums);
+      if (sourceChecksums == null && m.chunkedCopy.inlineChecksums() >= 1) {
+        // The copy checksummed every chunk on both sides: verify reads the target once more.
+        in.inlineChecksums = m.chunkedCopy.inlineChecksums();
+        in.inline = m.chunkedCopy.inlineSums();
+      }
+      VerifyResult res = m.activities.verify.verify(in);
       m.status.verify = res;
       if (!res.ok) throw FailureType.VERIFY_FAILED.failure("verification failed: " + res.summary());
       // Versioned: histories recorded before this call existed replay without it.
