@@ -97,8 +97,7 @@ public class VerifyActivitiesImpl implements VerifyActivities {
    * target after its chunk was copied is found. Both servers are read at the same time.
    */
   private VerifyResult inline(VerifyInput r) {
-    java.util.Map<String, TableSums> sums = new java.util.HashMap<>();
-    for (TableSums t : r.inline) sums.put(t.table, t);
+    java.util.Map<String, TableSums> sums = r.inline;
     VerifyResult res = new VerifyResult();
     res.ok = true;
     java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor(job -> {

@@ -17,9 +17,9 @@ public class VerifyInput {
   public List<TableChecksum> sourceChecksums;
   /**
    * Inline verification (version "inline-checksums" >= 1 and verify.mode inline): the copy's sums
-   * per table; null = the full verify (both sides read now, SHA-256 based). A table without sums
+   * per table (qualified name); null = the full verify (both sides read now, SHA-256 based). A table without sums
    * here is read in full on both sides with the inline function.
    */
   public Integer inlineChecksums;
-  public List<dev.migrator.model.TableSums> inline;
+  public java.util.Map<String, dev.migrator.model.TableSums> inline;
 }

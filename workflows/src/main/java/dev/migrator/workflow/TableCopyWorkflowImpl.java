@@ -70,6 +70,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
     int slots = Math.max(1, in.slots);
     TableCopyProgress p = in.progress;
     int activities = 0;
+    int differing = 0;
     while (in.tableIndex < in.tables.size()) {
       if (activities >= perRun) {
         // Carry only the cursor and counters: the next run's history starts empty.
@@ -99,7 +100,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
           tables.put(name, t);
         }
         if (in.inlineChecksums >= 1) {
-          if (t.inline == null) t.inline = new dev.migrator.model.TableSums(name);
+          if (t.inline == null) t.inline = new dev.migrator.model.TableSums();
           for (Chunk c : page.chunks) byId.put(name + "#" + c.ordinal, c);
         }
         t.chunksTotal += page.chunks.size();
@@ -146,7 +147,10 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
             t.chunksDone++;
             t.rows += res.rows;
             t.bytes += res.bytes;
-            if (t.inline != null) t.inline.add(res, byId.get(t.table + "#" + res.ordinal));
+            if (t.inline != null && !t.inline.add(res, byId.get(t.table + "#" + res.ordinal)) && differing++ < 10) {
+              p.warnings.add("copy: " + t.table + " chunk " + res.ordinal + " differs on the target right after its"
+                  + " copy (frozen copy " + res.source + ", target " + res.target + "): verify will report it");
+            }
           }
           dirty = true;
         }

@@ -88,11 +88,9 @@ public final class ChunkedCopy {
     return inlineChecksums;
   }
 
-  /** What verify needs of each finished table's inline sums. */
-  List<TableSums> inlineSums() {
-    List<TableSums> out = new ArrayList<>();
-    for (TableSums s : sums.values()) out.add(s.forVerify());
-    return out;
+  /** Each finished table's inline sums, by qualified name. */
+  Map<String, TableSums> inlineSums() {
+    return new java.util.LinkedHashMap<>(sums);
   }
 
   static List<List<TableRef>> group(List<TableRef> tables) {
