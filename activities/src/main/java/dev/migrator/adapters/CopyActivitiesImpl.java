@@ -191,7 +191,7 @@ public class CopyActivitiesImpl implements CopyActivities {
       }
       if (ctx.getInfo().getAttempt() > 1 && committed < chunks.size()) {
         // Commits after the last heartbeat that reached the service: found on the target, not redone.
-        int more = CommittedChunks.alreadyCopied(src, dst, chunks, committed, meta, results);
+        int more = CommittedChunks.alreadyCopied(src, dst, chunks, committed, meta, results, r.inlineChecksums >= 1);
         if (more > 0) log.info("{} chunk(s) committed by the lost attempt after its last heartbeat: not copied again", more);
         ctx.heartbeat(progress(results));
       }
@@ -214,7 +214,12 @@ public class CopyActivitiesImpl implements CopyActivities {
   }
 
   /** Test hook: runs after a chunk's commit, before its inline checksums (a crash there is re-checked by verify). */
-  static volatile java.util.function.Consumer<Chunk> afterCommit = c -> { };
+  private static volatile java.util.function.Consumer<Chunk> afterCommit = c -> { };
+
+  /** Tests only: {@code hook} runs after each chunk's commit, before its inline checksums. */
+  public static void afterCommitHook(java.util.function.Consumer<Chunk> hook) {
+    afterCommit = hook;
+  }
 
   /**
    * The chunk's inline checksums, right after its commit: its range on the frozen copy (quiescent,
