@@ -54,7 +54,7 @@ public class BenchCopyCommand implements Callable<Integer> {
 
   @Option(names = "--variant", description = "a migrator configuration to time, repeatable: comma-separated"
       + " key=value of chunkRows, parallelism (0 = rule of thumb), writeMethod, deferIndexes, transport (direct|staged),"
-      + " targetChunkSeconds, chunksPerActivity; unset keys come from the other options. Default: one run with the other options.")
+      + " targetChunkSeconds, chunksPerActivity, verify (inline|full); unset keys come from the other options. Default: one run with the other options.")
   List<String> variants = new ArrayList<>();
 
   @Option(names = "--repeat", defaultValue = "1", description = "run every tool this many times, interleaved; report medians")
@@ -161,6 +161,7 @@ public class BenchCopyCommand implements Callable<Integer> {
           case "transport" -> r.copy.transport = v;
           case "targetChunkSeconds" -> r.copy.targetChunkSeconds = Double.parseDouble(v);
           case "chunksPerActivity" -> r.copy.chunksPerActivity = Integer.parseInt(v);
+          case "verify" -> r.verify.mode = v;
           default -> throw new IllegalArgumentException("--variant: unknown key '" + k + "'");
         }
       }
