@@ -113,6 +113,8 @@ class InlineChecksumsWorkflowTest {
       assertEquals(crashed ? List.of(3) : List.of(), s.unknown.stream().map(c -> c.ordinal).toList(), t.qualified());
       assertTrue(!s.sourceUnknown);
     }
+    assertEquals("inline: the copy's checksums against a fresh read of the target; 1 chunk(s) without checksums read"
+        + " again on the frozen copy", res.status.steps.stream().filter(x -> x.name.equals("verify")).findFirst().orElseThrow().detail);
     // The status shows counters, not checksums nor chunk bounds.
     for (TableProgress t : res.status.copy.tables) assertNull(t.inline, t.table);
   }

@@ -32,6 +32,16 @@ final class VerifyStep {
         // The copy checksummed every chunk on both sides: verify reads the target once more.
         in.inlineChecksums = m.chunkedCopy.inlineChecksums();
         in.inline = m.chunkedCopy.inlineSums();
+        int reread = 0;
+        int whole = 0;
+        for (dev.migrator.model.TableSums t : in.inline.values()) {
+          reread += t.unknown.size();
+          if (t.sourceUnknown) whole++;
+        }
+        whole += (int) tables.stream().filter(t -> !in.inline.containsKey(t.qualified())).count();
+        m.step(Step.VERIFY).detail = "inline: the copy's checksums against a fresh read of the target"
+            + (reread > 0 ? "; " + reread + " chunk(s) without checksums read again on the frozen copy" : "")
+            + (whole > 0 ? "; " + whole + " table(s) read in full on the frozen copy" : "");
       }
       VerifyResult res = m.activities.verify.verify(in);
       m.status.verify = res;
