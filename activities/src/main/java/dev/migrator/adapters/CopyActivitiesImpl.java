@@ -191,14 +191,16 @@ public class CopyActivitiesImpl implements CopyActivities {
       }
       if (ctx.getInfo().getAttempt() > 1 && committed < chunks.size()) {
         // Commits after the last heartbeat that reached the service: found on the target, not redone.
-        int more = CommittedChunks.alreadyCopied(src, dst, chunks, committed, meta, results);
+        int more = CommittedChunks.alreadyCopied(src, dst, chunks, committed, meta, results, r.inlineChecksums >= 1);
         if (more > 0) log.info("{} chunk(s) committed by the lost attempt after its last heartbeat: not copied again", more);
         ctx.heartbeat(progress(results));
       }
       for (int i = results.size(); i < chunks.size(); i++) {
         Chunk c = chunks.get(i);
         long started = System.nanoTime();
-        ChunkResult res = writer.copyChunk(src, dst, meta.of(c.table), c, (rows, bytes) -> ctx.heartbeat(progress(results)));
+        TableMeta m = meta.of(c.table);
+        ChunkResult res = writer.copyChunk(src, dst, m, c, (rows, bytes) -> ctx.heartbeat(progress(results)));
+        if (r.inlineChecksums >= 1) inlineSums(src, dst, m, c, res);
         res.millis = (System.nanoTime() - started) / 1_000_000;
         results.add(res);
         ctx.heartbeat(progress(results));
@@ -210,6 +212,45 @@ public class CopyActivitiesImpl implements CopyActivities {
       throw MySqlErrors.failure("copy", r.target, e);
     }
   }
+
+  /** Test hook: runs after a chunk's commit, before its inline checksums (a crash there is re-checked by verify). */
+  private static volatile java.util.function.Consumer<Chunk> afterCommit = c -> { };
+
+  /** Tests only: {@code hook} runs after each chunk's commit, before its inline checksums. */
+  public static void afterCommitHook(java.util.function.Consumer<Chunk> hook) {
+    afterCommit = hook;
+  }
+
+  /**
+   * The chunk's inline checksums, right after its commit: its range on the frozen copy (quiescent,
+   * so the same rows the copy read) and on the target (the rows just committed, still in the buffer
+   * pool), read at the same time on both servers.
+   */
+  static void inlineSums(Connection src, Connection dst, TableMeta m, Chunk c, ChunkResult res) throws SQLException {
+    afterCommit.accept(c);
+    java.util.concurrent.CompletableFuture<dev.migrator.model.ContentSum> source =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return TableChecksummer.crcChunk(src, m, c);
+          } catch (SQLException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }, INLINE);
+    res.target = TableChecksummer.crcChunk(dst, m, c);
+    try {
+      res.source = source.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof SQLException s) throw s;
+      throw e;
+    }
+  }
+
+  /** Threads for the frozen copy's side of the inline checksums (one query per chunk, short). */
+  private static final java.util.concurrent.ExecutorService INLINE = java.util.concurrent.Executors.newCachedThreadPool(job -> {
+    Thread th = new Thread(job, "inline-checksum");
+    th.setDaemon(true);
+    return th;
+  });
 
   /** Heartbeat details of copyChunks: {chunks committed, their rows, their bytes}. */
   private static long[] progress(List<ChunkResult> results) {

@@ -8,6 +8,7 @@ import dev.migrator.copy.S3Stage;
 import dev.migrator.copy.Stage;
 import dev.migrator.copy.StageException;
 import dev.migrator.copy.TableMeta;
+import dev.migrator.copy.TableChecksummer;
 import dev.migrator.copy.TableMetas;
 import dev.migrator.model.Chunk;
 import dev.migrator.model.ChunkResult;
@@ -85,6 +86,8 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
         int done = i;
         long started = System.nanoTime();
         StagedChunk staged = ChunkDumper.dump(src, meta, c, stage, id, (rows, bytes) -> ctx.heartbeat(done));
+        // The frozen copy is quiescent: its range now holds the rows just dumped.
+        if (r.inlineChecksums >= 1) staged.source = TableChecksummer.crcChunk(src, meta, c);
         staged.millis = (System.nanoTime() - started) / 1_000_000;
         out.add(staged);
         ctx.heartbeat(i + 1);
@@ -126,6 +129,10 @@ public class StagedCopyActivitiesImpl implements StagedCopyActivities {
         try {
           long started = System.nanoTime();
           res = ChunkLoader.load(dst, meta, s, stage, (rows, bytes) -> ctx.heartbeat(done));
+          if (r.inlineChecksums >= 1 && s.source != null) {
+            res.source = s.source;
+            res.target = TableChecksummer.crcChunk(dst, meta, s.chunk);
+          }
           res.millis = (System.nanoTime() - started) / 1_000_000;
         } catch (NoSuchFileException e) {
           throw ApplicationFailure.newNonRetryableFailure("staged chunk " + s.chunk.id() + ": " + e.getFile()

@@ -32,10 +32,30 @@ public final class CommittedChunks {
    */
   public static int alreadyCopied(Connection source, Connection target, List<Chunk> chunks, int from, Metas metas,
       List<ChunkResult> found) throws SQLException {
+    return alreadyCopied(source, target, chunks, from, metas, found, false);
+  }
+
+  /**
+   * With {@code inline}, compares by the inline checksums (CRC32, cheaper) and keeps them in the
+   * results: a chunk found here has known sums.
+   */
+  public static int alreadyCopied(Connection source, Connection target, List<Chunk> chunks, int from, Metas metas,
+      List<ChunkResult> found, boolean inline) throws SQLException {
     int n = 0;
     for (int i = from; i < chunks.size(); i++) {
       Chunk c = chunks.get(i);
       TableMeta meta = metas.of(c.table);
+      if (inline) {
+        dev.migrator.model.ContentSum s = TableChecksummer.crcChunk(source, meta, c);
+        dev.migrator.model.ContentSum t = TableChecksummer.crcChunk(target, meta, c);
+        if (!s.sameAs(t)) break;
+        ChunkResult r = new ChunkResult(c.table, c.ordinal, s.rows, 0, null);
+        r.source = s;
+        r.target = t;
+        found.add(r);
+        n++;
+        continue;
+      }
       ChunkResult s = TableChecksummer.checksumChunk(source, meta, c);
       ChunkResult t = TableChecksummer.checksumChunk(target, meta, c);
       if (!s.sameContentAs(t)) break;

@@ -103,7 +103,7 @@ final class CopyTestSupport {
   }
 
   /** The same statements on both servers (DDL). */
-  static void both(LocalMariaDb a, LocalMariaDb b, String... sql) {
+  static void both(dev.migrator.testkit.LocalServer a, dev.migrator.testkit.LocalServer b, String... sql) {
     a.sql(sql);
     b.sql(sql);
   }

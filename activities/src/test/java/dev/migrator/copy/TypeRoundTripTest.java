@@ -55,7 +55,7 @@ class TypeRoundTripTest {
    * used by StagedCopyTest): extremes, NULLs, zero dates, emoji, latin1, 0x00 in binaries, JSON,
    * generated columns, a multi-MB row, then 54 ordinary rows.
    */
-  static void createTypes(LocalMariaDb src, LocalMariaDb dst) {
+  static void createTypes(dev.migrator.testkit.LocalServer src, dev.migrator.testkit.LocalServer dst) {
     both(src, dst, "CREATE DATABASE rt", DDL);
     src.sql("SET SESSION sql_mode = ''", "SET SESSION time_zone = '+00:00'",
         "INSERT INTO rt.types " + COLS + " VALUES"

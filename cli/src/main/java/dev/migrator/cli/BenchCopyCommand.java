@@ -54,7 +54,7 @@ public class BenchCopyCommand implements Callable<Integer> {
 
   @Option(names = "--variant", description = "a migrator configuration to time, repeatable: comma-separated"
       + " key=value of chunkRows, parallelism (0 = rule of thumb), writeMethod, deferIndexes, transport (direct|staged),"
-      + " targetChunkSeconds, chunksPerActivity; unset keys come from the other options. Default: one run with the other options.")
+      + " targetChunkSeconds, chunksPerActivity, verify (inline|full); unset keys come from the other options. Default: one run with the other options.")
   List<String> variants = new ArrayList<>();
 
   @Option(names = "--repeat", defaultValue = "1", description = "run every tool this many times, interleaved; report medians")
@@ -205,6 +205,7 @@ public class BenchCopyCommand implements Callable<Integer> {
           case "transport" -> r.copy.transport = v;
           case "targetChunkSeconds" -> r.copy.targetChunkSeconds = Double.parseDouble(v);
           case "chunksPerActivity" -> r.copy.chunksPerActivity = Integer.parseInt(v);
+          case "verify" -> r.verify.mode = v;
           default -> throw new IllegalArgumentException("--variant: unknown key '" + k + "'");
         }
       }
@@ -237,9 +238,11 @@ public class BenchCopyCommand implements Callable<Integer> {
           + (r.copy.chunksPerActivity > 0 ? ", " + r.copy.chunksPerActivity + " chunk(s)/activity" : "")) + ")";
       return new Result[] {
           new Result(label, copy.durationMillis / 1000.0,
-              String.format(Locale.ROOT, "copy step%s; verify step %.2f s more",
+              String.format(Locale.ROOT, "copy step%s; verify step (" + (r.verify.mode == null ? "default" : r.verify.mode)
+                  + ") %.2f s more",
                   r.copy.deferSecondaryIndexes ? " incl. building the deferred indexes" : "", verify.durationMillis / 1000.0), ok),
-          new Result(label + ": copy + verify", (copy.durationMillis + verify.durationMillis) / 1000.0,
+          new Result(label + ": copy + verify (" + (r.verify.mode == null ? "default" : r.verify.mode) + ")",
+              (copy.durationMillis + verify.durationMillis) / 1000.0,
               "copy and verify steps (mydumper's rows verify nothing)", ok)};
     } finally {
       if (stageDir != null) deleteTree(stageDir);

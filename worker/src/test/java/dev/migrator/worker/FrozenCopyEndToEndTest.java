@@ -50,6 +50,10 @@ class FrozenCopyEndToEndTest {
           MigrationResult result = E2E.result(wf, Duration.ofMinutes(5));
           assertEquals(MigrationResult.COMPLETED, result.outcome, () -> String.valueOf(result.status.error));
           assertTrue(result.status.verify.ok);
+          // verify.mode inline (the default): the copy's CRC32 sums against a fresh read of the
+          // target, the chunks the kill left without sums read again on the frozen copy
+          assertTrue(result.status.verify.tables.stream().allMatch(v -> v.source.checksum.startsWith("crc:")),
+              () -> result.status.verify.tables.toString());
           assertEquals(result.status.copy.chunksTotal, result.status.copy.chunksDone);
         }
       }

@@ -16,4 +16,10 @@ public class CopyInput {
   public CopyOptions copy = new CopyOptions();
   /** aurora-snapshot: the temporary instance's class, for the copy's default parallelism. */
   public String frozenInstanceClass;
+  /**
+   * Inline checksums (workflow version "inline-checksums"): 0 = none (the old path, verify reads
+   * both sides in full); 1 = each chunk is checksummed on the frozen copy and on the target right
+   * after its commit, the sums are in the chunk results.
+   */
+  public int inlineChecksums;
 }

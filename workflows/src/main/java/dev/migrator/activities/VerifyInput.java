@@ -15,4 +15,11 @@ public class VerifyInput {
   public List<TableRef> tables = new ArrayList<>();
   /** Checksums taken inside the frozen snapshot (live-consistent); null = read the frozen copy now. */
   public List<TableChecksum> sourceChecksums;
+  /**
+   * Inline verification (version "inline-checksums" >= 1 and verify.mode inline): the copy's sums
+   * per table (qualified name); null = the full verify (both sides read now, SHA-256 based). A table without sums
+   * here is read in full on both sides with the inline function.
+   */
+  public Integer inlineChecksums;
+  public java.util.Map<String, dev.migrator.model.TableSums> inline;
 }

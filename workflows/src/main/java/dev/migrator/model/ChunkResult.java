@@ -11,6 +11,13 @@ public class ChunkResult {
   public long millis;
   /** BIT_XOR of per-row hashes (checksum only; see TableChecksummer), hex. */
   public String checksum;
+  /**
+   * Inline checksums (copy with CopyInput.inlineChecksums >= 1): the chunk's range on the frozen
+   * copy and on the target right after its commit; null = unknown (e.g. a chunk skipped on a retry
+   * after a crash, or a worker without inline checksums): verify reads it again.
+   */
+  public ContentSum source;
+  public ContentSum target;
 
   public ChunkResult() {}
 

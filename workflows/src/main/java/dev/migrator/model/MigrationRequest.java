@@ -34,6 +34,8 @@ public class MigrationRequest {
   /** Step 5: the source's accounts on the target (mode none by default: not migrated). */
   public AccountsOptions accounts = new AccountsOptions();
   public CutoverOptions cutover = new CutoverOptions();
+  /** Step 7: inline (default) or full verification. */
+  public VerifyOptions verify = new VerifyOptions();
   /** Hours of binlog retention the migration needs on the source. */
   public int retentionHours = 24;
   /**

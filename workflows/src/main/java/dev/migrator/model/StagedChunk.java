@@ -13,6 +13,8 @@ public class StagedChunk {
   public long bytes;
   /** Wall time the dump of this chunk took (the adaptive chunk size counts dump + load). */
   public long millis;
+  /** Inline checksum of the chunk's range on the frozen copy, taken by the dump; null = unknown. */
+  public ContentSum source;
 
   public StagedChunk() {}
 

@@ -19,6 +19,12 @@ public class TableCopyInput {
   public long chunkRows;
   /** Progress signals this child may still send to the parent (its share of the parent's budget). */
   public int reportsLeft;
+  /**
+   * Inline checksums (the parent's version "inline-checksums" and verify.mode inline): 1 = every
+   * chunk is checksummed on both sides as it is copied and the sums are combined per table in
+   * {@link TableProgress#inline}; 0 = none (verify reads both sides in full).
+   */
+  public int inlineChecksums;
   /** Paused when started (the parent was paused). */
   public boolean paused;
 

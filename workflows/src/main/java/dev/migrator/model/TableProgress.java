@@ -8,6 +8,8 @@ public class TableProgress {
   public long rows;
   public long bytes;
   public boolean done;
+  /** Inline checksums of the chunks copied so far (copy with inline checksums only; else null). */
+  public TableSums inline;
 
   public TableProgress() {}
 

@@ -105,6 +105,13 @@ public final class RequestValidator {
             + " or aurora-snapshot): live-consistent copies inside one snapshot of the live source, in one activity");
       }
     }
+    if (r.verify == null) {
+      p.add("verify must be an object (or left out for the defaults)");
+    } else if (r.verify.mode != null && !dev.migrator.model.VerifyOptions.MODES.contains(r.verify.mode)) {
+      p.add("verify.mode must be one of " + dev.migrator.model.VerifyOptions.MODES + ", not '" + r.verify.mode
+          + "': \"inline\" compares the checksums the copy took of each chunk with one read of the target,"
+          + " \"full\" reads both sides again in full");
+    }
     if (r.schemaOptions == null) {
       p.add("schemaOptions must be an object (or left out for the defaults)");
     } else if (!SchemaOptions.DEFINER_POLICIES.contains(r.schemaOptions.definer)) {

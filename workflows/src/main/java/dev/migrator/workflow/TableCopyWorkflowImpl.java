@@ -62,6 +62,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
     this.in = input;
     MigrationRequest r = in.request;
     CopyInput copyIn = StepInputs.copy(r, in.frozen);
+    copyIn.inlineChecksums = in.inlineChecksums;
     parent = in.parentWorkflowId == null ? null
         : Workflow.newExternalWorkflowStub(MigrationWorkflow.class, in.parentWorkflowId);
     int pageChunks = Math.max(1, r.copy.planPageChunks);
@@ -69,6 +70,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
     int slots = Math.max(1, in.slots);
     TableCopyProgress p = in.progress;
     int activities = 0;
+    int differing = 0;
     while (in.tableIndex < in.tables.size()) {
       if (activities >= perRun) {
         // Carry only the cursor and counters: the next run's history starts empty.
@@ -86,6 +88,8 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
       }
       // Per-table progress of this page set; the first table may continue one started earlier.
       Map<String, TableProgress> tables = new LinkedHashMap<>();
+      // The page's chunks by table and ordinal: a chunk whose sums are unknown is kept for verify.
+      Map<String, Chunk> byId = new HashMap<>();
       int index = in.tableIndex;
       Chunk previous = in.previous;
       for (ChunkPlan page : pages) {
@@ -94,6 +98,10 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
         if (t == null) {
           t = in.current != null && in.current.table.equals(name) ? in.current : new TableProgress(name);
           tables.put(name, t);
+        }
+        if (in.inlineChecksums >= 1) {
+          if (t.inline == null) t.inline = new dev.migrator.model.TableSums();
+          for (Chunk c : page.chunks) byId.put(name + "#" + c.ordinal, c);
         }
         t.chunksTotal += page.chunks.size();
         page.warnings.forEach(w -> p.warnings.add(name + ": " + w));
@@ -139,6 +147,10 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
             t.chunksDone++;
             t.rows += res.rows;
             t.bytes += res.bytes;
+            if (t.inline != null && !t.inline.add(res, byId.get(t.table + "#" + res.ordinal)) && differing++ < 10) {
+              p.warnings.add("copy: " + t.table + " chunk " + res.ordinal + " differs on the target right after its"
+                  + " copy (frozen copy " + res.source + ", target " + res.target + "): verify will report it");
+            }
           }
           dirty = true;
         }

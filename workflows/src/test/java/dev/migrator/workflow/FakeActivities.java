@@ -93,6 +93,24 @@ final class FakeActivities {
   private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
   /** When true, verify returns ok=false (a mismatch) instead of throwing. */
   volatile boolean verifyMismatch;
+  /** Inline checksums: chunks ("schema.table#ordinal") copied without sums, as after a crash between commit and checksum. */
+  final java.util.Set<String> unknownSums = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The last verify input (inline sums included). */
+  volatile dev.migrator.activities.VerifyInput lastVerify;
+  /** The CopyInput.inlineChecksums of every copyChunks / dumpChunks / loadChunks call. */
+  final List<Integer> inlineFlags = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** A chunk's fake inline sum: 10 rows, a distinct hash per chunk. */
+  static dev.migrator.model.ContentSum fakeSum(dev.migrator.model.Chunk c) {
+    long h = (c.table.qualified() + "#" + c.ordinal).hashCode() & 0xffffffffL;
+    return new dev.migrator.model.ContentSum(10, h, h);
+  }
+
+  void inline(dev.migrator.activities.CopyInput in, dev.migrator.model.Chunk c, dev.migrator.model.ChunkResult res) {
+    if (in.inlineChecksums < 1 || unknownSums.contains(c.table.qualified() + "#" + c.ordinal)) return;
+    res.source = fakeSum(c);
+    res.target = fakeSum(c);
+  }
   /** What replicationUserExists answers: whether the account existed before the migration. */
   volatile boolean replicationUserExisted;
   /** What startReplication / startReverseReplication say of the channel's TLS (default: TLS, no warning). */
@@ -191,8 +209,13 @@ final class FakeActivities {
     public List<dev.migrator.model.StagedChunk> dumpChunks(dev.migrator.activities.CopyInput request,
         List<dev.migrator.model.Chunk> chunks) {
       call("dumpChunks@" + queue(), chunks.size());
+      inlineFlags.add(request.inlineChecksums);
       List<dev.migrator.model.StagedChunk> out = new ArrayList<>();
-      for (dev.migrator.model.Chunk c : chunks) out.add(new dev.migrator.model.StagedChunk(c, c.id() + ".tsv", 10, 100));
+      for (dev.migrator.model.Chunk c : chunks) {
+        dev.migrator.model.StagedChunk sc = new dev.migrator.model.StagedChunk(c, c.id() + ".tsv", 10, 100);
+        if (request.inlineChecksums >= 1) sc.source = fakeSum(c);
+        out.add(sc);
+      }
       return out;
     }
 
@@ -206,7 +229,9 @@ final class FakeActivities {
       }
       List<dev.migrator.model.ChunkResult> out = new ArrayList<>();
       for (dev.migrator.model.StagedChunk c : chunks) {
-        out.add(new dev.migrator.model.ChunkResult(c.chunk.table, c.chunk.ordinal, c.rows, c.bytes, null));
+        dev.migrator.model.ChunkResult res = new dev.migrator.model.ChunkResult(c.chunk.table, c.chunk.ordinal, c.rows, c.bytes, null);
+        if (c.source != null) inline(request, c.chunk, res);
+        out.add(res);
       }
       return out;
     }
@@ -515,10 +540,12 @@ final class FakeActivities {
     public List<dev.migrator.model.ChunkResult> copyChunks(dev.migrator.activities.CopyInput request,
         List<dev.migrator.model.Chunk> chunks) {
       call("copyChunks", chunks.get(0).table + "#" + chunks.size());
+      inlineFlags.add(request.inlineChecksums);
       List<dev.migrator.model.ChunkResult> out = new java.util.ArrayList<>();
       for (dev.migrator.model.Chunk c : chunks) {
         dev.migrator.model.ChunkResult res = new dev.migrator.model.ChunkResult(c.table, c.ordinal, 10, 100, "x");
         res.millis = chunkMillis;
+        inline(request, c, res);
         out.add(res);
       }
       return out;
@@ -528,6 +555,7 @@ final class FakeActivities {
   final class Verify implements VerifyActivities {
     @Override
     public VerifyResult verify(dev.migrator.activities.VerifyInput in) {
+      lastVerify = in;
       List<TableChecksum> sourceChecksums = in.sourceChecksums;
       // Null: a frozen copy's endpoint is checksummed by the activity itself.
       call("verify", sourceChecksums == null ? "frozen copy" : sourceChecksums.size());

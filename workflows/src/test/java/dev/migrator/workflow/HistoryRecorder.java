@@ -182,6 +182,52 @@ class HistoryRecorder {
     }
   }
 
+  /**
+   * Inline checksums (version inline-checksums, verify.mode inline by default): stopped-replica,
+   * 3 tables x 4 chunks, pages of 2 and continue-as-new (a table's sums travel in the cursor), one
+   * chunk without sums (as after a crash between its commit and its checksums): verify gets the
+   * frozen copy's sums per table and that chunk to read again.
+   */
+  @Test
+  void inlineChecksums() throws Exception {
+    try (Run run = new Run("ck-inline-verify")) {
+      run.fakes.tablesPerSchema = 3;
+      run.fakes.chunksPerTable = 4;
+      run.fakes.unknownSums.add("shop.t1#2");
+      MigrationRequest r = run.request();
+      frozenReplica(r);
+      r.copy.parallelism = 2;
+      r.copy.chunksPerActivity = 2;
+      r.copy.planPageChunks = 2;
+      r.copy.activitiesPerRun = 2;
+      r.cutover.autoApprove = true;
+      run.start(r);
+      MigrationResult res = run.expectOutcome(MigrationResult.COMPLETED);
+      assertEquals(12, res.status.copy.chunksDone);
+      assertEquals(1, run.fakes.lastVerify.inlineChecksums);
+      assertEquals(3, run.fakes.lastVerify.inline.size());
+      assertEquals(1, run.fakes.lastVerify.inline.get("shop.t1").unknown.size());
+      run.save();
+    }
+  }
+
+  /** verify.mode full under the inline-checksums version: no sums asked of the copy, verify reads both sides. */
+  @Test
+  void inlineChecksumsFullVerify() throws Exception {
+    try (Run run = new Run("ck-verify-full")) {
+      run.fakes.chunksPerTable = 3;
+      MigrationRequest r = run.request();
+      r.method = "physical-backup";
+      r.copy.parallelism = 2;
+      r.verify.mode = "full";
+      r.cutover.autoApprove = true;
+      run.start(r);
+      run.expectOutcome(MigrationResult.COMPLETED);
+      assertEquals(null, run.fakes.lastVerify.inline);
+      run.save();
+    }
+  }
+
   @Test
   void stagedCopy() throws Exception {
     try (Run run = new Run("staged-copy")) {

@@ -12,6 +12,7 @@ import dev.migrator.model.TableCopyInput;
 import dev.migrator.model.TableCopyProgress;
 import dev.migrator.model.TableProgress;
 import dev.migrator.model.TableRef;
+import dev.migrator.model.TableSums;
 import dev.migrator.model.Transport;
 import dev.migrator.workflow.TableCopyWorkflow;
 import io.temporal.workflow.Async;
@@ -55,6 +56,10 @@ public final class ChunkedCopy {
   private final Map<Integer, TableCopyProgress> latest = new HashMap<>();
   private final Set<Integer> done = new HashSet<>();
   private int attempt;
+  /** Inline checksums of this copy (see TableCopyInput.inlineChecksums); 0 = none. */
+  private int inlineChecksums;
+  /** Each finished table's inline sums, by table (kept across a retry of the step; a table copied again replaces its own). */
+  private final Map<String, TableSums> sums = new java.util.LinkedHashMap<>();
   private boolean sentPaused;
   private long started;
   private long rowsAtStart;
@@ -71,6 +76,21 @@ public final class ChunkedCopy {
     groups = null;
     latest.clear();
     done.clear();
+    sums.clear();
+  }
+
+  /** 1 when the chunks are checksummed as they are copied (set by the copy step before run). */
+  void inlineChecksums(int version) {
+    inlineChecksums = version;
+  }
+
+  int inlineChecksums() {
+    return inlineChecksums;
+  }
+
+  /** Each finished table's inline sums, by qualified name. */
+  Map<String, TableSums> inlineSums() {
+    return new java.util.LinkedHashMap<>(sums);
   }
 
   static List<List<TableRef>> group(List<TableRef> tables) {
@@ -128,6 +148,7 @@ public final class ChunkedCopy {
           in.dumpSlots = childDumps;
           in.loadSlots = childLoads;
           in.reportsLeft = reportsEach;
+          in.inlineChecksums = inlineChecksums;
           in.progress.group = g;
           String id = parentId + "-copy-" + g + (attempt > 1 ? "-retry-" + (attempt - 1) : "");
           TableCopyWorkflow child = Workflow.newChildWorkflowStub(TableCopyWorkflow.class,
@@ -181,10 +202,13 @@ public final class ChunkedCopy {
     latest.put(p.group, p);
     CopyProgress c = status.copy;
     p.warnings.forEach(status.warnings::add);
+    for (TableProgress t : p.finished) {
+      if (t.inline != null) sums.put(t.table, t.inline);
+    }
     if (c.tablesTotal <= MAX_TABLE_LINES) {
       for (TableProgress t : p.finished) {
         c.tables.removeIf(x -> x.table.equals(t.table));
-        c.tables.add(t);
+        c.tables.add(withoutSums(t));
       }
     }
     int tablesDone = 0;
@@ -212,6 +236,18 @@ public final class ChunkedCopy {
     // Chunks are known page by page: an ETA only once every table is planned.
     c.etaSeconds = chunksPerMs <= 0 || tablesPlanned < c.tablesTotal ? null
         : (long) ((c.chunksTotal - c.chunksDone) / chunksPerMs / 1000);
+  }
+
+  /** The status line of a table: its counters, not its checksums (nor the bounds of unknown chunks). */
+  private static TableProgress withoutSums(TableProgress t) {
+    if (t.inline == null) return t;
+    TableProgress s = new TableProgress(t.table);
+    s.chunksDone = t.chunksDone;
+    s.chunksTotal = t.chunksTotal;
+    s.rows = t.rows;
+    s.bytes = t.bytes;
+    s.done = t.done;
+    return s;
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.migrator.model.Step;
 import dev.migrator.model.TableChecksum;
 import dev.migrator.model.TableRef;
 import dev.migrator.model.Transport;
+import dev.migrator.model.VerifyOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.util.List;
@@ -58,6 +59,9 @@ final class CopyStep {
         sizing = m.activities.copy.sizeCopy(StepInputs.copy(r, frozen.endpoint));
       }
       m.step(Step.COPY).detail = "parallelism: " + sizing;
+      // Versioned: histories recorded before inline checksums replay with the full verify.
+      int inline = Workflow.getVersion("inline-checksums", Workflow.DEFAULT_VERSION, 1);
+      m.chunkedCopy.inlineChecksums(inline >= 1 && VerifyOptions.INLINE.equals(verifyMode(r)) ? 1 : 0);
       m.chunkedCopy.run(r, frozen.endpoint, tables, sizing);
       if (staged && !r.copy.stage.keepFiles) {
         try {
@@ -70,5 +74,10 @@ final class CopyStep {
       }
       return null; // verify checksums the frozen copy itself
     });
+  }
+
+  /** verify.mode, "inline" when left out. */
+  static String verifyMode(MigrationRequest r) {
+    return r.verify == null || r.verify.mode == null ? VerifyOptions.INLINE : r.verify.mode;
   }
 }

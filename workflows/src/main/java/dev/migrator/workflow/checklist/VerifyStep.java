@@ -27,7 +27,23 @@ final class VerifyStep {
 
   void run(FrozenCopy frozen, List<TableRef> tables, List<TableChecksum> sourceChecksums) {
     runner.run(Step.VERIFY, () -> {
-      VerifyResult res = m.activities.verify.verify(StepInputs.verify(m.request, frozen, tables, sourceChecksums));
+      dev.migrator.activities.VerifyInput in = StepInputs.verify(m.request, frozen, tables, sourceChecksums);
+      if (sourceChecksums == null && m.chunkedCopy.inlineChecksums() >= 1) {
+        // The copy checksummed every chunk on both sides: verify reads the target once more.
+        in.inlineChecksums = m.chunkedCopy.inlineChecksums();
+        in.inline = m.chunkedCopy.inlineSums();
+        int reread = 0;
+        int whole = 0;
+        for (dev.migrator.model.TableSums t : in.inline.values()) {
+          reread += t.unknown.size();
+          if (t.sourceUnknown) whole++;
+        }
+        whole += (int) tables.stream().filter(t -> !in.inline.containsKey(t.qualified())).count();
+        m.step(Step.VERIFY).detail = "inline: the copy's checksums against a fresh read of the target"
+            + (reread > 0 ? "; " + reread + " chunk(s) without checksums read again on the frozen copy" : "")
+            + (whole > 0 ? "; " + whole + " table(s) read in full on the frozen copy" : "");
+      }
+      VerifyResult res = m.activities.verify.verify(in);
       m.status.verify = res;
       if (!res.ok) throw FailureType.VERIFY_FAILED.failure("verification failed: " + res.summary());
       // Versioned: histories recorded before this call existed replay without it.
