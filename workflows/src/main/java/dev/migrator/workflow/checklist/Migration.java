@@ -55,6 +55,13 @@ public final class Migration {
   boolean safety;
   /** Runs started after step 5 was wired: accounts copied (before the schema step), synced, undone, released. */
   boolean accountsStep;
+  /**
+   * Runs started after "nothing hidden": every wait for a human (the approval, an operator's pause
+   * in the copy or while caught up, a replication error) sets MigrationPaused, its reason and step.
+   */
+  boolean pausesVisible;
+  /** The approval step waits for an operator's approval (pausesVisible runs publish it as paused). */
+  boolean awaitingApproval;
 
   // What operators asked for (signals and updates).
   boolean approved;
@@ -93,6 +100,14 @@ public final class Migration {
     publishSearchAttributes = Workflow.getVersion("search-attributes", Workflow.DEFAULT_VERSION, 1) >= 1;
     safety = Workflow.getVersion("nothing-lost", Workflow.DEFAULT_VERSION, 1) >= 1;
     accountsStep = Workflow.getVersion("accounts-step", Workflow.DEFAULT_VERSION, 1) >= 1;
+    pausesVisible = Workflow.getVersion("pauses-visible", Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (pausesVisible) {
+      chunkedCopy.onPauseChanged = p -> {
+        if (p) setPaused(null);
+        else setRunning();
+        publish();
+      };
+    }
   }
 
   /** A valid request: the step inputs are cut from it, the endpoints go into the search attributes. */
@@ -120,7 +135,11 @@ public final class Migration {
   /** Keeps the search attributes (phase, paused, reason, step) in line with the status. */
   public void publish() {
     if (!publishSearchAttributes) return;
-    searchAttributes.update(status.phase.wire(), status.paused, status.pausedReason, status.currentStep);
+    // Waiting for approval is waiting for a human: on-call finds it with the paused ones.
+    boolean waitingForApproval = pausesVisible && awaitingApproval && !approved && !status.paused
+        && status.phase == Phase.RUNNING;
+    searchAttributes.update(waitingForApproval ? Phase.PAUSED.wire() : status.phase.wire(),
+        status.paused || waitingForApproval, status.pausedReason, status.currentStep);
   }
 
   void checkRollback() {

@@ -69,7 +69,7 @@ final class ReplicationErrors {
       throw new StepFailed(msg);
     }
     // Versioned: runs recorded before "nothing lost" did not keep the search attributes current here.
-    Decision d = gate.await(step, msg, reading.errorKind.decisions(), m.safety);
+    Decision d = gate.await(step, msg, reading.errorKind.decisions(), m.safety || m.pausesVisible);
     st.state = StepState.RUNNING;
     if (m.rollbackRequested) throw new RollbackRequested();
     return d;

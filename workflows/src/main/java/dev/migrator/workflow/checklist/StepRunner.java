@@ -119,7 +119,8 @@ final class StepRunner {
         && breakpointsHit.add(s.label)) {
       m.pauseRequested = true;
       m.status.pausedReason = "breakpoint: paused before step " + s.label + " (request.pauseBefore);"
-          + " 'migrator resume " + m.status.migrationId + "' continues";
+          + " 'migrator resume " + m.status.migrationId + "' continues"
+          + (m.pausesVisible ? ", 'migrator rollback " + m.status.migrationId + "' undoes what was done" : "");
     }
     if (!m.pauseRequested) return;
     m.setPaused(null);
