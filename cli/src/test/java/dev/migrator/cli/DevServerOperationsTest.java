@@ -156,6 +156,97 @@ class DevServerOperationsTest {
     }
   }
 
+  /**
+   * "Nothing hidden": a breakpoint, a replication error in catch-up (1062, a row written on the
+   * target) and a failed step (a blocking preflight) are all found by {@code list --paused} (and the
+   * Web UI's {@code MigrationPaused = true}, when chromium is there), and leave it when resolved.
+   */
+  @Test
+  void listFindsMigrationsPausedOnAReplicationErrorAFailedStepAndABreakpoint() throws Exception {
+    long now = System.currentTimeMillis();
+    String replId = "ops-repl-" + now;
+    String stepId = "ops-step-" + now;
+    source.sql("CREATE DATABASE hidden", "CREATE TABLE hidden.t (id INT PRIMARY KEY, v VARCHAR(40))",
+        "INSERT INTO hidden.t VALUES (1, 'a'), (2, 'b')", "CREATE DATABASE hidden2",
+        "CREATE TABLE hidden2.t (id INT PRIMARY KEY)");
+    target.sql("CREATE DATABASE hidden2"); // blocks the second migration's preflight
+    MigrationWorkflow repl = null;
+    MigrationWorkflow step = null;
+    try {
+      MigrationRequest r = request("hidden");
+      r.cutover.autoApprove = true;
+      r.pauseBefore = List.of("catch-up");
+      repl = worker.client().newWorkflowStub(MigrationWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId(replId).setTaskQueue(MigrationWorkflow.TASK_QUEUE).build());
+      WorkflowClient.start(repl::run, r);
+      step = worker.client().newWorkflowStub(MigrationWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId(stepId).setTaskQueue(MigrationWorkflow.TASK_QUEUE).build());
+      WorkflowClient.start(step::run, request("hidden2"));
+
+      // The breakpoint: replication runs, catch-up has not started.
+      Run atBreakpoint = cliUntil(x -> line(x, replId).contains("catch-up"), "list", "--paused");
+      assertTrue(line(atBreakpoint, replId).contains("breakpoint"), atBreakpoint.out);
+      // Someone writes to the target, then the source writes the same key: 1062 on the target.
+      target.sql("INSERT INTO hidden.t VALUES (100, 'written on the target')");
+      source.sql("INSERT INTO hidden.t VALUES (100, 'from the source')");
+      assertEquals(0, cli("resume", replId).code);
+
+      Run paused = cliUntil(x -> line(x, replId).contains("replication error") && line(x, stepId).contains("preflight"),
+          "list", "--paused");
+      assertEquals(0, paused.code);
+      String replLine = line(paused, replId);
+      assertTrue(replLine.contains("catch-up") && replLine.contains("paused") && replLine.contains("yes")
+          && replLine.contains("duplicate-key"), replLine);
+      String stepLine = line(paused, stepId);
+      assertTrue(stepLine.contains("yes") && stepLine.contains("blocking preflight findings"), stepLine);
+
+      Optional<Path> ui = uiTestDir();
+      if (ui.isPresent() && Files.isExecutable(Path.of("/usr/bin/chromium"))) {
+        assertWebUiShows(ui.get(), replId, "MigrationPaused = true");
+      }
+
+      repl.decide("skip");
+      assertEquals(MigrationResult.COMPLETED,
+          WorkflowStub.fromTyped(repl).getResult(180, TimeUnit.SECONDS, MigrationResult.class).outcome);
+      step.decide("rollback");
+      try {
+        WorkflowStub.fromTyped(step).getResult(120, TimeUnit.SECONDS, Object.class);
+      } catch (WorkflowFailedException expected) {
+        // the operator chose rollback
+      }
+      cliUntil(x -> !x.out.contains(replId) && !x.out.contains(stepId), "list", "--paused");
+    } finally {
+      for (MigrationWorkflow wf : java.util.Arrays.asList(repl, step)) {
+        if (wf == null) continue;
+        try {
+          WorkflowStub.fromTyped(wf).terminate("test over");
+        } catch (RuntimeException alreadyClosed) {
+          // ended
+        }
+      }
+      source.sql("DROP DATABASE IF EXISTS hidden", "DROP DATABASE IF EXISTS hidden2");
+      target.sql("DROP DATABASE IF EXISTS hidden", "DROP DATABASE IF EXISTS hidden2");
+    }
+  }
+
+  /** The line of {@code list} output for migration {@code id}, or "". */
+  static String line(Run list, String id) {
+    return list.out.lines().filter(l -> l.startsWith(id)).findFirst().orElse("");
+  }
+
+  /** ui-test/webui.mjs: the Web UI's workflow list filtered by {@code query} shows {@code id}. */
+  static void assertWebUiShows(Path ui, String id, String query) throws Exception {
+    Path shot = Files.createTempFile("migrator-webui-", ".png");
+    Process p = new ProcessBuilder("node", "webui.mjs", temporal.uiUrl(), id, query, shot.toString())
+        .directory(ui.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    assertEquals(0, code, out);
+    assertTrue(out.contains("shows " + id), out);
+    assertTrue(Files.size(shot) > 0, "screenshot written");
+    Files.deleteIfExists(shot);
+  }
+
   @Test
   void scheduledRehearsalsSkipOverlapsAndReportStepDurations() throws Exception {
     String sid = "rehearse-shop-" + System.currentTimeMillis();
