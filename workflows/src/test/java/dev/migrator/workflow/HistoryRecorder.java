@@ -1103,6 +1103,25 @@ class HistoryRecorder {
     }
   }
 
+  /** Started as the temporal CLI or the Web UI would: raw JSON with a misspelt field and a wrong type. */
+  @Test
+  void pausesVisibleInvalidInputFromTheWebUi() throws Exception {
+    try (Run run = new Run("pv-invalid-input-from-the-web-ui")) {
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ObjectNode in = json.valueToTree(run.request());
+      in.set("shemas", in.remove("schemas"));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) in.get("source")).put("port", "abc");
+      run.client.newUntypedWorkflowStub(MigrationWorkflow.WORKFLOW_TYPE,
+          WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(run.workflowId).build()).start(in);
+      run.wf = run.client.newWorkflowStub(MigrationWorkflow.class, run.workflowId);
+      ApplicationFailure f = run.expectFailure("InvalidRequest");
+      assertTrue(f.getOriginalMessage().contains("unknown field 'shemas': did you mean 'schemas'?"), f.getOriginalMessage());
+      assertTrue(f.getOriginalMessage().contains("source.port must be a number, not \"abc\""), f.getOriginalMessage());
+      assertTrue(run.fakes.journal.calls().isEmpty());
+      run.save();
+    }
+  }
+
   /** One recorded run: its own test service (clock at {@link #START}), fakes and workers. */
   static final class Run implements AutoCloseable {
     final String name;
