@@ -124,6 +124,16 @@ public final class Migration {
     publish();
   }
 
+  /**
+   * The migration completed: the undos still pending will never run (pauses-visible runs say so
+   * on their rows instead of leaving them pending as if a rollback could still come).
+   */
+  public void completed() {
+    if (!pausesVisible) return;
+    shadow.retireAll("the migration completed at " + java.time.Instant.ofEpochMilli(Workflow.currentTimeMillis())
+        + ": nothing to roll back any more (the target is the live database)");
+  }
+
   StepState step(Step s) {
     return steps.get(s);
   }
@@ -138,8 +148,13 @@ public final class Migration {
     // Waiting for approval is waiting for a human: on-call finds it with the paused ones.
     boolean waitingForApproval = pausesVisible && awaitingApproval && !approved && !status.paused
         && status.phase == Phase.RUNNING;
+    String reason = status.pausedReason;
+    if (pausesVisible && reason == null && status.rollbackReason != null
+        && (status.phase == Phase.ROLLING_BACK || status.phase == Phase.ROLLED_BACK || status.phase == Phase.FAILED)) {
+      reason = "rollback: " + status.rollbackReason; // why it rolls (or rolled) back
+    }
     searchAttributes.update(waitingForApproval ? Phase.PAUSED.wire() : status.phase.wire(),
-        status.paused || waitingForApproval, status.pausedReason, status.currentStep);
+        status.paused || waitingForApproval, reason, status.currentStep);
   }
 
   void checkRollback() {
@@ -214,6 +229,7 @@ public final class Migration {
   public void requestRollback(String reason) {
     rollbackRequested = true;
     rollbackReason = reason == null ? "requested by operator" : reason;
+    status.rollbackReason = rollbackReason;
     if (currentScope != null) currentScope.cancel(rollbackReason);
   }
 
@@ -225,6 +241,7 @@ public final class Migration {
   /** Why the shadow checklist runs (set when the workflow itself decides to roll back). */
   public void requestedRollbackReason(String reason) {
     rollbackReason = reason;
+    status.rollbackReason = reason;
   }
 
   public void resume() {

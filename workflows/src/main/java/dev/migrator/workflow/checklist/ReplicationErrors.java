@@ -54,7 +54,10 @@ final class ReplicationErrors {
         Migration.finish(st, StepState.FAILED, msg);
         throw new StepFailed(msg + " (operator chose rollback)");
       }
-      default -> m.activities.replication.resumeReplication(m.replicationIn); // retry
+      default -> { // retry
+        m.activities.replication.resumeReplication(m.replicationIn);
+        if (m.pausesVisible) st.detail = "replication restarted after " + reading.errorKind;
+      }
     }
     st.attempts++;
     return false;

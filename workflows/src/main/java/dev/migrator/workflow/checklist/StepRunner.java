@@ -47,6 +47,7 @@ final class StepRunner {
       st.attempts++;
       try {
         T result = inScope(body);
+        if (m.pausesVisible && st.detail == null && st.attempts > 1) st.detail = "done on attempt " + st.attempts;
         Migration.finish(st, StepState.DONE, st.detail);
         return result;
       } catch (RollbackRequested e) {
@@ -83,6 +84,7 @@ final class StepRunner {
           return null;
         }
         st.state = StepState.RUNNING; // retry
+        if (m.pausesVisible) st.detail = null; // the error it paused on is stale now (the history keeps it)
       }
     }
   }
