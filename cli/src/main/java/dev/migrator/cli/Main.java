@@ -21,8 +21,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** migrator: the operator's tool. Exit codes: 0 ok, 1 failed, 2 bad input. */
+/**
+ * migrator: the operator's tool. Exit codes: 0 ok, 1 failed, 2 bad input, 3 refused (approval,
+ * blocking preflight findings), 4 the migration has ended (nothing to act on).
+ */
 // scope INHERIT: every subcommand has --help (and --version) too.
 @Command(name = "migrator", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
     version = "migrator 0.1.0",
@@ -190,6 +195,39 @@ public final class Main {
     }
   }
 
+  /** Exit code of an operator command sent to a migration that has ended. */
+  static final int ENDED = 4;
+
+  /**
+   * One line when migration {@code id} has ended ("migration X completed at ...: nothing to roll
+   * back"), printed to {@code spec}'s error stream; null while it runs (or when it cannot be
+   * described: the command then reports what the server says).
+   */
+  static String ended(Connection conn, CommandSpec spec, String id, String nothingTo) {
+    io.temporal.client.WorkflowExecutionDescription d;
+    try {
+      d = conn.client().newUntypedWorkflowStub(id).describe();
+    } catch (RuntimeException e) {
+      return null;
+    }
+    io.temporal.api.enums.v1.WorkflowExecutionStatus st = d.getStatus();
+    if (st == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) return null;
+    String phase = d.getTypedSearchAttributes().get(dev.migrator.workflow.MigrationSearchAttributes.PHASE);
+    String how = switch (st) {
+      case WORKFLOW_EXECUTION_STATUS_COMPLETED -> "rolled-back".equals(phase) ? "was rolled back" : "completed";
+      case WORKFLOW_EXECUTION_STATUS_FAILED -> "failed (and was rolled back)";
+      case WORKFLOW_EXECUTION_STATUS_CANCELED -> "was cancelled (and rolled back)";
+      case WORKFLOW_EXECUTION_STATUS_TERMINATED -> "was terminated";
+      case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> "timed out";
+      default -> "has ended (" + OnCallCommands.status(st) + ")";
+    };
+    String line = "migration " + id + " " + how
+        + (d.getCloseTime() == null ? "" : " at " + OnCallCommands.TIME.format(d.getCloseTime())) + ": " + nothingTo;
+    spec.commandLine().getErr().println(line);
+    spec.commandLine().getErr().flush();
+    return line;
+  }
+
   /** Who runs an operator command: recorded in the migration's audit trail (and the history). */
   public static class Operator {
     @Option(names = "--by", description = "who does it, for the audit trail (default: the OS user)")
@@ -291,9 +329,12 @@ public final class Main {
     @Parameters(index = "0")
     String id;
 
+    @Spec CommandSpec spec;
+
     /** Through the approveCutoverBy update, so a refusal comes back with its reason (exit 3). */
     @Override
     public Integer call() {
+      if (ended(conn, spec, id, "nothing to approve") != null) return ENDED;
       try {
         if (conn.attributed(id)) {
           System.out.println(conn.workflow(id).approveCutoverBy(operator.action(conn)));
@@ -323,8 +364,11 @@ public final class Main {
     @Option(names = "--reason", defaultValue = "requested from the CLI")
     String reason;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
+      if (ended(conn, spec, id, "nothing to roll back") != null) return ENDED;
       if (conn.attributed(id)) {
         conn.workflow(id).rollbackBy(operator.action(conn).reason(reason));
       } else {
@@ -347,8 +391,11 @@ public final class Main {
     @Option(names = "--reason", defaultValue = "paused from the CLI")
     String reason;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
+      if (ended(conn, spec, id, "nothing to pause") != null) return ENDED;
       if (conn.attributed(id)) {
         conn.workflow(id).pauseBy(operator.action(conn).reason(reason));
       } else {
@@ -368,8 +415,11 @@ public final class Main {
     @Parameters(index = "0")
     String id;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
+      if (ended(conn, spec, id, "nothing to resume") != null) return ENDED;
       if (conn.attributed(id)) {
         conn.workflow(id).resumeBy(operator.action(conn));
       } else {
@@ -401,8 +451,11 @@ public final class Main {
 
     @Mixin Operator operator;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
+      if (ended(conn, spec, id, "nothing to decide") != null) return ENDED;
       MigrationStatus s = conn.workflow(id).status();
       if (!s.allowedDecisions.contains(dev.migrator.model.Decision.parse(action))) {
         System.err.println("'" + action + "' is not possible now; allowed: " + s.allowedDecisions

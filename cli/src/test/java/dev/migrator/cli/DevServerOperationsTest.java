@@ -208,6 +208,18 @@ class DevServerOperationsTest {
       repl.decide("skip");
       assertEquals(MigrationResult.COMPLETED,
           WorkflowStub.fromTyped(repl).getResult(180, TimeUnit.SECONDS, MigrationResult.class).outcome);
+      // Ended: operator commands say so in one line, exit 4.
+      Run late = cli("rollback", replId, "--reason", "too late");
+      assertEquals(4, late.code, late.out + late.err);
+      assertTrue(late.err.contains("migration " + replId + " completed at ") && late.err.contains(": nothing to roll back"),
+          late.err);
+      assertEquals(1, late.err.lines().count(), late.err);
+      assertEquals(4, cli("approve", replId).code);
+      assertEquals(4, cli("decide", replId, "retry").code);
+      Run described = cli("describe", replId);
+      assertTrue(described.out.contains("freeze coordinates: file "), described.out);
+      assertTrue(described.out.lines().anyMatch(l -> l.contains(" retired ") && l.contains("the migration completed at")),
+          described.out);
       step.decide("rollback");
       try {
         WorkflowStub.fromTyped(step).getResult(120, TimeUnit.SECONDS, Object.class);
