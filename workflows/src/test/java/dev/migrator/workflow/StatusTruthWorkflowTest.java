@@ -66,6 +66,16 @@ class StatusTruthWorkflowTest {
   }
 
   @Test
+  void aLiveConsistentCopyRestartedSaysSoOnItsLine() {
+    MigrationRequest r = WorkflowTestKit.request();
+    r.cutover.autoApprove = true;
+    fakes.liveCopyAttempt = 2; // as after a worker lost mid-copy: Temporal retried the activity
+    MigrationResult res = result(kit.start(r));
+    String detail = step(res.status, Step.COPY).detail;
+    assertTrue(detail != null && detail.contains("restarted from scratch in a new snapshot (attempt 2)"), detail);
+  }
+
+  @Test
   void aSuccessfulRetryDropsTheStaleError() {
     MigrationRequest r = WorkflowTestKit.request();
     r.cutover.autoApprove = true;
