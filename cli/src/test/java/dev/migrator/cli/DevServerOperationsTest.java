@@ -320,6 +320,9 @@ class DevServerOperationsTest {
     WorkflowClient.start(wf::run, r);
     try {
       awaitStatus(wf, s -> "approve".equals(s.currentStep), "waiting for approval");
+      // Waiting for approval is waiting for a human: on-call finds it.
+      Run waiting = cliUntil(x -> line(x, id).contains("waiting for approval"), "list", "--paused");
+      assertTrue(line(waiting, id).contains("approve") && line(waiting, id).contains("yes"), waiting.out);
       Run pause = cli("pause", id, "--by", "alice", "--reason", "checking the target");
       assertEquals(0, pause.code, pause.err);
       awaitStatus(wf, s -> s.audit.size() == 1, "the pause in the trail");
