@@ -199,14 +199,20 @@ public final class Main {
   static final int ENDED = 4;
 
   /**
-   * One line when migration {@code id} has ended ("migration X completed at ...: nothing to roll
-   * back"), printed to {@code spec}'s error stream; null while it runs (or when it cannot be
+   * The exit code when there is nothing to act on, after one line on {@code spec}'s error stream:
+   * {@link #ENDED} when migration {@code id} has ended ("migration X completed at ...: nothing to
+   * roll back"), 2 when there is no such migration; null while it runs (or when it cannot be
    * described: the command then reports what the server says).
    */
-  static String ended(Connection conn, CommandSpec spec, String id, String nothingTo) {
+  static Integer ended(Connection conn, CommandSpec spec, String id, String nothingTo) {
     io.temporal.client.WorkflowExecutionDescription d;
     try {
       d = conn.client().newUntypedWorkflowStub(id).describe();
+    } catch (io.temporal.client.WorkflowNotFoundException e) {
+      spec.commandLine().getErr().println("no migration " + id + " on namespace " + conn.namespace
+          + ": check the id with 'migrator list'");
+      spec.commandLine().getErr().flush();
+      return 2;
     } catch (RuntimeException e) {
       return null;
     }
@@ -225,7 +231,7 @@ public final class Main {
         + (d.getCloseTime() == null ? "" : " at " + OnCallCommands.TIME.format(d.getCloseTime())) + ": " + nothingTo;
     spec.commandLine().getErr().println(line);
     spec.commandLine().getErr().flush();
-    return line;
+    return ENDED;
   }
 
   /** Who runs an operator command: recorded in the migration's audit trail (and the history). */
@@ -334,7 +340,8 @@ public final class Main {
     /** Through the approveCutoverBy update, so a refusal comes back with its reason (exit 3). */
     @Override
     public Integer call() {
-      if (ended(conn, spec, id, "nothing to approve") != null) return ENDED;
+      Integer no = ended(conn, spec, id, "nothing to approve");
+      if (no != null) return no;
       try {
         if (conn.attributed(id)) {
           System.out.println(conn.workflow(id).approveCutoverBy(operator.action(conn)));
@@ -368,7 +375,8 @@ public final class Main {
 
     @Override
     public Integer call() {
-      if (ended(conn, spec, id, "nothing to roll back") != null) return ENDED;
+      Integer no = ended(conn, spec, id, "nothing to roll back");
+      if (no != null) return no;
       if (conn.attributed(id)) {
         conn.workflow(id).rollbackBy(operator.action(conn).reason(reason));
       } else {
@@ -395,7 +403,8 @@ public final class Main {
 
     @Override
     public Integer call() {
-      if (ended(conn, spec, id, "nothing to pause") != null) return ENDED;
+      Integer no = ended(conn, spec, id, "nothing to pause");
+      if (no != null) return no;
       if (conn.attributed(id)) {
         conn.workflow(id).pauseBy(operator.action(conn).reason(reason));
       } else {
@@ -419,7 +428,8 @@ public final class Main {
 
     @Override
     public Integer call() {
-      if (ended(conn, spec, id, "nothing to resume") != null) return ENDED;
+      Integer no = ended(conn, spec, id, "nothing to resume");
+      if (no != null) return no;
       if (conn.attributed(id)) {
         conn.workflow(id).resumeBy(operator.action(conn));
       } else {
@@ -455,7 +465,8 @@ public final class Main {
 
     @Override
     public Integer call() {
-      if (ended(conn, spec, id, "nothing to decide") != null) return ENDED;
+      Integer no = ended(conn, spec, id, "nothing to decide");
+      if (no != null) return no;
       MigrationStatus s = conn.workflow(id).status();
       if (!s.allowedDecisions.contains(dev.migrator.model.Decision.parse(action))) {
         System.err.println("'" + action + "' is not possible now; allowed: " + s.allowedDecisions

@@ -215,6 +215,9 @@ class DevServerOperationsTest {
           late.err);
       assertEquals(1, late.err.lines().count(), late.err);
       assertEquals(4, cli("approve", replId).code);
+      Run nobody = cli("pause", "no-such-migration-" + now);
+      assertEquals(2, nobody.code, nobody.err);
+      assertTrue(nobody.err.contains("no migration no-such-migration-" + now + " on namespace default"), nobody.err);
       assertEquals(4, cli("decide", replId, "retry").code);
       Run described = cli("describe", replId);
       assertTrue(described.out.contains("freeze coordinates: file "), described.out);

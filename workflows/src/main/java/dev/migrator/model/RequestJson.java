@@ -48,7 +48,7 @@ public final class RequestJson {
       // Updating an existing instance skips MigrationRequest's own creator (this method).
       MAPPER.readerForUpdating(r).withHandler(problems).readValue(node);
     } catch (JsonMappingException e) {
-      problems.list.add(path(e.getPath()) + ": " + e.getOriginalMessage());
+      problems.list.add(path(e.getPath()) + " could not be read: " + e.getOriginalMessage());
     } catch (IOException e) {
       problems.list.add("the request could not be read: " + e.getMessage());
     }
@@ -90,6 +90,18 @@ public final class RequestJson {
       list.add(where + " must be " + expected(targetType) + ", not " + describe(JsonToken.VALUE_NUMBER_INT,
           String.valueOf(valueToConvert), where));
       return fallback(targetType);
+    }
+
+    @Override
+    public Object handleMissingInstantiator(DeserializationContext ctxt, Class<?> instClass,
+        com.fasterxml.jackson.databind.deser.ValueInstantiator valueInsts, JsonParser p, String msg) throws IOException {
+      // E.g. "schemas": "shop" (a string where a list goes).
+      JsonToken t = p.currentToken();
+      String where = path(p.getParsingContext());
+      list.add(where + " must be " + expected(instClass) + ", not "
+          + describe(t, t != null && t.isScalarValue() ? p.getText() : null, where));
+      p.skipChildren();
+      return fallback(instClass);
     }
 
     @Override
