@@ -51,6 +51,7 @@ public class CopyActivitiesImpl implements CopyActivities {
   public LiveCopyResult copyLiveConsistent(CopyInput r, List<TableRef> tables, String workflowId) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     LiveCopyResult result = new LiveCopyResult();
+    result.attempt = ctx.getInfo().getAttempt();
     CopyProgress p = new CopyProgress();
     p.tablesTotal = tables.size();
     for (TableRef t : tables) p.tables.add(new TableProgress(t.qualified()));

@@ -20,6 +20,10 @@ import java.util.Map;
 public class CredentialResolver {
   private final Map<String, String> env;
   private final SecretSource secrets;
+  /** Where references are resolved, for the messages: "on the worker", or "in this shell" for the CLI. */
+  private final String where;
+  /** How to fix a variable that is not set there. */
+  private final String exportHint;
 
   /**
    * The worker's environment, and AWS Secrets Manager with the SDK's default region and credentials
@@ -31,8 +35,23 @@ public class CredentialResolver {
 
   /** {@code secrets} null: {@code secret:} references are refused (no Secrets Manager in this process). */
   public CredentialResolver(Map<String, String> env, SecretSource secrets) {
+    this(env, secrets, "on the worker", "export it where the worker runs");
+  }
+
+  private CredentialResolver(Map<String, String> env, SecretSource secrets, String where, String exportHint) {
     this.env = env;
     this.secrets = secrets;
+    this.where = where;
+    this.exportHint = exportHint;
+  }
+
+  /**
+   * The same references resolved in the CLI's own process ({@code migrator preflight}): the
+   * messages say "in this shell", not "on the worker".
+   */
+  public CredentialResolver inThisShell() {
+    return new CredentialResolver(env, secrets, "in this shell",
+        "export it in this shell to check from here (a migration resolves it on the worker, where the worker runs)");
   }
 
   public static boolean isSecretReference(String ref) {
@@ -47,7 +66,7 @@ public class CredentialResolver {
       String v = env.get(name);
       if (v == null) {
         throw ApplicationFailure.newNonRetryableFailure(
-            what + ": environment variable " + name + " is not set on the worker; export it where the worker runs",
+            what + ": environment variable " + name + " is not set " + where + "; " + exportHint,
             "InvalidRequest");
       }
       return v;
@@ -60,8 +79,9 @@ public class CredentialResolver {
         return nl >= 0 ? s.substring(0, nl).replace("\r", "") : s;
       } catch (IOException e) {
         throw ApplicationFailure.newNonRetryableFailure(
-            what + ": cannot read password file " + p + " on the worker (" + e.getClass().getSimpleName()
-                + "); check the path and that the worker may read it", "InvalidRequest");
+            what + ": cannot read password file " + p + " " + where + " (" + e.getClass().getSimpleName()
+                + "); check the path and that " + (where.equals("on the worker") ? "the worker" : "you") + " may read it",
+            "InvalidRequest");
       }
     }
     if (isSecretReference(ref)) {

@@ -100,7 +100,7 @@ public final class PreflightRunner {
     } catch (ApplicationFailure ex) {
       // The credential reference could not be resolved; the message names the reference only.
       report.add(new Finding("connect-credential", Finding.BLOCKING, role, ex.getOriginalMessage(),
-          "fix the password reference of the " + role + " endpoint on the worker"));
+          "fix the password reference of the " + role + " endpoint, or make it resolvable where this check runs"));
     }
     return null;
   }

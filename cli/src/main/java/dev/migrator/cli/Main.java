@@ -21,8 +21,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** migrator: the operator's tool. Exit codes: 0 ok, 1 failed, 2 bad input. */
+/**
+ * migrator: the operator's tool. Exit codes: 0 ok, 1 failed, 2 bad input, 3 refused (approval,
+ * blocking preflight findings), 4 the migration has ended (nothing to act on).
+ */
 // scope INHERIT: every subcommand has --help (and --version) too.
 @Command(name = "migrator", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
     version = "migrator 0.1.0",
@@ -190,6 +195,45 @@ public final class Main {
     }
   }
 
+  /** Exit code of an operator command sent to a migration that has ended. */
+  static final int ENDED = 4;
+
+  /**
+   * The exit code when there is nothing to act on, after one line on {@code spec}'s error stream:
+   * {@link #ENDED} when migration {@code id} has ended ("migration X completed at ...: nothing to
+   * roll back"), 2 when there is no such migration; null while it runs (or when it cannot be
+   * described: the command then reports what the server says).
+   */
+  static Integer ended(Connection conn, CommandSpec spec, String id, String nothingTo) {
+    io.temporal.client.WorkflowExecutionDescription d;
+    try {
+      d = conn.client().newUntypedWorkflowStub(id).describe();
+    } catch (io.temporal.client.WorkflowNotFoundException e) {
+      spec.commandLine().getErr().println("no migration " + id + " on namespace " + conn.namespace
+          + ": check the id with 'migrator list'");
+      spec.commandLine().getErr().flush();
+      return 2;
+    } catch (RuntimeException e) {
+      return null;
+    }
+    io.temporal.api.enums.v1.WorkflowExecutionStatus st = d.getStatus();
+    if (st == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) return null;
+    String phase = d.getTypedSearchAttributes().get(dev.migrator.workflow.MigrationSearchAttributes.PHASE);
+    String how = switch (st) {
+      case WORKFLOW_EXECUTION_STATUS_COMPLETED -> "rolled-back".equals(phase) ? "was rolled back" : "completed";
+      case WORKFLOW_EXECUTION_STATUS_FAILED -> "failed (and was rolled back)";
+      case WORKFLOW_EXECUTION_STATUS_CANCELED -> "was cancelled (and rolled back)";
+      case WORKFLOW_EXECUTION_STATUS_TERMINATED -> "was terminated";
+      case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> "timed out";
+      default -> "has ended (" + OnCallCommands.status(st) + ")";
+    };
+    String line = "migration " + id + " " + how
+        + (d.getCloseTime() == null ? "" : " at " + OnCallCommands.TIME.format(d.getCloseTime())) + ": " + nothingTo;
+    spec.commandLine().getErr().println(line);
+    spec.commandLine().getErr().flush();
+    return ENDED;
+  }
+
   /** Who runs an operator command: recorded in the migration's audit trail (and the history). */
   public static class Operator {
     @Option(names = "--by", description = "who does it, for the audit trail (default: the OS user)")
@@ -291,9 +335,13 @@ public final class Main {
     @Parameters(index = "0")
     String id;
 
+    @Spec CommandSpec spec;
+
     /** Through the approveCutoverBy update, so a refusal comes back with its reason (exit 3). */
     @Override
     public Integer call() {
+      Integer no = ended(conn, spec, id, "nothing to approve");
+      if (no != null) return no;
       try {
         if (conn.attributed(id)) {
           System.out.println(conn.workflow(id).approveCutoverBy(operator.action(conn)));
@@ -323,8 +371,12 @@ public final class Main {
     @Option(names = "--reason", defaultValue = "requested from the CLI")
     String reason;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
+      Integer no = ended(conn, spec, id, "nothing to roll back");
+      if (no != null) return no;
       if (conn.attributed(id)) {
         conn.workflow(id).rollbackBy(operator.action(conn).reason(reason));
       } else {
@@ -347,8 +399,12 @@ public final class Main {
     @Option(names = "--reason", defaultValue = "paused from the CLI")
     String reason;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
+      Integer no = ended(conn, spec, id, "nothing to pause");
+      if (no != null) return no;
       if (conn.attributed(id)) {
         conn.workflow(id).pauseBy(operator.action(conn).reason(reason));
       } else {
@@ -368,8 +424,12 @@ public final class Main {
     @Parameters(index = "0")
     String id;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
+      Integer no = ended(conn, spec, id, "nothing to resume");
+      if (no != null) return no;
       if (conn.attributed(id)) {
         conn.workflow(id).resumeBy(operator.action(conn));
       } else {
@@ -401,8 +461,12 @@ public final class Main {
 
     @Mixin Operator operator;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
+      Integer no = ended(conn, spec, id, "nothing to decide");
+      if (no != null) return no;
       MigrationStatus s = conn.workflow(id).status();
       if (!s.allowedDecisions.contains(dev.migrator.model.Decision.parse(action))) {
         System.err.println("'" + action + "' is not possible now; allowed: " + s.allowedDecisions

@@ -37,7 +37,7 @@ final class OnCallCommands {
 
   /** Which migrations {@code list} shows. */
   static class Filter {
-    @Option(names = "--paused", description = "running and paused (on an error or by an operator)")
+    @Option(names = "--paused", description = "running and waiting for a human (an error, a breakpoint, a pause, the approval)")
     boolean paused;
 
     @Option(names = "--running", description = "still running (includes paused and waiting for approval)")

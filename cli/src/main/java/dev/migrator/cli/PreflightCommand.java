@@ -11,7 +11,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs the preflight checks of a request directly, without Temporal. Changes nothing. */
+/**
+ * Runs the preflight checks of a request directly, without Temporal, from this shell: password
+ * references are resolved here (messages say "in this shell"). Changes nothing.
+ */
 @Command(name = "preflight", description = "Check a request's endpoints (read-only, no workflow). Exit 0 ok, 3 blocking findings, 2 bad request.")
 public class PreflightCommand implements Callable<Integer> {
   @Option(names = {"-f", "--file"}, required = true, description = "request JSON")
@@ -29,7 +32,7 @@ public class PreflightCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
-    PreflightReport report = new PreflightRunner(new Connector(new CredentialResolver())).run(r);
+    PreflightReport report = new PreflightRunner(new Connector(new CredentialResolver().inThisShell())).run(r);
     System.out.println(json ? PreflightReportFormatter.json(report) : PreflightReportFormatter.text(report));
     return report.hasBlocking() ? 3 : 0;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.migrator.model.MigrationRequest;
+import dev.migrator.model.RequestJson;
 import dev.migrator.workflow.RequestValidator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,9 @@ import java.util.List;
 
 /**
  * Reads a MigrationRequest from JSON strictly: unknown or misspelt fields are refused with the
- * field's path and the closest valid name, then the request is validated like the workflow does.
+ * field's path and the closest valid name, values of the wrong type with their path (both read by
+ * {@link RequestJson}, as the workflow reads its input), then the request is validated like the
+ * workflow does.
  */
 public final class RequestReader {
   /** A request that cannot be used, with a message an engineer can act on. */
@@ -62,32 +65,6 @@ public final class RequestReader {
   }
 
   static String closest(String name, Collection<Object> known) {
-    String best = null;
-    int bestD = Integer.MAX_VALUE;
-    for (Object k : known) {
-      int d = distance(name.toLowerCase(), k.toString().toLowerCase());
-      if (d < bestD) {
-        bestD = d;
-        best = k.toString();
-      }
-    }
-    return bestD <= Math.max(2, name.length() / 3) ? best : null;
-  }
-
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) prev[j] = j;
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return RequestJson.closest(name, known);
   }
 }

@@ -1,6 +1,8 @@
 package dev.migrator.cli;
 
 import dev.migrator.model.AuditEntry;
+import dev.migrator.model.BinlogCoordinates;
+import dev.migrator.model.Phase;
 import dev.migrator.model.CompensationState;
 import dev.migrator.model.CopyProgress;
 import dev.migrator.model.MigrationStatus;
@@ -21,17 +23,32 @@ public final class StatusPrinter {
       if (!s.allowedDecisions.isEmpty()) b.append("  decide with: migrator decide ").append(s.migrationId)
           .append(' ').append(String.join("|", dev.migrator.model.Decision.wires(s.allowedDecisions))).append('\n');
     }
+    if (s.rollbackReason != null && (s.phase == Phase.ROLLING_BACK || s.phase == Phase.ROLLED_BACK
+        || s.phase == Phase.FAILED)) {
+      b.append("  rollback: ").append(s.rollbackReason).append('\n');
+    }
     b.append(String.format(Locale.ROOT, "%n  %-3s %-10s %-8s %10s  %s%n", "#", "step", "state", "duration", "detail"));
     for (StepState st : s.steps) {
       b.append(String.format(Locale.ROOT, "  %-3d %-10s %-8s %10s  %s%n", st.number, st.name, st.state,
           duration(st.durationMillis, st.startedAtMillis, st.endedAtMillis), st.detail == null ? "" : clip(st.detail)));
     }
     if (!s.shadow.isEmpty()) {
-      b.append("\n  shadow checklist (undo, runs last-first on rollback):\n");
+      b.append(s.phase == Phase.COMPLETED ? "\n  shadow checklist (retired: the migration completed):\n"
+          : "\n  shadow checklist (undo, runs last-first on rollback):\n");
       for (CompensationState c : s.shadow) {
         b.append(String.format(Locale.ROOT, "    %-10s %-8s %s%s%n", c.step, c.state, c.action,
             c.detail == null ? "" : " -- " + clip(c.detail)));
       }
+    }
+    if (s.frozen != null) {
+      // In full (file, position, GTID set): what the copy matches and replication starts from.
+      b.append("\n  frozen copy: ").append(s.frozen.method)
+          .append(s.frozen.endpoint == null ? " (the source, inside one snapshot)" : " at " + s.frozen.endpoint.address())
+          .append('\n');
+      BinlogCoordinates c = s.frozen.coordinates;
+      b.append("  freeze coordinates: ").append(c == null ? "not known yet"
+          : "file " + c.file + ", position " + c.position + ", GTID set "
+              + (c.gtidSet == null || c.gtidSet.isEmpty() ? "(none)" : c.gtidSet)).append('\n');
     }
     CopyProgress p = s.copy;
     if (p != null) {

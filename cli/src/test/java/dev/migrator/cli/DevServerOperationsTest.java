@@ -156,6 +156,115 @@ class DevServerOperationsTest {
     }
   }
 
+  /**
+   * "Nothing hidden": a breakpoint, a replication error in catch-up (1062, a row written on the
+   * target) and a failed step (a blocking preflight) are all found by {@code list --paused} (and the
+   * Web UI's {@code MigrationPaused = true}, when chromium is there), and leave it when resolved.
+   */
+  @Test
+  void listFindsMigrationsPausedOnAReplicationErrorAFailedStepAndABreakpoint() throws Exception {
+    long now = System.currentTimeMillis();
+    String replId = "ops-repl-" + now;
+    String stepId = "ops-step-" + now;
+    source.sql("CREATE DATABASE hidden", "CREATE TABLE hidden.t (id INT PRIMARY KEY, v VARCHAR(40))",
+        "INSERT INTO hidden.t VALUES (1, 'a'), (2, 'b')", "CREATE DATABASE hidden2",
+        "CREATE TABLE hidden2.t (id INT PRIMARY KEY)");
+    target.sql("CREATE DATABASE hidden2"); // blocks the second migration's preflight
+    MigrationWorkflow repl = null;
+    MigrationWorkflow step = null;
+    try {
+      MigrationRequest r = request("hidden");
+      r.cutover.autoApprove = true;
+      r.pauseBefore = List.of("catch-up");
+      repl = worker.client().newWorkflowStub(MigrationWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId(replId).setTaskQueue(MigrationWorkflow.TASK_QUEUE).build());
+      WorkflowClient.start(repl::run, r);
+      step = worker.client().newWorkflowStub(MigrationWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId(stepId).setTaskQueue(MigrationWorkflow.TASK_QUEUE).build());
+      WorkflowClient.start(step::run, request("hidden2"));
+
+      // The breakpoint: replication runs, catch-up has not started.
+      Run atBreakpoint = cliUntil(x -> line(x, replId).contains("catch-up"), "list", "--paused");
+      assertTrue(line(atBreakpoint, replId).contains("breakpoint"), atBreakpoint.out);
+      // Someone writes to the target, then the source writes the same key: 1062 on the target.
+      target.sql("INSERT INTO hidden.t VALUES (100, 'written on the target')");
+      source.sql("INSERT INTO hidden.t VALUES (100, 'from the source')");
+      assertEquals(0, cli("resume", replId).code);
+
+      Run paused = cliUntil(x -> line(x, replId).contains("replication error") && line(x, stepId).contains("preflight"),
+          "list", "--paused");
+      assertEquals(0, paused.code);
+      String replLine = line(paused, replId);
+      assertTrue(replLine.contains("catch-up") && replLine.contains("paused") && replLine.contains("yes")
+          && replLine.contains("duplicate-key"), replLine);
+      String stepLine = line(paused, stepId);
+      assertTrue(stepLine.contains("yes") && stepLine.contains("blocking preflight findings"), stepLine);
+
+      Optional<Path> ui = uiTestDir();
+      if (ui.isPresent() && Files.isExecutable(Path.of("/usr/bin/chromium"))) {
+        assertWebUiShows(ui.get(), replId, "MigrationPaused = true");
+      } else if ("1".equals(System.getenv("MIGRATOR_REQUIRE_WEB_UI_TEST"))) {
+        throw new AssertionError("the Web UI check needs /usr/bin/chromium and ui-test/node_modules (bin/setup)");
+      }
+
+      repl.decide("skip");
+      assertEquals(MigrationResult.COMPLETED,
+          WorkflowStub.fromTyped(repl).getResult(180, TimeUnit.SECONDS, MigrationResult.class).outcome);
+      // Ended: operator commands say so in one line, exit 4.
+      Run late = cli("rollback", replId, "--reason", "too late");
+      assertEquals(4, late.code, late.out + late.err);
+      assertTrue(late.err.contains("migration " + replId + " completed at ") && late.err.contains(": nothing to roll back"),
+          late.err);
+      assertEquals(1, late.err.lines().count(), late.err);
+      assertEquals(4, cli("approve", replId).code);
+      Run nobody = cli("pause", "no-such-migration-" + now);
+      assertEquals(2, nobody.code, nobody.err);
+      assertTrue(nobody.err.contains("no migration no-such-migration-" + now + " on namespace default"), nobody.err);
+      assertEquals(4, cli("decide", replId, "retry").code);
+      Run described = cli("describe", replId);
+      assertTrue(described.out.contains("freeze coordinates: file "), described.out);
+      assertTrue(described.out.lines().anyMatch(l -> l.contains(" retired ") && l.contains("the migration completed at")),
+          described.out);
+      step.decide("rollback");
+      try {
+        WorkflowStub.fromTyped(step).getResult(120, TimeUnit.SECONDS, Object.class);
+      } catch (WorkflowFailedException expected) {
+        // the operator chose rollback
+      }
+      cliUntil(x -> !x.out.contains(replId) && !x.out.contains(stepId), "list", "--paused");
+    } finally {
+      for (MigrationWorkflow wf : java.util.Arrays.asList(repl, step)) {
+        if (wf == null) continue;
+        try {
+          WorkflowStub.fromTyped(wf).terminate("test over");
+        } catch (RuntimeException alreadyClosed) {
+          // ended
+        }
+      }
+      source.sql("DROP DATABASE IF EXISTS hidden", "DROP DATABASE IF EXISTS hidden2");
+      target.sql("DROP DATABASE IF EXISTS hidden", "DROP DATABASE IF EXISTS hidden2");
+    }
+  }
+
+  /** The line of {@code list} output for migration {@code id}, or "". */
+  static String line(Run list, String id) {
+    return list.out.lines().filter(l -> l.startsWith(id)).findFirst().orElse("");
+  }
+
+  /** ui-test/webui.mjs: the Web UI's workflow list filtered by {@code query} shows {@code id}. */
+  static void assertWebUiShows(Path ui, String id, String query) throws Exception {
+    Path shot = Files.createTempFile("migrator-webui-", ".png");
+    Process p = new ProcessBuilder("node", "webui.mjs", temporal.uiUrl(), id, query, shot.toString())
+        .directory(ui.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    System.out.println("web UI: " + out.strip());
+    assertEquals(0, code, out);
+    assertTrue(out.contains("shows " + id), out);
+    assertTrue(Files.size(shot) > 0, "screenshot written");
+    Files.deleteIfExists(shot);
+  }
+
   @Test
   void scheduledRehearsalsSkipOverlapsAndReportStepDurations() throws Exception {
     String sid = "rehearse-shop-" + System.currentTimeMillis();
@@ -217,6 +326,9 @@ class DevServerOperationsTest {
     WorkflowClient.start(wf::run, r);
     try {
       awaitStatus(wf, s -> "approve".equals(s.currentStep), "waiting for approval");
+      // Waiting for approval is waiting for a human: on-call finds it.
+      Run waiting = cliUntil(x -> line(x, id).contains("waiting for approval"), "list", "--paused");
+      assertTrue(line(waiting, id).contains("approve") && line(waiting, id).contains("yes"), waiting.out);
       Run pause = cli("pause", id, "--by", "alice", "--reason", "checking the target");
       assertEquals(0, pause.code, pause.err);
       awaitStatus(wf, s -> s.audit.size() == 1, "the pause in the trail");

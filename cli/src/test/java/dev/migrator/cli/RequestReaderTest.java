@@ -39,6 +39,14 @@ class RequestReaderTest {
   }
 
   @Test
+  void wrongTypesAndUnknownFieldsAreAllNamedAsTheWorkflowNamesThem() {
+    RequestReader.BadRequest e = assertThrows(RequestReader.BadRequest.class, () -> RequestReader.parse(
+        "{\"source\":{\"host\":\"a\",\"port\":\"abc\"},\"target\":{\"host\":\"b\"},\"shemas\":[\"x\"]}"));
+    assertTrue(e.getMessage().contains("source.port must be a number, not \"abc\""), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown field 'shemas': did you mean 'schemas'?"), e.getMessage());
+  }
+
+  @Test
   void malformedJsonSaysWhere() {
     RequestReader.BadRequest e = assertThrows(RequestReader.BadRequest.class, () -> RequestReader.parse("{\"source\": "));
     assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());

@@ -6,6 +6,7 @@ public class CompensationState {
   public static final UndoStatus RUNNING = UndoStatus.RUNNING;
   public static final UndoStatus DONE = UndoStatus.DONE;
   public static final UndoStatus FAILED = UndoStatus.FAILED;
+  public static final UndoStatus RETIRED = UndoStatus.RETIRED;
 
   public String step;
   public String action;

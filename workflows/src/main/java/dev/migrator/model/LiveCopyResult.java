@@ -13,4 +13,9 @@ public class LiveCopyResult {
   public CopyProgress progress;
   /** How the coordinates were obtained (binlog_snapshot_*, LOCK INSTANCE FOR BACKUP + log_status, or a global read lock). */
   public String snapshot;
+  /**
+   * The activity attempt that made this copy (0: not reported). Above 1 the copy was restarted
+   * from scratch in a new snapshot: an earlier attempt was lost with its worker, or failed.
+   */
+  public int attempt;
 }

@@ -1,5 +1,8 @@
 package dev.migrator.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,4 +56,21 @@ public class MigrationRequest {
 
   /** A rehearsal approves itself and rolls back at the end. */
   public boolean rehearsal = false;
+
+  /**
+   * What could not be read from the JSON (unknown fields, values of the wrong type), one message
+   * each: the validate step fails with them. Not part of the JSON.
+   */
+  @JsonIgnore
+  public final List<String> inputProblems = new ArrayList<>();
+
+  /**
+   * Every JSON form of a request decodes, so a workflow started with a misspelt field or a wrong
+   * type (the {@code temporal} CLI, the Web UI) fails at step 0 naming it instead of failing its
+   * workflow task forever; see {@link RequestJson}.
+   */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  public static MigrationRequest fromJson(JsonNode json) {
+    return RequestJson.read(json);
+  }
 }

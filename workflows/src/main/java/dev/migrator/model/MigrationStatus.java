@@ -32,6 +32,8 @@ public class MigrationStatus {
   /** Step 5: accounts copied, compared and synced (null when accounts.mode is none). */
   public AccountsStatus accounts;
   public String error;
+  /** Why it rolls (or rolled) back: the operator's reason ({@code rollback --reason}) or the workflow's. */
+  public String rollbackReason;
   /**
    * Operator actions, oldest first (at most {@code AuditTrail.MAX_ENTRIES}: older ones are
    * dropped and counted in {@link #auditDropped}). Null in the status of a worker that predates

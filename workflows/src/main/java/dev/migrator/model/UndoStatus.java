@@ -8,7 +8,9 @@ public enum UndoStatus {
   PENDING("pending"),
   RUNNING("running"),
   DONE("done"),
-  FAILED("failed");
+  FAILED("failed"),
+  /** Never to run: the migration completed (the target is the live database); the row says why. */
+  RETIRED("retired");
 
   private final String wire;
 

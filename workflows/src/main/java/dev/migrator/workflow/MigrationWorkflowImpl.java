@@ -40,6 +40,7 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         return end(Phase.ROLLED_BACK, MigrationResult.ROLLED_BACK);
       }
       m.status.currentStep = null;
+      m.completed();
       return end(Phase.COMPLETED, MigrationResult.COMPLETED);
     } catch (RollbackRequested | CanceledFailure e) {
       if (e instanceof CanceledFailure) {

@@ -27,6 +27,11 @@ public final class RequestValidator {
       p.add("the request is empty: send a MigrationRequest JSON object (see README, 'Start from the Web UI')");
       return p;
     }
+    if (!r.inputProblems.isEmpty()) {
+      // Fields that could not be read: checking the rest would report their defaults as mistakes.
+      p.addAll(r.inputProblems);
+      return p;
+    }
     endpoint(p, "source", r.source);
     endpoint(p, "target", r.target);
     if (r.source != null && r.target != null

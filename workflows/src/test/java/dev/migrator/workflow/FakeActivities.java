@@ -245,6 +245,8 @@ final class FakeActivities {
   /** What fenceSource reports; a lock id makes the cutover release it. */
   volatile String fenceHow = "read_only + super_read_only";
   volatile Long fenceLock = null;
+  /** The activity attempt the fake live-consistent copy reports (above 1: restarted). */
+  volatile int liveCopyAttempt = 1;
   /** Findings the fake preflight adds to its report (e.g. a blocking one). */
   final List<Finding> extraFindings = java.util.Collections.synchronizedList(new ArrayList<>());
   /** How many more watchReplication calls (the approval wait) report a broken replication thread. */
@@ -480,6 +482,7 @@ final class FakeActivities {
     public LiveCopyResult copyLiveConsistent(dev.migrator.activities.CopyInput request, List<TableRef> tables, String workflowId) {
       call("copyLiveConsistent", tables);
       LiveCopyResult res = new LiveCopyResult();
+      res.attempt = liveCopyAttempt;
       res.coordinates = SNAPSHOT_POSITION;
       CopyProgress p = new CopyProgress();
       p.tablesTotal = tables.size();

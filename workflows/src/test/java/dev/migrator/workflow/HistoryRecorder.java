@@ -1087,6 +1087,87 @@ class HistoryRecorder {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Since "nothing hidden" ("pauses-visible"): every wait for a human sets MigrationPaused.
+
+  @Test
+  void pausesVisibleApprovalWaitSignal() throws Exception {
+    try (Run run = new Run("pv-approval-wait-signal")) {
+      MigrationRequest r = run.request();
+      run.start(r);
+      run.awaitStatus(s -> "approve".equals(s.currentStep) && s.lag != null && s.lag.errorKind == null, "at approve");
+      run.env.sleep(Duration.ofMinutes(2));
+      run.wf.approve();
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
+  @Test
+  void pausesVisibleFrozenCopyPauseResume() throws Exception {
+    try (Run run = new Run("pv-frozen-copy-pause-resume")) {
+      MigrationRequest r = run.request();
+      frozenReplica(r);
+      r.copy.parallelism = 2;
+      r.copy.chunksPerActivity = 1;
+      r.cutover.autoApprove = true;
+      r.pauseBefore = List.of("cutover");
+      run.fakes.block("copyChunks");
+      run.start(r);
+      run.fakes.journal.awaitCalls("copyChunks", 2);
+      run.wf.pause("look at the target before more load");
+      run.awaitStatus(s -> s.paused && "copy".equals(s.currentStep), "paused in the copy");
+      run.fakes.release("copyChunks");
+      run.env.sleep(Duration.ofMinutes(5));
+      run.wf.resume();
+      run.awaitStatus(s -> s.paused && "cutover".equals(s.currentStep), "at the breakpoint");
+      run.wf.resume();
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
+  @Test
+  void pausesVisibleCatchUpPauseResume() throws Exception {
+    try (Run run = new Run("pv-catch-up-pause-replication-error-retry")) {
+      MigrationRequest r = run.request();
+      r.cutover.autoApprove = true;
+      run.fakes.block("awaitCatchUp");
+      run.start(r);
+      run.fakes.journal.awaitCalls("awaitCatchUp", 1);
+      run.wf.pause("hold the cutover until the batch jobs are done");
+      run.awaitHistory(run.workflowId, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, 1);
+      run.fakes.release("awaitCatchUp");
+      run.awaitStatus(s -> s.paused && "catch-up".equals(s.currentStep), "paused while caught up");
+      run.fakes.lagErrorsLeft.set(1);
+      run.env.sleep(Duration.ofMinutes(20));
+      run.wf.resume();
+      run.awaitStatus(s -> s.paused && !s.allowedDecisions.isEmpty(), "paused on the replication error");
+      run.wf.decide("retry");
+      run.expectOutcome(MigrationResult.COMPLETED);
+      run.save();
+    }
+  }
+
+  /** Started as the temporal CLI or the Web UI would: raw JSON with a misspelt field and a wrong type. */
+  @Test
+  void pausesVisibleInvalidInputFromTheWebUi() throws Exception {
+    try (Run run = new Run("pv-invalid-input-from-the-web-ui")) {
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ObjectNode in = json.valueToTree(run.request());
+      in.set("shemas", in.remove("schemas"));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) in.get("source")).put("port", "abc");
+      run.client.newUntypedWorkflowStub(MigrationWorkflow.WORKFLOW_TYPE,
+          WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(run.workflowId).build()).start(in);
+      run.wf = run.client.newWorkflowStub(MigrationWorkflow.class, run.workflowId);
+      ApplicationFailure f = run.expectFailure("InvalidRequest");
+      assertTrue(f.getOriginalMessage().contains("unknown field 'shemas': did you mean 'schemas'?"), f.getOriginalMessage());
+      assertTrue(f.getOriginalMessage().contains("source.port must be a number, not \"abc\""), f.getOriginalMessage());
+      assertTrue(run.fakes.journal.calls().isEmpty());
+      run.save();
+    }
+  }
+
   /** One recorded run: its own test service (clock at {@link #START}), fakes and workers. */
   static final class Run implements AutoCloseable {
     final String name;

@@ -42,7 +42,14 @@ final class ApproveStep {
 
   /** False when the operator chose "rebuild" while waiting. */
   boolean run() {
-    Boolean approved = runner.run(Step.APPROVE, this::approveWatchingReplication);
+    Boolean approved = runner.run(Step.APPROVE, () -> {
+      m.awaitingApproval = m.pausesVisible;
+      try {
+        return approveWatchingReplication();
+      } finally {
+        m.awaitingApproval = false;
+      }
+    });
     return approved == null || approved;
   }
 

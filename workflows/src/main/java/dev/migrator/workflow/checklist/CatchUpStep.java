@@ -55,8 +55,10 @@ final class CatchUpStep {
         if (m.pauseRequested) {
           // Paused while caught up: wait, then confirm again with fresh readings.
           m.setPaused(null);
+          if (m.pausesVisible) m.publish();
           Workflow.await(() -> !m.pauseRequested || m.rollbackRequested);
           m.setRunning();
+          if (m.pausesVisible) m.publish();
           m.checkRollback();
           continue;
         }

@@ -64,6 +64,9 @@ public final class ChunkedCopy {
   private long started;
   private long rowsAtStart;
 
+  /** Told when an operator's pause takes hold of the copy and when it ends (pauses-visible runs). */
+  Functions.Proc1<Boolean> onPauseChanged;
+
   ChunkedCopy(MigrationStatus status, BooleanSupplier paused, BooleanSupplier rollingBack, Functions.Proc checkRollback) {
     this.status = status;
     this.paused = paused;
@@ -135,6 +138,7 @@ public final class ChunkedCopy {
             Workflow.newExternalWorkflowStub(TableCopyWorkflow.class, id).setPaused(p);
           }
           sentPaused = p;
+          if (onPauseChanged != null) onPauseChanged.apply(p);
         }
         while (running.size() < childrenAtOnce && next < groups.size() && !p) {
           int g = next++;

@@ -48,6 +48,10 @@ final class CopyStep {
             Workflow.getInfo().getWorkflowId());
         frozen.coordinates = res.coordinates;
         m.status.copy = res.progress;
+        if (m.pausesVisible && res.attempt > 1) {
+          m.step(Step.COPY).detail = "restarted from scratch in a new snapshot (attempt " + res.attempt + "): an earlier"
+              + " attempt was lost with its worker or failed; a live-consistent copy cannot resume";
+        }
         return res.sourceChecksums;
       }
       if (frozen.endpoint == null) {

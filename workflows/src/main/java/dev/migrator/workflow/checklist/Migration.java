@@ -55,6 +55,13 @@ public final class Migration {
   boolean safety;
   /** Runs started after step 5 was wired: accounts copied (before the schema step), synced, undone, released. */
   boolean accountsStep;
+  /**
+   * Runs started after "nothing hidden": every wait for a human (the approval, an operator's pause
+   * in the copy or while caught up, a replication error) sets MigrationPaused, its reason and step.
+   */
+  boolean pausesVisible;
+  /** The approval step waits for an operator's approval (pausesVisible runs publish it as paused). */
+  boolean awaitingApproval;
 
   // What operators asked for (signals and updates).
   boolean approved;
@@ -93,6 +100,14 @@ public final class Migration {
     publishSearchAttributes = Workflow.getVersion("search-attributes", Workflow.DEFAULT_VERSION, 1) >= 1;
     safety = Workflow.getVersion("nothing-lost", Workflow.DEFAULT_VERSION, 1) >= 1;
     accountsStep = Workflow.getVersion("accounts-step", Workflow.DEFAULT_VERSION, 1) >= 1;
+    pausesVisible = Workflow.getVersion("pauses-visible", Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (pausesVisible) {
+      chunkedCopy.onPauseChanged = p -> {
+        if (p) setPaused(null);
+        else setRunning();
+        publish();
+      };
+    }
   }
 
   /** A valid request: the step inputs are cut from it, the endpoints go into the search attributes. */
@@ -109,6 +124,16 @@ public final class Migration {
     publish();
   }
 
+  /**
+   * The migration completed: the undos still pending will never run (pauses-visible runs say so
+   * on their rows instead of leaving them pending as if a rollback could still come).
+   */
+  public void completed() {
+    if (!pausesVisible) return;
+    shadow.retireAll("the migration completed at " + java.time.Instant.ofEpochMilli(Workflow.currentTimeMillis())
+        + ": nothing to roll back any more (the target is the live database)");
+  }
+
   StepState step(Step s) {
     return steps.get(s);
   }
@@ -120,7 +145,16 @@ public final class Migration {
   /** Keeps the search attributes (phase, paused, reason, step) in line with the status. */
   public void publish() {
     if (!publishSearchAttributes) return;
-    searchAttributes.update(status.phase.wire(), status.paused, status.pausedReason, status.currentStep);
+    // Waiting for approval is waiting for a human: on-call finds it with the paused ones.
+    boolean waitingForApproval = pausesVisible && awaitingApproval && !approved && !status.paused
+        && status.phase == Phase.RUNNING;
+    String reason = status.pausedReason;
+    if (pausesVisible && reason == null && status.rollbackReason != null
+        && (status.phase == Phase.ROLLING_BACK || status.phase == Phase.ROLLED_BACK || status.phase == Phase.FAILED)) {
+      reason = "rollback: " + status.rollbackReason; // why it rolls (or rolled) back
+    }
+    searchAttributes.update(waitingForApproval ? Phase.PAUSED.wire() : status.phase.wire(),
+        status.paused || waitingForApproval, reason, status.currentStep);
   }
 
   void checkRollback() {
@@ -195,6 +229,7 @@ public final class Migration {
   public void requestRollback(String reason) {
     rollbackRequested = true;
     rollbackReason = reason == null ? "requested by operator" : reason;
+    status.rollbackReason = rollbackReason;
     if (currentScope != null) currentScope.cancel(rollbackReason);
   }
 
@@ -206,6 +241,7 @@ public final class Migration {
   /** Why the shadow checklist runs (set when the workflow itself decides to roll back). */
   public void requestedRollbackReason(String reason) {
     rollbackReason = reason;
+    status.rollbackReason = reason;
   }
 
   public void resume() {

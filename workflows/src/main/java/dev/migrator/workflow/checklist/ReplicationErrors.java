@@ -54,7 +54,10 @@ final class ReplicationErrors {
         Migration.finish(st, StepState.FAILED, msg);
         throw new StepFailed(msg + " (operator chose rollback)");
       }
-      default -> m.activities.replication.resumeReplication(m.replicationIn); // retry
+      default -> { // retry
+        m.activities.replication.resumeReplication(m.replicationIn);
+        if (m.pausesVisible) st.detail = "replication restarted after " + reading.errorKind;
+      }
     }
     st.attempts++;
     return false;
@@ -69,7 +72,7 @@ final class ReplicationErrors {
       throw new StepFailed(msg);
     }
     // Versioned: runs recorded before "nothing lost" did not keep the search attributes current here.
-    Decision d = gate.await(step, msg, reading.errorKind.decisions(), m.safety);
+    Decision d = gate.await(step, msg, reading.errorKind.decisions(), m.safety || m.pausesVisible);
     st.state = StepState.RUNNING;
     if (m.rollbackRequested) throw new RollbackRequested();
     return d;

@@ -49,6 +49,16 @@ final class ShadowChecklist {
     }
   }
 
+  /** Marks every undo still pending as retired: it will never run, and {@code why} says so. */
+  void retireAll(String why) {
+    for (Entry e : entries) {
+      if (CompensationState.PENDING.equals(e.state.state)) {
+        e.state.state = CompensationState.RETIRED;
+        e.state.detail = why;
+      }
+    }
+  }
+
   /** Runs every pending undo, last registered first; returns the number that failed. */
   int runAll() {
     return runFor(null);

@@ -47,6 +47,7 @@ final class StepRunner {
       st.attempts++;
       try {
         T result = inScope(body);
+        if (m.pausesVisible && st.detail == null && st.attempts > 1) st.detail = "done on attempt " + st.attempts;
         Migration.finish(st, StepState.DONE, st.detail);
         return result;
       } catch (RollbackRequested e) {
@@ -83,6 +84,7 @@ final class StepRunner {
           return null;
         }
         st.state = StepState.RUNNING; // retry
+        if (m.pausesVisible) st.detail = null; // the error it paused on is stale now (the history keeps it)
       }
     }
   }
@@ -119,7 +121,8 @@ final class StepRunner {
         && breakpointsHit.add(s.label)) {
       m.pauseRequested = true;
       m.status.pausedReason = "breakpoint: paused before step " + s.label + " (request.pauseBefore);"
-          + " 'migrator resume " + m.status.migrationId + "' continues";
+          + " 'migrator resume " + m.status.migrationId + "' continues"
+          + (m.pausesVisible ? ", 'migrator rollback " + m.status.migrationId + "' undoes what was done" : "");
     }
     if (!m.pauseRequested) return;
     m.setPaused(null);

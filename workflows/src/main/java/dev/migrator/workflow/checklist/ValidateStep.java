@@ -30,7 +30,11 @@ final class ValidateStep {
         problems.isEmpty() ? "request is valid" : String.join("; ", problems));
     if (!problems.isEmpty()) {
       m.status.phase = Phase.FAILED;
-      m.status.error = "invalid request: " + String.join("; ", problems);
+      m.status.error = "invalid request: " + String.join("; ", problems)
+          + (request != null && !request.inputProblems.isEmpty()
+              ? ". Fix: correct the field(s) named in the request and start a new migration with it (a workflow's"
+                  + " input cannot be changed); 'migrator start -f request.json' checks a request before it starts"
+              : "");
       m.publish();
       throw FailureType.INVALID_REQUEST.failure(m.status.error);
     }
