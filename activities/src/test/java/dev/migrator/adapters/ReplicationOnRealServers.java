@@ -318,4 +318,67 @@ abstract class ReplicationOnRealServers {
           "heartbeat schema dropped on " + db.name());
     }
   }
+
+  /**
+   * Issue 15, events moved at cutover: the source's switch is unlogged (its binary log does not
+   * move, so nothing replicates), each event ends enabled on exactly one server, and on the target
+   * with a definer that exists there (the one it had when that account exists, else the migration
+   * account, noted); a switch back leaves them as they were on the source.
+   */
+  @Test
+  void eventsMoveAtCutoverUnloggedToExactlyOneServerWithADefinerThatExistsThere() {
+    MigrationRequest r = prepare("r_events");
+    String event = " ON SCHEDULE EVERY 1 DAY STARTS '2037-01-01 00:00:00' DO SET @x = 1";
+    // ev_app exists on the source only; ev_both on both. On the target as the schema step leaves them: disabled.
+    source.sql("SET SESSION sql_log_bin = 0", "CREATE USER IF NOT EXISTS 'ev_app'@'%'", "CREATE USER IF NOT EXISTS 'ev_both'@'%'",
+        "CREATE DEFINER=`ev_app`@`%` EVENT r_events.missing" + event,
+        "CREATE DEFINER=`ev_both`@`%` EVENT r_events.kept" + event);
+    target.sql("SET SESSION sql_log_bin = 0", "CREATE USER IF NOT EXISTS 'ev_both'@'%'",
+        "CREATE DEFINER=`ev_app`@`%` EVENT r_events.missing" + event.replace(" DO", " DISABLE DO"),
+        "CREATE DEFINER=`ev_both`@`%` EVENT r_events.kept" + event.replace(" DO", " DISABLE DO"));
+    List<String> events = List.of("r_events.kept", "r_events.missing");
+    CutoverActivitiesImpl cutover = new CutoverActivitiesImpl(new Connector(new CredentialResolver()));
+    repl.ensureReplicationUser(StepInputs.replication(r));
+    repl.startReplication(StepInputs.replication(r), sourcePosition());
+    awaitCaughtUp(r);
+
+    // Before the source turns read-only, replication still running: the DISABLE is not binary-logged.
+    String[] before = source.binlogPosition();
+    List<String> notes = cutover.setEvents(StepInputs.cutover(r), "source", events, false);
+    assertEquals(List.of(before[0], before[1]), List.of(source.binlogPosition()[0], source.binlogPosition()[1]),
+        "the source's switch is not in its binary log: " + notes);
+    assertEquals(List.of("DISABLED", "DISABLED"), status(source));
+    awaitCaughtUp(r);
+    repl.stopAndResetReplication(StepInputs.replication(r));
+
+    String[] targetBefore = target.binlogPosition();
+    notes = cutover.setEvents(StepInputs.cutover(r), "target", events, true);
+    assertEquals(targetBefore[1], target.binlogPosition()[1], "unlogged on the target too (reverse replication)");
+    assertEquals(List.of("ENABLED", "ENABLED"), status(target));
+    assertEquals(List.of("DISABLED", "DISABLED"), status(source), "enabled on exactly one server");
+    String me = target.query("SELECT CURRENT_USER()");
+    assertEquals(List.of("ev_both@%", me), definers(target));
+    for (String d : definers(target)) {
+      assertEquals("1", target.query("SELECT COUNT(*) FROM mysql.user WHERE CONCAT(User, '@', Host) = '" + d + "'"),
+          "definer " + d + " exists on the target");
+    }
+    assertTrue(notes.stream().anyMatch(n -> n.startsWith("event r_events.missing: its definer ev_app@% does not exist on"
+        + " the target")), notes.toString());
+    assertEquals(List.of("ev_both@%", "ev_app@%"), definers(source), "the source's definers are kept");
+
+    // Switch back (rollback): the target's off first, then the source's on.
+    cutover.setEvents(StepInputs.cutover(r), "target", events, false);
+    cutover.setEvents(StepInputs.cutover(r), "source", events, true);
+    assertEquals(List.of("DISABLED", "DISABLED"), status(target));
+    assertEquals(List.of("ENABLED", "ENABLED"), status(source));
+    assertEquals(List.of("ev_both@%", "ev_app@%"), definers(source));
+  }
+
+  static List<String> status(LocalServer db) {
+    return db.queryRows("SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'r_events' ORDER BY EVENT_NAME");
+  }
+
+  static List<String> definers(LocalServer db) {
+    return db.queryRows("SELECT DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'r_events' ORDER BY EVENT_NAME");
+  }
 }

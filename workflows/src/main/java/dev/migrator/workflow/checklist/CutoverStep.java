@@ -127,6 +127,7 @@ final class CutoverStep {
       if (moveEvents && !eventsOnTarget) {
         events(cutover.setEvents(m.cutoverIn, "target", m.eventsToMove, true));
         eventsOnTarget = true;
+        c.events = eventsWhere("target", "source");
       }
       if (r.cutover.trafficSwitch != null && m.cutoverStage < SWITCHED) {
         trafficSwitched = true;
@@ -148,8 +149,14 @@ final class CutoverStep {
         + " replication stopped), writes stopped by " + c.sourceStoppedBy + ", refused for " + c.writeDowntimeMillis
         + " ms" + (c.failedAttempts == 0 ? "" : " (plus " + c.failedAttemptsDowntimeMillis + " ms in "
         + c.failedAttempts + " failed attempt(s))")
-        + (c.reverseFrom == null ? "" : ", reverse replication from " + c.reverseFrom);
+        + (c.reverseFrom == null ? "" : ", reverse replication from " + c.reverseFrom)
+        + (c.events == null ? "" : ", events " + c.events);
     return c;
+  }
+
+  /** The status line of where the moved events run (the notes of any that could not be switched are warnings). */
+  private String eventsWhere(String enabledOn, String disabledOn) {
+    return "enabled on the " + enabledOn + ", disabled on the " + disabledOn + ": " + m.eventsToMove;
   }
 
   /** The reverse channel's TLS warnings into the status (null when replaying a run recorded before it was returned). */
@@ -204,6 +211,7 @@ final class CutoverStep {
       if (eventsOffSource) {
         events(cutover.setEvents(m.cutoverIn, "source", m.eventsToMove, true));
         eventsOffSource = false;
+        c.events = eventsWhere("source", "target");
       }
       stage(NONE);
       m.status.warnings.add("cutover: attempt failed before replication was stopped (" + Failures.describe(cause)
@@ -233,6 +241,7 @@ final class CutoverStep {
     if (eventsOffSource) {
       events(cutover.setEvents(m.cutoverIn, "source", m.eventsToMove, true));
       eventsOffSource = false;
+      if (m.status.cutover != null) m.status.cutover.events = "back on the source: " + eventsWhere("source", "target");
     }
   }
 
