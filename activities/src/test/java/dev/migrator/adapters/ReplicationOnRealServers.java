@@ -233,6 +233,7 @@ abstract class ReplicationOnRealServers {
       LagReading l = awaitError(r);
       assertEquals(dev.migrator.model.ReplicationErrorKind.ACCESS_DENIED, l.errorKind, l.diagnosis);
       assertEquals(1045, l.replica.lastIoErrno);
+      assertTrue(l.diagnosis.contains("Fix the password"), l.diagnosis);
     } finally {
       source.sql("SET SESSION sql_log_bin = 0", "ALTER USER 'migrator_repl'@'%' IDENTIFIED BY '" + right + "'");
     }
@@ -240,6 +241,26 @@ abstract class ReplicationOnRealServers {
     source.sql("INSERT INTO r_denied.t VALUES (300, 'after the fix')");
     awaitCaughtUp(r);
     assertEquals("after the fix", target.query("SELECT v FROM r_denied.t WHERE id = 300"));
+    repl.stopAndResetReplication(StepInputs.replication(r));
+  }
+
+  @Test
+  void replicationAccountWithoutItsGrantsIsAccessDeniedWithTheGrantToRun() {
+    MigrationRequest r = prepare("r_grants");
+    repl.ensureReplicationUser(StepInputs.replication(r));
+    source.sql("SET SESSION sql_log_bin = 0", "REVOKE REPLICATION SLAVE ON *.* FROM 'migrator_repl'@'%'");
+    try {
+      repl.startReplication(StepInputs.replication(r), sourcePosition());
+      LagReading l = awaitError(r);
+      assertEquals(dev.migrator.model.ReplicationErrorKind.ACCESS_DENIED, l.errorKind, l.diagnosis);
+      assertTrue(l.diagnosis.contains("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.*"), l.diagnosis);
+    } finally {
+      source.sql("SET SESSION sql_log_bin = 0", "GRANT REPLICATION SLAVE ON *.* TO 'migrator_repl'@'%'");
+    }
+    repl.resumeReplication(StepInputs.replication(r));
+    source.sql("INSERT INTO r_grants.t VALUES (310, 'after the grant')");
+    awaitCaughtUp(r);
+    assertEquals("after the grant", target.query("SELECT v FROM r_grants.t WHERE id = 310"));
     repl.stopAndResetReplication(StepInputs.replication(r));
   }
 
