@@ -275,6 +275,9 @@ abstract class ReplicationOnRealServers {
       LagReading during = repl.awaitCatchUp(StepInputs.replication(r), 4);
       assertNull(during.errorKind, during.diagnosis);
       assertTrue(during.diagnosis != null && during.diagnosis.contains("source unreachable"), during.diagnosis);
+      // Issue 15: the status carries the outage in one line, with how often replication retries.
+      assertTrue(during.note != null && during.note.matches("source unreachable for \\d+ s \\(.*ERROR 20\\d\\d.*\\);"
+          + " replication retries every 1 s"), during.note);
       assertTrue(during.replica.lastIoErrno == 0 || during.replica.lastIoErrno == 2003
           || during.replica.lastIoErrno == 2013, "IO error " + during.replica.lastIoErrno);
     } finally {

@@ -235,6 +235,7 @@ public final class Migration {
     // A watch left behind after the approval may still report while the cutover runs: not news any more.
     if (safety && cutoverStage > CutoverStep.NONE) return;
     status.lag = reading;
+    status.replicationNote = reading.note;
     String w = reading.trend == null ? null : reading.trend.warning;
     if (w != null && !w.equals(lastTrendWarning)) status.warnings.add("catch-up: " + w);
     lastTrendWarning = w;
@@ -249,6 +250,7 @@ public final class Migration {
     if (l.replica != null && l.replica.secondsBehind != null) sb.append(", ").append(l.replica.secondsBehind).append(" s behind");
     if (l.trend != null && l.trend.etaSeconds != null) sb.append(", ETA ").append(l.trend.etaSeconds).append(" s");
     if (l.diagnosis != null) sb.append(": ").append(l.diagnosis);
+    if (l.note != null) sb.append(" (").append(l.note).append(')');
     return sb.toString();
   }
 }
