@@ -264,6 +264,31 @@ abstract class ReplicationOnRealServers {
     repl.stopAndResetReplication(StepInputs.replication(r));
   }
 
+  /**
+   * Issue 15: the rollback's "stop and reset replication on the target" leaves no replication
+   * state there (MariaDB: gtid_slave_pos too), and the account migrator created is dropped at finish.
+   */
+  @Test
+  void resetLeavesNoReplicationStateOnTheTargetAndTheAccountIsDropped() {
+    MigrationRequest r = prepare("r_reset");
+    repl.ensureReplicationUser(StepInputs.replication(r));
+    repl.startReplication(StepInputs.replication(r), sourcePosition());
+    source.sql("INSERT INTO r_reset.t VALUES (320, 'replicated')");
+    awaitCaughtUp(r);
+    String gtidSlavePos = "SELECT @@GLOBAL.gtid_slave_pos";
+    if (target.isMariaDb()) assertTrue(!target.query(gtidSlavePos).isEmpty(), "the target applied the source's GTIDs");
+
+    repl.stopAndResetReplication(StepInputs.replication(r));
+    assertTrue(target.queryRows(target.isMariaDb() ? "SHOW SLAVE STATUS" : "SHOW REPLICA STATUS").isEmpty(),
+        "no replica configured");
+    if (target.isMariaDb()) {
+      String pos = target.query(gtidSlavePos);
+      assertTrue(pos == null || pos.isEmpty(), "gtid_slave_pos is empty: " + pos);
+    }
+    repl.dropReplicationUser(StepInputs.replication(r));
+    assertEquals("0", source.query("SELECT COUNT(*) FROM mysql.user WHERE User = 'migrator_repl'"));
+  }
+
   @Test
   void sourceStoppedAndRestartedIsReconnectingNotAnError() {
     MigrationRequest r = prepare("r_restart");

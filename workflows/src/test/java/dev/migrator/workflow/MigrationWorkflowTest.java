@@ -78,7 +78,8 @@ class MigrationWorkflowTest {
       "setTargetReadOnly(false)",
       "sourcePosition()",                            //   nobody wrote to the old source after the switch
       "restoreRetention(1)",                         // 13 finish
-      "releaseSchemas([shop])");                     //   the schemas are the application's now
+      "releaseSchemas([shop])",                      //   the schemas are the application's now
+      "dropReplicationUser(migrator_repl)");         //   nothing needs the account migrator created (issue 15)
 
   private static final List<String> COMPLETE = concat(UP_TO_APPROVAL, CUTOVER_AND_FINISH);
 
@@ -235,6 +236,38 @@ class MigrationWorkflowTest {
   }
 
   @Test
+  void theReplicationAccountMigratorCreatedIsDroppedAtFinishUnlessKept() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    MigrationResult result = result(start(r));
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals("dropReplicationUser(migrator_repl)", fakes.journal.calls().get(fakes.journal.calls().size() - 1));
+    assertTrue(step(result.status, Step.FINISH).detail.startsWith("replication account 'migrator_repl'@'%' dropped"),
+        step(result.status, Step.FINISH).detail);
+  }
+
+  @Test
+  void keepAccountKeepsTheReplicationAccountAndOneThatExistedIsNeverDropped() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    r.replication.keepAccount = true;
+    MigrationResult result = result(start(r));
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(0, fakes.journal.count("dropReplicationUser"));
+    assertTrue(step(result.status, Step.FINISH).detail.contains("kept on the source (replication.keepAccount)"),
+        step(result.status, Step.FINISH).detail);
+  }
+
+  @Test
+  void aReplicationAccountThatExistedBeforeIsNotDroppedAtFinish() {
+    fakes.replicationUserExisted = true;
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    assertEquals(MigrationResult.COMPLETED, result(start(r)).outcome);
+    assertEquals(0, fakes.journal.count("dropReplicationUser"));
+  }
+
+  @Test
   void reverseReplicationRunsThroughTheGracePeriodAndStopsBeforeFinishing() {
     MigrationRequest r = request();
     r.cutover.autoApprove = true;
@@ -249,7 +282,8 @@ class MigrationWorkflowTest {
             "confirmSourceStill(mysql-bin.000004:900)",
             "stopAndResetReplication()", "targetPosition()", "startReverseReplication(target-bin.000002:1234)",
             "setTargetReadOnly(false)",
-            "stopReverseReplication()", "restoreRetention(1)", "releaseSchemas([shop])")),
+            "stopReverseReplication()", "restoreRetention(1)", "releaseSchemas([shop])",
+            "dropReplicationUser(migrator_repl)")),
         fakes.journal.calls());
     assertEquals("target-bin.000002", result.status.cutover.reverseFrom.file);
   }
@@ -910,7 +944,7 @@ class MigrationWorkflowTest {
     assertEquals(StepState.SKIPPED, step(result.status, Step.RETENTION).state);
     assertEquals(7, fakes.sourceRetentionHours, "finish must put back the value read before the change");
     List<String> calls = fakes.journal.calls();
-    assertEquals("restoreRetention(7)", calls.get(calls.size() - 2));
+    assertEquals("restoreRetention(7)", calls.get(calls.size() - 3));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1069,6 +1103,7 @@ class MigrationWorkflowTest {
     assertEquals("rehearsal: approved itself", step(s, Step.APPROVE).detail);
     List<String> run = new ArrayList<>(COMPLETE);
     run.remove("releaseSchemas([shop])"); // a rehearsal keeps ownership: its rollback drops the schemas
+    run.remove("dropReplicationUser(migrator_repl)"); // ... and the replication account
     assertEquals(concat(run, List.of(
             // switch back first (cutover registered its undo last) ...
             "setTargetReadOnly(true)", "setSourceReadOnly(false)",

@@ -72,6 +72,8 @@ public final class Migration {
   String lastTrendWarning;
   /** Events ENABLED on the source at the schema step: the cutover moves them to the target. */
   List<String> eventsToMove = List.of();
+  /** This migration created the replication account on the source (it did not exist before). */
+  boolean replicationAccountCreated;
 
   /** How far the cutover got (CutoverStep's stages); late lag reports are not news once it started. */
   int cutoverStage;
