@@ -305,6 +305,7 @@ class MigrationWorkflowTest {
     assertEquals(calls.indexOf("setTargetReadOnly(false)") + 1, calls.indexOf("setEvents(target, [shop.nightly_cleanup], true)"),
         calls.toString());
     assertTrue(s.warnings.contains("cutover: event_scheduler is OFF on the target"), s.warnings.toString());
+    assertEquals("enabled on the target, disabled on the source: [shop.nightly_cleanup]", s.cutover.events);
 
     wf.rollback("the nightly job misbehaves on the target");
     MigrationResult result = result(wf);
@@ -315,6 +316,8 @@ class MigrationWorkflowTest {
         calls.toString());
     assertEquals(calls.indexOf("setSourceReadOnly(false)") + 1, calls.indexOf("setEvents(source, [shop.nightly_cleanup], true)"),
         calls.toString());
+    assertEquals("back on the source: enabled on the source, disabled on the target: [shop.nightly_cleanup]",
+        result.status.cutover.events);
     assertAllShadowDone(result.status);
   }
 
