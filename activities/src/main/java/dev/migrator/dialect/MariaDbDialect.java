@@ -101,10 +101,15 @@ public class MariaDbDialect extends Dialect {
 
   @Override
   public List<SqlStatement> resetReplica() {
-    // gtid_slave_pos too: RESET SLAVE ALL keeps it, and a server left with the source's position
-    // would start from there the next time it replicates (issue 15: no replication state left behind).
     return List.of(stopReplica(), SqlStatement.of("RESET SLAVE ALL"),
-        SqlStatement.of("SET GLOBAL replicate_wild_do_table = ''"), SqlStatement.of("SET GLOBAL gtid_slave_pos = ''"));
+        SqlStatement.of("SET GLOBAL replicate_wild_do_table = ''"));
+  }
+
+  @Override
+  public List<SqlStatement> forgetReplicaPosition() {
+    // RESET SLAVE ALL keeps gtid_slave_pos: a server left with the source's position would start
+    // from there the next time it replicates by GTID.
+    return List.of(SqlStatement.of("SET GLOBAL gtid_slave_pos = ''"));
   }
 
   @Override
