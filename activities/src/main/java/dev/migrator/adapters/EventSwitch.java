@@ -15,8 +15,9 @@ import java.util.Map;
  * ALTER EVENT would make the migration account the definer, so the statement names it
  * ({@code ALTER DEFINER = 'u'@'h' EVENT ... ENABLE}); naming another account needs SUPER or
  * SET_USER_ID, and without it the event is left as it was on that side, with a note. An event is
- * never enabled under a definer the side lacks (it would fail at every run): it is enabled as the
- * migration account there instead, with a note saying how to restore the definer.
+ * never enabled on the target under a definer it lacks (it would fail at every run): it is enabled
+ * as the migration account there instead, with a note saying how to restore the definer. On the
+ * source (a switch back) each event is restored as it was.
  */
 final class EventSwitch {
   private EventSwitch() {}
@@ -39,9 +40,10 @@ final class EventSwitch {
       String user = at < 0 ? definer : definer.substring(0, at);
       String host = at < 0 ? "%" : definer.substring(at + 1);
       String as = Sql.literal(user) + "@" + Sql.literal(host);
-      if (enable && Boolean.FALSE.equals(accountExists(c, user, host))) {
+      if (enable && "target".equals(side) && Boolean.FALSE.equals(accountExists(c, user, host))) {
         // An enabled event whose definer is missing fails at every run ("The user specified as a
-        // definer does not exist"): it runs as the migration account there instead, noted.
+        // definer does not exist"): it runs as the migration account there instead, noted. (On
+        // the source, a switch back restores the event as it was there.)
         as = "CURRENT_USER";
         notes.add("event " + qualified + ": its definer " + definer + " does not exist on the " + side + ", so it was"
             + " enabled there with the migration account " + Jdbc.scalar(c, "SELECT CURRENT_USER()") + " as definer;"
