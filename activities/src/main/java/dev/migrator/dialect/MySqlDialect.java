@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public class MySqlDialect extends Dialect {
+  /** SOURCE_RETRY_COUNT: the IO thread's connection attempts before it stops (86400, the pre-8.4 default). */
+  static final int RETRY_COUNT = 86400;
+
 
   public MySqlDialect(ServerInfo version) {
     super(version);
@@ -93,6 +96,8 @@ public class MySqlDialect extends Dialect {
       params.add(from.position);
     }
     sql.append(", ").append(p).append("CONNECT_RETRY = ").append(Math.max(1, ch.connectRetrySeconds()));
+    // Retries through a source outage (a restart, a failover): 8.4+ gives up after 10 attempts by default.
+    sql.append(", ").append(p).append("RETRY_COUNT = ").append(RETRY_COUNT);
     // TLS as the channel's ReplicationTls says, always explicit (RESET REPLICA ALL leaves the server's defaults).
     ReplicationTls.Clause tls = ch.tls().changeSourceClause(sourceSyntax() ? ReplicationTls.ReplicaKind.MYSQL
         : ReplicationTls.ReplicaKind.MYSQL_LEGACY);

@@ -132,10 +132,10 @@ class DialectSqlTest {
     assertEquals(sql(MARIADB_1011.changeSource(CHANNEL, AT, false)), sql(MARIADB_106.changeSource(CHANNEL, AT, false)));
     assertEquals("CHANGE MASTER TO MASTER_HOST = 'src.example', MASTER_PORT = 3306, MASTER_USER = 'repl',"
         + " MASTER_PASSWORD = '***', MASTER_LOG_FILE = 'mysql-bin.000003', MASTER_LOG_POS = 4711,"
-        + " MASTER_AUTO_POSITION = 0, MASTER_CONNECT_RETRY = 5, MASTER_SSL = 0", sql(MYSQL_57.changeSource(CHANNEL, AT, false)));
+        + " MASTER_AUTO_POSITION = 0, MASTER_CONNECT_RETRY = 5, MASTER_RETRY_COUNT = 86400, MASTER_SSL = 0", sql(MYSQL_57.changeSource(CHANNEL, AT, false)));
     String modern = "CHANGE REPLICATION SOURCE TO SOURCE_HOST = 'src.example', SOURCE_PORT = 3306, SOURCE_USER = 'repl',"
         + " SOURCE_PASSWORD = '***', SOURCE_LOG_FILE = 'mysql-bin.000003', SOURCE_LOG_POS = 4711,"
-        + " SOURCE_AUTO_POSITION = 0, SOURCE_CONNECT_RETRY = 5, SOURCE_SSL = 0";
+        + " SOURCE_AUTO_POSITION = 0, SOURCE_CONNECT_RETRY = 5, SOURCE_RETRY_COUNT = 86400, SOURCE_SSL = 0";
     for (Dialect d : List.of(MYSQL_80, MYSQL_84, MYSQL_97, MYSQL_26)) {
       assertEquals(modern, sql(d.changeSource(CHANNEL, AT, false)), d.describe());
       // caching_sha2_password over a plain channel: the replica fetches the source's RSA key.
@@ -160,7 +160,7 @@ class DialectSqlTest {
   void changeSourceAutoPositionAndTls() {
     ReplicationChannel tls = CHANNEL.withTls(ReplicationTls.of(true, "/etc/mysql/source-ca.pem", true, "test"));
     assertEquals("CHANGE REPLICATION SOURCE TO SOURCE_HOST = 'src.example', SOURCE_PORT = 3306, SOURCE_USER = 'repl',"
-        + " SOURCE_PASSWORD = '***', SOURCE_AUTO_POSITION = 1, SOURCE_CONNECT_RETRY = 5, SOURCE_SSL = 1,"
+        + " SOURCE_PASSWORD = '***', SOURCE_AUTO_POSITION = 1, SOURCE_CONNECT_RETRY = 5, SOURCE_RETRY_COUNT = 86400, SOURCE_SSL = 1,"
         + " SOURCE_SSL_CA = '/etc/mysql/source-ca.pem', SOURCE_SSL_VERIFY_SERVER_CERT = 1",
         sql(MYSQL_97.changeSource(tls.withSecureAuthSource(true), null, true)));
     assertEquals("CHANGE MASTER TO MASTER_HOST = 'src.example', MASTER_PORT = 3306, MASTER_USER = 'repl',"
