@@ -137,6 +137,25 @@ class ReplicationStatusParsingTest {
   }
 
   @Test
+  void aSourceOutageIsToldFromTheIoThreadAndTheWorker() {
+    Map<String, String> v = new TreeMap<>(HEALTHY);
+    v.put("Slave_IO_Running", "Connecting");
+    v.put("Last_IO_Errno", "2003");
+    v.put("Connect_Retry", "5");
+    ReplicationStatus connecting = ReplicaStatusReader.parse(row(MARIADB_SLAVE_COLUMNS, v));
+    assertTrue(connecting.ioConnecting);
+    assertEquals(5, connecting.connectRetrySeconds);
+    assertEquals("the target's IO thread gets ERROR 2003, connecting again; the worker gets ERROR 2003",
+        LagPoller.outageCause(connecting, "the worker gets ERROR 2003"));
+    assertEquals("the worker gets ERROR 2003", LagPoller.outageCause(ReplicaStatusReader.parse(row(MARIADB_SLAVE_COLUMNS,
+        HEALTHY)), "the worker gets ERROR 2003"));
+    assertNull(LagPoller.outageCause(ReplicaStatusReader.parse(row(MARIADB_SLAVE_COLUMNS, HEALTHY)), null), "healthy");
+    v.put("Last_IO_Errno", "1045");
+    assertNull(LagPoller.outageCause(ReplicaStatusReader.parse(row(MARIADB_SLAVE_COLUMNS, v)), null),
+        "access denied is not an outage");
+  }
+
+  @Test
   void rdsFilterCheckAcceptsTheParameterGroupSpellings() {
     assertTrue(Replica.covers("shop.%,crm.%", "crm"));
     assertTrue(Replica.covers("my\\_shop.%", "my_shop"));
