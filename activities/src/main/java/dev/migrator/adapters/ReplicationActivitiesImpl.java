@@ -115,7 +115,7 @@ public class ReplicationActivitiesImpl implements ReplicationActivities {
   @Override
   public void stopAndResetReplication(ReplicationInput r) {
     sessions.run("target", r.target, dst -> {
-      Replica.of(dst).reset();
+      Replica.of(dst).forget(); // MariaDB's gtid_slave_pos too: no replication state left on the target
       if (r.replication.heartbeat) new Heartbeat(r.replication.heartbeatSchema).drop(dst);
     });
     if (r.replication.heartbeat) {

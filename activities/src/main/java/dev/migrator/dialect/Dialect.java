@@ -126,6 +126,15 @@ public abstract class Dialect {
   public abstract List<SqlStatement> resetReplica();
 
   /**
+   * After {@link #resetReplica}, when the server is done replicating: forgets the position it
+   * replicated to as well (MariaDB's gtid_slave_pos; nothing elsewhere: RESET REPLICA ALL forgets
+   * all). Not part of the reset itself: it writes a table, which a global read lock would block.
+   */
+  public List<SqlStatement> forgetReplicaPosition() {
+    return List.of();
+  }
+
+  /**
    * Skips the one transaction the applier stopped on and starts again: by the skip counter, or
    * with GTIDs on ({@code failedGtid} known) by committing an empty transaction with its GTID.
    */

@@ -106,6 +106,13 @@ public class MariaDbDialect extends Dialect {
   }
 
   @Override
+  public List<SqlStatement> forgetReplicaPosition() {
+    // RESET SLAVE ALL keeps gtid_slave_pos: a server left with the source's position would start
+    // from there the next time it replicates by GTID.
+    return List.of(SqlStatement.of("SET GLOBAL gtid_slave_pos = ''"));
+  }
+
+  @Override
   public List<SqlStatement> skipOneEvent(boolean gtidOn, String failedGtid) {
     // MariaDB's skip counter skips one event group with or without GTIDs.
     return List.of(stopReplica(), SqlStatement.of("SET GLOBAL sql_slave_skip_counter = 1"), startReplica());

@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public class MySqlDialect extends Dialect {
+  /** SOURCE_RETRY_COUNT: the IO thread's connection attempts before it stops (86400, the pre-8.4 default). */
+  static final int RETRY_COUNT = 86400;
+
 
   public MySqlDialect(ServerInfo version) {
     super(version);
@@ -107,9 +110,6 @@ public class MySqlDialect extends Dialect {
     }
     return List.of(new SqlStatement(sql.toString(), params));
   }
-
-  /** Connection attempts before the IO thread gives up: MySQL's pre-8.0.23 default (a day at 1 s). */
-  static final int RETRY_COUNT = 86400;
 
   @Override
   public List<SqlStatement> replicationFilter(List<String> schemas) {

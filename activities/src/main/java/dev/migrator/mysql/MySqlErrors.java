@@ -29,6 +29,8 @@ public final class MySqlErrors {
   public static final int ER_LOCK_WAIT_TIMEOUT = 1205;
   public static final int ER_LOCK_DEADLOCK = 1213;
   public static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
+  /** A replica's command to its source failed (COM_REGISTER_SLAVE, COM_BINLOG_DUMP: "Access denied; you need ..."). */
+  public static final int ER_SLAVE_MASTER_COM_FAILURE = 1597;
   public static final int ER_MASTER_FATAL_ERROR_READING_BINLOG = 1236;
   public static final int ER_OPTION_PREVENTS_STATEMENT = 1290; // --read-only and friends
   public static final int ER_SP_DOES_NOT_EXIST = 1305; // also a removed function such as MD5 on 9.7

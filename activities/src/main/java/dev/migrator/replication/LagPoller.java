@@ -60,6 +60,8 @@ public final class LagPoller {
     LagReading previous = null;
     long connectErrorSince = 0;
     long sourceDownSince = 0;
+    long outageSince = 0;
+    String workerCause = null;
     Connection srcConnection = null;
     Session src = null;
     Heartbeat heartbeat = options.heartbeat ? new Heartbeat(options.heartbeatSchema) : null;
@@ -85,6 +87,7 @@ public final class LagPoller {
             }
           }
           sourceDownSince = 0;
+          workerCause = null;
         } catch (SQLException e) {
           // The source is down or unreachable from the worker (a restart, a failover): keep
           // reading the target and let the IO thread reconnect; report only a lasting outage.
@@ -99,9 +102,21 @@ public final class LagPoller {
           reading.replica = ReplicaStatusReader.read(dstConnection, dst.dialect());
           reading.polledAtMillis = System.currentTimeMillis();
           reading.progress = LagReading.MOVING;
+          MySqlErrors.Diagnosis why = MySqlErrors.diagnose("source", source, e);
           reading.diagnosis = "source unreachable from the worker for "
-              + (System.currentTimeMillis() - sourceDownSince) / 1000 + " s ("
-              + MySqlErrors.diagnose("source", source, e).message() + "); still polling";
+              + (System.currentTimeMillis() - sourceDownSince) / 1000 + " s (" + why.message() + "); still polling";
+          workerCause = "the worker gets ERROR " + (why.code() != 0 ? why.code() : e.getErrorCode());
+        }
+        // A source outage, as the replica and the worker see it, in one line for the status.
+        String outage = outageCause(reading.replica, workerCause);
+        if (outage == null) {
+          outageSince = 0;
+        } else {
+          long now = System.currentTimeMillis();
+          if (outageSince == 0) outageSince = sourceDownSince != 0 ? sourceDownSince : now;
+          Integer retry = reading.replica == null ? null : reading.replica.connectRetrySeconds;
+          reading.note = "source unreachable for " + (now - outageSince) / 1000 + " s (" + outage + "); replication"
+              + " retries every " + (retry != null ? retry : Math.max(1, options.connectRetrySeconds)) + " s";
         }
         last = reading;
         Activity.getExecutionContext().heartbeat(reading.replica.secondsBehind);
@@ -142,6 +157,25 @@ public final class LagPoller {
     } finally {
       closeQuietly(srcConnection);
     }
+  }
+
+  /**
+   * Why the source is unreachable, or null when it is not: the target's IO thread failing to
+   * connect (2003, 2005, 2013) or connecting again, or the worker unable to connect to it.
+   */
+  static String outageCause(dev.migrator.model.ReplicationStatus replica, String workerCause) {
+    if (replica != null && replica.configured) {
+      int errno = replica.lastIoErrno;
+      if (errno == MySqlErrors.CR_CONN_HOST_ERROR || errno == MySqlErrors.CR_UNKNOWN_HOST
+          || errno == MySqlErrors.CR_SERVER_LOST) {
+        return "the target's IO thread gets ERROR " + errno + (replica.ioConnecting ? ", connecting again" : "")
+            + (workerCause == null ? "" : "; " + workerCause);
+      }
+      if (replica.ioConnecting && errno == 0 && workerCause != null) {
+        return "the target's IO thread is connecting; " + workerCause;
+      }
+    }
+    return workerCause;
   }
 
   private static void closeQuietly(Connection c) {

@@ -110,6 +110,15 @@ public final class Replica {
     session.run(unsupportedAsFailure(d::resetReplica));
   }
 
+  /**
+   * {@link #reset}, and forgets the position it replicated to (MariaDB's gtid_slave_pos), for a
+   * server that is done replicating: nothing of the replication stays behind. Idempotent.
+   */
+  public void forget() throws SQLException {
+    reset();
+    session.run(d.forgetReplicaPosition());
+  }
+
   /** Skips the transaction the applier stopped on and starts again. */
   public void skipOneEvent(ReplicationStatus st) throws SQLException {
     boolean gtidOn = !d.isMariaDb() && "ON".equalsIgnoreCase(session.scalar(d.gtidMode()));

@@ -38,6 +38,9 @@ public final class ReplicaStatusReader {
     if (row == null) return s;
     s.configured = true;
     s.ioRunning = "Yes".equalsIgnoreCase(row.get(k.ioRunning()));
+    s.ioConnecting = "Connecting".equalsIgnoreCase(row.get(k.ioRunning()));
+    String retry = row.get("Connect_Retry");
+    s.connectRetrySeconds = retry == null || retry.isEmpty() ? null : intOf(retry);
     s.sqlRunning = "Yes".equalsIgnoreCase(row.get(k.sqlRunning()));
     s.ioState = row.get(k.ioState());
     s.sqlState = row.get(k.sqlState());

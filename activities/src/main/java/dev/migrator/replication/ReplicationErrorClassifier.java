@@ -54,9 +54,20 @@ public final class ReplicationErrorClassifier {
         return new Classified(ReplicationErrorKind.CONNECT, "ERROR " + errno + " connecting to the source (" + m + "): check the source is up,"
             + " the replication host/port, firewalls and security groups. The IO thread keeps retrying.");
       case ER_ACCESS_DENIED:
-        return new Classified(ReplicationErrorKind.ACCESS_DENIED, "ERROR 1045 (" + m + "): the replication account's password or host is"
-            + " wrong; fix the account or replication.password and retry.");
+        return new Classified(ReplicationErrorKind.ACCESS_DENIED, "ERROR 1045 (" + m + "): the source refuses the"
+            + " replication account's password (or the host it connects from). Fix the password: set it on the source"
+            + " (ALTER USER ... IDENTIFIED BY on the account of replication.user, 'migrator_repl'@'%' by default) to what"
+            + " replication.password resolves to, or point replication.password at the account's password; then"
+            + " decide retry.");
       default:
+        // 1597 (a source command failed: "Access denied; you need ... REPLICATION SLAVE"), 1227, or MySQL's
+        // own codes wrapping an access denied: the account exists but lacks its grants.
+        if (io && (errno == ER_SLAVE_MASTER_COM_FAILURE || errno == ER_SPECIFIC_ACCESS_DENIED
+            || lower.contains("access denied"))) {
+          return new Classified(ReplicationErrorKind.ACCESS_DENIED, "ERROR " + errno + " (" + m + "): the replication"
+              + " account lacks its privileges on the source. Grant them there (GRANT " + ReplicationAccount.PRIVILEGES
+              + " ON *.* TO the account of replication.user, 'migrator_repl'@'%' by default); then decide retry.");
+        }
         return new Classified(ReplicationErrorKind.OTHER, (io ? "IO" : "SQL") + " thread error " + errno + ": " + m);
     }
   }

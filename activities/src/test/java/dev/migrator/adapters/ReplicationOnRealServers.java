@@ -233,6 +233,7 @@ abstract class ReplicationOnRealServers {
       LagReading l = awaitError(r);
       assertEquals(dev.migrator.model.ReplicationErrorKind.ACCESS_DENIED, l.errorKind, l.diagnosis);
       assertEquals(1045, l.replica.lastIoErrno);
+      assertTrue(l.diagnosis.contains("Fix the password"), l.diagnosis);
     } finally {
       source.sql("SET SESSION sql_log_bin = 0", "ALTER USER 'migrator_repl'@'%' IDENTIFIED BY '" + right + "'");
     }
@@ -241,6 +242,51 @@ abstract class ReplicationOnRealServers {
     awaitCaughtUp(r);
     assertEquals("after the fix", target.query("SELECT v FROM r_denied.t WHERE id = 300"));
     repl.stopAndResetReplication(StepInputs.replication(r));
+  }
+
+  @Test
+  void replicationAccountWithoutItsGrantsIsAccessDeniedWithTheGrantToRun() {
+    MigrationRequest r = prepare("r_grants");
+    repl.ensureReplicationUser(StepInputs.replication(r));
+    source.sql("SET SESSION sql_log_bin = 0", "REVOKE REPLICATION SLAVE ON *.* FROM 'migrator_repl'@'%'");
+    try {
+      repl.startReplication(StepInputs.replication(r), sourcePosition());
+      LagReading l = awaitError(r);
+      assertEquals(dev.migrator.model.ReplicationErrorKind.ACCESS_DENIED, l.errorKind, l.diagnosis);
+      assertTrue(l.diagnosis.contains("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.*"), l.diagnosis);
+    } finally {
+      source.sql("SET SESSION sql_log_bin = 0", "GRANT REPLICATION SLAVE ON *.* TO 'migrator_repl'@'%'");
+    }
+    repl.resumeReplication(StepInputs.replication(r));
+    source.sql("INSERT INTO r_grants.t VALUES (310, 'after the grant')");
+    awaitCaughtUp(r);
+    assertEquals("after the grant", target.query("SELECT v FROM r_grants.t WHERE id = 310"));
+    repl.stopAndResetReplication(StepInputs.replication(r));
+  }
+
+  /**
+   * Issue 15: the rollback's "stop and reset replication on the target" leaves no replication
+   * state there (MariaDB: gtid_slave_pos too), and the account migrator created is dropped at finish.
+   */
+  @Test
+  void resetLeavesNoReplicationStateOnTheTargetAndTheAccountIsDropped() {
+    MigrationRequest r = prepare("r_reset");
+    repl.ensureReplicationUser(StepInputs.replication(r));
+    repl.startReplication(StepInputs.replication(r), sourcePosition());
+    source.sql("INSERT INTO r_reset.t VALUES (320, 'replicated')");
+    awaitCaughtUp(r);
+    String gtidSlavePos = "SELECT @@GLOBAL.gtid_slave_pos";
+    if (target.isMariaDb()) assertTrue(!target.query(gtidSlavePos).isEmpty(), "the target applied the source's GTIDs");
+
+    repl.stopAndResetReplication(StepInputs.replication(r));
+    assertTrue(target.queryRows(target.isMariaDb() ? "SHOW SLAVE STATUS" : "SHOW REPLICA STATUS").isEmpty(),
+        "no replica configured");
+    if (target.isMariaDb()) {
+      String pos = target.query(gtidSlavePos);
+      assertTrue(pos == null || pos.isEmpty(), "gtid_slave_pos is empty: " + pos);
+    }
+    repl.dropReplicationUser(StepInputs.replication(r));
+    assertEquals("0", source.query("SELECT COUNT(*) FROM mysql.user WHERE User = 'migrator_repl'"));
   }
 
   @Test
@@ -254,6 +300,9 @@ abstract class ReplicationOnRealServers {
       LagReading during = repl.awaitCatchUp(StepInputs.replication(r), 4);
       assertNull(during.errorKind, during.diagnosis);
       assertTrue(during.diagnosis != null && during.diagnosis.contains("source unreachable"), during.diagnosis);
+      // Issue 15: the status carries the outage in one line, with how often replication retries.
+      assertTrue(during.note != null && during.note.matches("source unreachable for \\d+ s \\(.*ERROR 20\\d\\d.*\\);"
+          + " replication retries every 1 s"), during.note);
       assertTrue(during.replica.lastIoErrno == 0 || during.replica.lastIoErrno == 2003
           || during.replica.lastIoErrno == 2013, "IO error " + during.replica.lastIoErrno);
     } finally {
@@ -317,5 +366,68 @@ abstract class ReplicationOnRealServers {
       assertNull(db.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'migrator_heartbeat'"),
           "heartbeat schema dropped on " + db.name());
     }
+  }
+
+  /**
+   * Issue 15, events moved at cutover: the source's switch is unlogged (its binary log does not
+   * move, so nothing replicates), each event ends enabled on exactly one server, and on the target
+   * with a definer that exists there (the one it had when that account exists, else the migration
+   * account, noted); a switch back leaves them as they were on the source.
+   */
+  @Test
+  void eventsMoveAtCutoverUnloggedToExactlyOneServerWithADefinerThatExistsThere() {
+    MigrationRequest r = prepare("r_events");
+    String event = " ON SCHEDULE EVERY 1 DAY STARTS '2037-01-01 00:00:00' DO SET @x = 1";
+    // ev_app exists on the source only; ev_both on both. On the target as the schema step leaves them: disabled.
+    source.sql("SET SESSION sql_log_bin = 0", "CREATE USER IF NOT EXISTS 'ev_app'@'%'", "CREATE USER IF NOT EXISTS 'ev_both'@'%'",
+        "CREATE DEFINER=`ev_app`@`%` EVENT r_events.missing" + event,
+        "CREATE DEFINER=`ev_both`@`%` EVENT r_events.kept" + event);
+    target.sql("SET SESSION sql_log_bin = 0", "CREATE USER IF NOT EXISTS 'ev_both'@'%'",
+        "CREATE DEFINER=`ev_app`@`%` EVENT r_events.missing" + event.replace(" DO", " DISABLE DO"),
+        "CREATE DEFINER=`ev_both`@`%` EVENT r_events.kept" + event.replace(" DO", " DISABLE DO"));
+    List<String> events = List.of("r_events.kept", "r_events.missing");
+    CutoverActivitiesImpl cutover = new CutoverActivitiesImpl(new Connector(new CredentialResolver()));
+    repl.ensureReplicationUser(StepInputs.replication(r));
+    repl.startReplication(StepInputs.replication(r), sourcePosition());
+    awaitCaughtUp(r);
+
+    // Before the source turns read-only, replication still running: the DISABLE is not binary-logged.
+    String[] before = source.binlogPosition();
+    List<String> notes = cutover.setEvents(StepInputs.cutover(r), "source", events, false);
+    assertEquals(List.of(before[0], before[1]), List.of(source.binlogPosition()[0], source.binlogPosition()[1]),
+        "the source's switch is not in its binary log: " + notes);
+    assertEquals(List.of("DISABLED", "DISABLED"), status(source));
+    awaitCaughtUp(r);
+    repl.stopAndResetReplication(StepInputs.replication(r));
+
+    String[] targetBefore = target.binlogPosition();
+    notes = cutover.setEvents(StepInputs.cutover(r), "target", events, true);
+    assertEquals(targetBefore[1], target.binlogPosition()[1], "unlogged on the target too (reverse replication)");
+    assertEquals(List.of("ENABLED", "ENABLED"), status(target));
+    assertEquals(List.of("DISABLED", "DISABLED"), status(source), "enabled on exactly one server");
+    String me = target.query("SELECT CURRENT_USER()");
+    assertEquals(List.of("ev_both@%", me), definers(target));
+    for (String d : definers(target)) {
+      assertEquals("1", target.query("SELECT COUNT(*) FROM mysql.user WHERE CONCAT(User, '@', Host) = '" + d + "'"),
+          "definer " + d + " exists on the target");
+    }
+    assertTrue(notes.stream().anyMatch(n -> n.startsWith("event r_events.missing: its definer ev_app@% does not exist on"
+        + " the target")), notes.toString());
+    assertEquals(List.of("ev_both@%", "ev_app@%"), definers(source), "the source's definers are kept");
+
+    // Switch back (rollback): the target's off first, then the source's on.
+    cutover.setEvents(StepInputs.cutover(r), "target", events, false);
+    cutover.setEvents(StepInputs.cutover(r), "source", events, true);
+    assertEquals(List.of("DISABLED", "DISABLED"), status(target));
+    assertEquals(List.of("ENABLED", "ENABLED"), status(source));
+    assertEquals(List.of("ev_both@%", "ev_app@%"), definers(source));
+  }
+
+  static List<String> status(LocalServer db) {
+    return db.queryRows("SELECT STATUS FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'r_events' ORDER BY EVENT_NAME");
+  }
+
+  static List<String> definers(LocalServer db) {
+    return db.queryRows("SELECT DEFINER FROM information_schema.EVENTS WHERE EVENT_SCHEMA = 'r_events' ORDER BY EVENT_NAME");
   }
 }

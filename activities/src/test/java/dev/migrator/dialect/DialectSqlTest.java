@@ -208,6 +208,7 @@ class DialectSqlTest {
     assertEquals("STOP REPLICA; RESET REPLICA ALL; CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ()",
         sql(MYSQL_97.resetReplica()));
     assertEquals("STOP SLAVE; RESET SLAVE ALL; SET GLOBAL replicate_wild_do_table = ''", sql(MARIADB_1011.resetReplica()));
+    assertEquals("SET GLOBAL gtid_slave_pos = ''", sql(MARIADB_1011.forgetReplicaPosition()));
     assertEquals("CALL mysql.rds_stop_replication; CALL mysql.rds_reset_external_master", sql(RDS_80.resetReplica()));
     assertEquals("CALL mysql.rds_stop_replication; CALL mysql.rds_reset_external_source", sql(RDS_84.resetReplica()));
     assertEquals("CALL mysql.rds_stop_replication; CALL mysql.rds_reset_external_source", sql(AURORA_3.resetReplica()));

@@ -113,7 +113,46 @@ class ReplicationStatusParsingTest {
     assertEquals("access-denied", classify(true, 1045, "error connecting to master 'repl@127.0.0.1:3306' -"
         + " retry-time: 60 maximum-retries: 86400 message: Access denied for user 'repl'@'localhost'").kind().wire());
     assertEquals("other", classify(false, 1146, "Table 'shop.x' doesn't exist").kind().wire());
+  }
+
+  @Test
+  void accessDeniedToTheReplicationAccountSaysWhetherToGrantOrFixThePassword() {
+    var password = classify(true, 1045, "error connecting to master 'migrator_repl@127.0.0.1:3306' - retry-time: 60"
+        + " maximum-retries: 86400 message: Access denied for user 'migrator_repl'@'localhost' (using password: YES)");
+    assertEquals("access-denied", password.kind().wire());
+    assertTrue(password.diagnosis().contains("Fix the password"), password.diagnosis());
+    assertTrue(password.diagnosis().contains("replication.password"), password.diagnosis());
+    // MariaDB 10.11 and MySQL 9.7 without REPLICATION SLAVE: the source refuses the replica's command.
+    for (var grants : List.of(
+        classify(true, 1597, "Master command COM_REGISTER_SLAVE failed: Access denied; you need (at least one of) the"
+            + " REPLICATION SLAVE privilege(s) for this operation (Errno: 1227)"),
+        classify(true, 13120, "Fatal error: The replica I/O thread stops because a fatal error is encountered when it"
+            + " tried to SET @source_binlog_checksum on source. Error: Access denied; you need (at least one of) the"
+            + " REPLICATION SLAVE privilege(s) for this operation"))) {
+      assertEquals("access-denied", grants.kind().wire(), grants.diagnosis());
+      assertTrue(grants.diagnosis().contains("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.*"), grants.diagnosis());
+      assertEquals(List.of("retry", "rollback"), dev.migrator.model.Decision.wires(grants.kind().decisions()));
+    }
     assertTrue(classify(false, 1062, "Duplicate entry '7'").diagnosis().contains("drift"));
+  }
+
+  @Test
+  void aSourceOutageIsToldFromTheIoThreadAndTheWorker() {
+    Map<String, String> v = new TreeMap<>(HEALTHY);
+    v.put("Slave_IO_Running", "Connecting");
+    v.put("Last_IO_Errno", "2003");
+    v.put("Connect_Retry", "5");
+    ReplicationStatus connecting = ReplicaStatusReader.parse(row(MARIADB_SLAVE_COLUMNS, v));
+    assertTrue(connecting.ioConnecting);
+    assertEquals(5, connecting.connectRetrySeconds);
+    assertEquals("the target's IO thread gets ERROR 2003, connecting again; the worker gets ERROR 2003",
+        LagPoller.outageCause(connecting, "the worker gets ERROR 2003"));
+    assertEquals("the worker gets ERROR 2003", LagPoller.outageCause(ReplicaStatusReader.parse(row(MARIADB_SLAVE_COLUMNS,
+        HEALTHY)), "the worker gets ERROR 2003"));
+    assertNull(LagPoller.outageCause(ReplicaStatusReader.parse(row(MARIADB_SLAVE_COLUMNS, HEALTHY)), null), "healthy");
+    v.put("Last_IO_Errno", "1045");
+    assertNull(LagPoller.outageCause(ReplicaStatusReader.parse(row(MARIADB_SLAVE_COLUMNS, v)), null),
+        "access denied is not an outage");
   }
 
   @Test

@@ -66,7 +66,15 @@ class MigrationEndToEndTest {
       assertEquals("1", source.query("SELECT @@global.read_only"));
       assertEquals("0", target.query("SELECT @@global.read_only"));
       assertTrue(target.queryRows("SHOW SLAVE STATUS").isEmpty(), "no replication left on the target");
+      // Issue 15: nothing of the replication left behind: the account migrator created, the target's GTID position.
+      assertNull(source.query("SELECT User FROM mysql.user WHERE User = 'migrator_repl'"), "replication account dropped at finish");
+      assertNoGtidSlavePos(target);
     }
+  }
+
+  static void assertNoGtidSlavePos(LocalMariaDb db) {
+    String pos = db.query("SELECT @@GLOBAL.gtid_slave_pos");
+    assertTrue(pos == null || pos.isEmpty(), db.name() + ": gtid_slave_pos is empty: " + pos);
   }
 
   @Test
@@ -98,6 +106,7 @@ class MigrationEndToEndTest {
       assertEquals(targetContents, Contents.of(source, "sakila"), "every write made on the target reached the source");
       assertEquals("0", source.query("SELECT @@global.read_only"));
       assertTrue(source.queryRows("SHOW SLAVE STATUS").isEmpty(), "no reverse replication left on the source");
+      assertNoGtidSlavePos(target);
       assertEquals("1", source.query("SELECT @@global.auto_increment_increment"));
     }
   }

@@ -25,6 +25,11 @@ public class CutoverResult {
 
   /** Target position reverse replication started from, when it was requested. */
   public BinlogCoordinates reverseFrom;
+  /**
+   * Where the source's enabled events run now, e.g. "enabled on the target, disabled on the source:
+   * [shop.nightly]" (after a switch back: on the source); null when the migration moves none.
+   */
+  public String events;
   /** What the traffic switch did (its own description), when one is configured. */
   public String trafficSwitch;
 }

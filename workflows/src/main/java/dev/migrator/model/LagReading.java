@@ -19,6 +19,12 @@ public class LagReading {
    * that does not move ("slow: long-running event ..." / "stuck: ..."); null when healthy.
    */
   public String diagnosis;
+  /**
+   * What an operator should know while nothing is to decide yet, in one line; for now a source
+   * outage: "source unreachable for 40 s (ERROR 2003 ...); replication retries every 5 s". Null
+   * when there is nothing to say.
+   */
+  public String note;
   /** Error class: log-purged, impossible-position, duplicate-key, missing-row, connect, access-denied, other. */
   public ReplicationErrorKind errorKind;
   /** moving, caught-up, slow, stuck or error (see the constants). */

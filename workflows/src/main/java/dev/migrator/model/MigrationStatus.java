@@ -21,6 +21,11 @@ public class MigrationStatus {
   public CopyProgress copy;
   public VerifyResult verify;
   public LagReading lag;
+  /**
+   * The latest lag reading's note while replication needs no decision yet but an operator should
+   * know, e.g. "source unreachable for 40 s (...); replication retries every 5 s"; null otherwise.
+   */
+  public String replicationNote;
   public CutoverResult cutover;
   public List<String> warnings = new ArrayList<>();
   /** Why the last approval (signal or update) was refused, or withdrawn before the cutover started. */

@@ -9,6 +9,12 @@ public class ReplicationOptions {
   /** Create the account on the source if it does not exist (the compensation drops it again). */
   public boolean createUser = true;
   /**
+   * Keep the replication account migrator created on the source after the migration finished
+   * (by default it is dropped then: nothing needs it any more). An account that existed before
+   * the migration is never dropped.
+   */
+  public boolean keepAccount;
+  /**
    * Makes TLS on the replication channel mandatory. The channel uses TLS whenever the primary
    * offers it anyway (SOURCE_SSL/MASTER_SSL = 1, RDS ssl_encryption = 1, the account created
    * REQUIRE SSL); with {@code ssl} a primary without TLS blocks at preflight instead of

@@ -9,6 +9,10 @@ public class ReplicationStatus {
   public boolean configured;
 
   public boolean ioRunning;
+  /** The IO thread is (re)connecting to its source (Slave_IO_Running / Replica_IO_Running "Connecting"). */
+  public boolean ioConnecting;
+  /** Seconds between the IO thread's connection attempts (Connect_Retry); null when not shown. */
+  public Integer connectRetrySeconds;
   public boolean sqlRunning;
   public String ioState;
   public String sqlState;

@@ -1,6 +1,7 @@
 package dev.migrator.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.migrator.model.MigrationRequest;
@@ -197,6 +198,27 @@ class CatchUpWorkflowTest extends WorkflowTestBase {
     assertEquals((polls + 1 + r.replication.pollsPerRun - 1) / r.replication.pollsPerRun, runs, "runs of the child");
     assertTrue(result.status.lag.caughtUp);
     assertEquals(polls + 1, result.status.lag.catchUpPolls);
+  }
+
+  @Test
+  void aSourceOutageDuringCatchUpIsInTheStatusUntilReplicationReadsHealthyAgain() throws Exception {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    r.replication.lagReportSeconds = 0; // report every reading
+    String note = "source unreachable for 40 s (the target's IO thread gets ERROR 2003, connecting again);"
+        + " replication retries every 5 s";
+    fakes.behindPollsLeft.set(1);
+    fakes.behindNote = note;
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    fakes.beforeCaughtUp = gate;
+    MigrationWorkflow wf = start(r);
+    MigrationStatus s = awaitStatus(wf, st -> st.replicationNote != null, "the outage in the status");
+    assertEquals(note, s.replicationNote);
+    assertTrue(step(s, Step.CATCH_UP).detail.contains(note), step(s, Step.CATCH_UP).detail);
+    gate.countDown();
+    MigrationResult result = result(wf);
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertNull(result.status.replicationNote, "gone once replication reads healthy again");
   }
 
   @Test

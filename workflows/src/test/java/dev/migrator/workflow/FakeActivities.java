@@ -132,6 +132,10 @@ final class FakeActivities {
 
   /** How many more awaitCatchUp calls report a broken replication thread. */
   final AtomicInteger lagErrorsLeft = new AtomicInteger();
+  /** The note the "behind" readings carry (a source outage, issue 15); null: none. */
+  volatile String behindNote;
+  /** When set, the caught-up reading waits for it (at most 20 s): the test reads the status in between. */
+  volatile CountDownLatch beforeCaughtUp;
   /** Error kind those readings report. */
   volatile String lagErrorKind = "duplicate-key";
   /** How many more awaitCatchUp calls report "still behind" before catching up. */
@@ -633,7 +637,16 @@ final class FakeActivities {
         rs.executedPosition = SNAPSHOT_POSITION.position + n;
         l.replica = rs;
         l.sourcePosition = FINAL_POSITION;
+        l.note = behindNote;
         return l;
+      }
+      CountDownLatch wait = beforeCaughtUp;
+      if (wait != null) {
+        try {
+          wait.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       l.caughtUp = true;
       l.progress = LagReading.CAUGHT_UP;

@@ -1168,6 +1168,52 @@ class HistoryRecorder {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Issue 15, activities side: the replication account dropped at finish (version
+  // drop-replication-account), or kept; events back on the source after a rollback in the grace period.
+
+  @Test
+  void replicationAccountDroppedAtFinish() throws Exception {
+    try (Run run = new Run("h15-replication-account-dropped")) {
+      MigrationRequest r = run.request();
+      r.cutover.autoApprove = true;
+      run.fakes.enabledEvents.add("shop.nightly_cleanup");
+      run.start(r);
+      run.expectOutcome(MigrationResult.COMPLETED);
+      assertEquals(1, run.fakes.journal.count("dropReplicationUser"));
+      run.save();
+    }
+  }
+
+  @Test
+  void replicationAccountKept() throws Exception {
+    try (Run run = new Run("h15-replication-account-kept")) {
+      MigrationRequest r = run.request();
+      r.cutover.autoApprove = true;
+      r.replication.keepAccount = true;
+      run.start(r);
+      run.expectOutcome(MigrationResult.COMPLETED);
+      assertEquals(0, run.fakes.journal.count("dropReplicationUser"));
+      run.save();
+    }
+  }
+
+  @Test
+  void eventsBackOnTheSourceAfterARollbackInTheGracePeriod() throws Exception {
+    try (Run run = new Run("h15-events-grace-period-rollback")) {
+      MigrationRequest r = run.request();
+      r.cutover.autoApprove = true;
+      r.cutover.gracePeriodSeconds = 3600;
+      run.fakes.enabledEvents.add("shop.nightly_cleanup");
+      run.start(r);
+      run.awaitStatus(s -> s.pausedReason != null && s.pausedReason.startsWith("grace period"), "in the grace period");
+      run.env.sleep(Duration.ofMinutes(10));
+      run.wf.rollback("the nightly job misbehaves on the target");
+      run.expectOutcome(MigrationResult.ROLLED_BACK);
+      run.save();
+    }
+  }
+
   /** One recorded run: its own test service (clock at {@link #START}), fakes and workers. */
   static final class Run implements AutoCloseable {
     final String name;

@@ -139,6 +139,38 @@ class MigrationWorkflowTest extends WorkflowTestBase {
   }
 
   @Test
+  void theReplicationAccountMigratorCreatedIsDroppedAtFinishUnlessKept() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    MigrationResult result = result(start(r));
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals("dropReplicationUser(migrator_repl)", fakes.journal.calls().get(fakes.journal.calls().size() - 1));
+    assertTrue(step(result.status, Step.FINISH).detail.startsWith("replication account 'migrator_repl'@'%' dropped"),
+        step(result.status, Step.FINISH).detail);
+  }
+
+  @Test
+  void keepAccountKeepsTheReplicationAccountAndOneThatExistedIsNeverDropped() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    r.replication.keepAccount = true;
+    MigrationResult result = result(start(r));
+    assertEquals(MigrationResult.COMPLETED, result.outcome);
+    assertEquals(0, fakes.journal.count("dropReplicationUser"));
+    assertTrue(step(result.status, Step.FINISH).detail.contains("kept on the source (replication.keepAccount)"),
+        step(result.status, Step.FINISH).detail);
+  }
+
+  @Test
+  void aReplicationAccountThatExistedBeforeIsNotDroppedAtFinish() {
+    fakes.replicationUserExisted = true;
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    assertEquals(MigrationResult.COMPLETED, result(start(r)).outcome);
+    assertEquals(0, fakes.journal.count("dropReplicationUser"));
+  }
+
+  @Test
   void reverseReplicationRunsThroughTheGracePeriodAndStopsBeforeFinishing() {
     MigrationRequest r = request();
     r.cutover.autoApprove = true;
@@ -153,7 +185,8 @@ class MigrationWorkflowTest extends WorkflowTestBase {
             "confirmSourceStill(mysql-bin.000004:900)",
             "stopAndResetReplication()", "targetPosition()", "startReverseReplication(target-bin.000002:1234)",
             "setTargetReadOnly(false)",
-            "stopReverseReplication()", "restoreRetention(1)", "releaseSchemas([shop])")),
+            "stopReverseReplication()", "restoreRetention(1)", "releaseSchemas([shop])",
+            "dropReplicationUser(migrator_repl)")),
         fakes.journal.calls());
     assertEquals("target-bin.000002", result.status.cutover.reverseFrom.file);
   }
@@ -175,6 +208,7 @@ class MigrationWorkflowTest extends WorkflowTestBase {
     assertEquals(calls.indexOf("setTargetReadOnly(false)") + 1, calls.indexOf("setEvents(target, [shop.nightly_cleanup], true)"),
         calls.toString());
     assertTrue(s.warnings.contains("cutover: event_scheduler is OFF on the target"), s.warnings.toString());
+    assertEquals("enabled on the target, disabled on the source: [shop.nightly_cleanup]", s.cutover.events);
 
     wf.rollback("the nightly job misbehaves on the target");
     MigrationResult result = result(wf);
@@ -185,6 +219,8 @@ class MigrationWorkflowTest extends WorkflowTestBase {
         calls.toString());
     assertEquals(calls.indexOf("setSourceReadOnly(false)") + 1, calls.indexOf("setEvents(source, [shop.nightly_cleanup], true)"),
         calls.toString());
+    assertEquals("back on the source: enabled on the source, disabled on the target: [shop.nightly_cleanup]",
+        result.status.cutover.events);
     assertAllShadowDone(result.status);
   }
 

@@ -97,6 +97,10 @@ class NothingLostWorkflowTest extends WorkflowTestBase {
     assertEquals(1, done.status.cutover.failedAttempts);
     assertEquals(8_000, done.status.cutover.failedAttemptsDowntimeMillis, "9000 - 1000 in the fakes' clocks");
     assertTrue(step(done.status, Step.CUTOVER).detail.contains("failed attempt"), step(done.status, Step.CUTOVER).detail);
+    // Issue 15: the status says where the events run now.
+    assertEquals("enabled on the target, disabled on the source: [shop.nightly]", done.status.cutover.events);
+    assertTrue(step(done.status, Step.CUTOVER).detail.endsWith("events enabled on the target, disabled on the source:"
+        + " [shop.nightly]"), step(done.status, Step.CUTOVER).detail);
   }
 
   @Test

@@ -112,6 +112,6 @@ class RetentionWorkflowTest extends WorkflowTestBase {
     assertEquals(StepState.SKIPPED, step(result.status, Step.RETENTION).state);
     assertEquals(7, fakes.sourceRetentionHours, "finish must put back the value read before the change");
     List<String> calls = fakes.journal.calls();
-    assertEquals("restoreRetention(7)", calls.get(calls.size() - 2));
+    assertEquals("restoreRetention(7)", calls.get(calls.size() - 3));
   }
 }

@@ -67,7 +67,8 @@ abstract class WorkflowTestBase {
       "setTargetReadOnly(false)",
       "sourcePosition()",                            //   nobody wrote to the old source after the switch
       "restoreRetention(1)",                         // 13 finish
-      "releaseSchemas([shop])");                     //   the schemas are the application's now
+      "releaseSchemas([shop])",                      //   the schemas are the application's now
+      "dropReplicationUser(migrator_repl)");         //   nothing needs the account migrator created (issue 15)
 
   static final List<String> COMPLETE = concat(UP_TO_APPROVAL, CUTOVER_AND_FINISH);
 

@@ -125,8 +125,10 @@ final class CutoverStep {
         accountsSynced = true;
       }
       if (moveEvents && !eventsOnTarget) {
-        events(cutover.setEvents(m.cutoverIn, "target", m.eventsToMove, true));
+        List<String> notes = cutover.setEvents(m.cutoverIn, "target", m.eventsToMove, true);
+        events(notes);
         eventsOnTarget = true;
+        c.events = eventsWhere("target", "source", notes);
       }
       if (r.cutover.trafficSwitch != null && m.cutoverStage < SWITCHED) {
         trafficSwitched = true;
@@ -148,8 +150,25 @@ final class CutoverStep {
         + " replication stopped), writes stopped by " + c.sourceStoppedBy + ", refused for " + c.writeDowntimeMillis
         + " ms" + (c.failedAttempts == 0 ? "" : " (plus " + c.failedAttemptsDowntimeMillis + " ms in "
         + c.failedAttempts + " failed attempt(s))")
-        + (c.reverseFrom == null ? "" : ", reverse replication from " + c.reverseFrom);
+        + (c.reverseFrom == null ? "" : ", reverse replication from " + c.reverseFrom)
+        + (c.events == null ? "" : ", events " + c.events);
     return c;
+  }
+
+  /**
+   * The status line of where the moved events run; those the enabling side could not switch
+   * ({@code notes} "event x left disabled ...", each also a warning) are named apart.
+   */
+  private String eventsWhere(String enabledOn, String disabledOn, List<String> notes) {
+    List<String> moved = new java.util.ArrayList<>();
+    List<String> left = new java.util.ArrayList<>();
+    for (String e : m.eventsToMove) {
+      boolean failed = notes != null && notes.stream().anyMatch(n -> n.startsWith("event " + e + " left disabled")
+          || n.startsWith("event " + e + " does not exist"));
+      (failed ? left : moved).add(e);
+    }
+    return "enabled on the " + enabledOn + ", disabled on the " + disabledOn + ": " + moved
+        + (left.isEmpty() ? "" : "; not enabled on the " + enabledOn + " (see the warnings): " + left);
   }
 
   /** The reverse channel's TLS warnings into the status (null when replaying a run recorded before it was returned). */
@@ -202,8 +221,10 @@ final class CutoverStep {
         refusedSinceMillis = null;
       }
       if (eventsOffSource) {
-        events(cutover.setEvents(m.cutoverIn, "source", m.eventsToMove, true));
+        List<String> notes = cutover.setEvents(m.cutoverIn, "source", m.eventsToMove, true);
+        events(notes);
         eventsOffSource = false;
+        c.events = eventsWhere("source", "target", notes);
       }
       stage(NONE);
       m.status.warnings.add("cutover: attempt failed before replication was stopped (" + Failures.describe(cause)
@@ -231,8 +252,10 @@ final class CutoverStep {
     fence = null;
     cutover.setSourceReadOnly(m.cutoverIn, false);
     if (eventsOffSource) {
-      events(cutover.setEvents(m.cutoverIn, "source", m.eventsToMove, true));
+      List<String> notes = cutover.setEvents(m.cutoverIn, "source", m.eventsToMove, true);
+      events(notes);
       eventsOffSource = false;
+      if (m.status.cutover != null) m.status.cutover.events = "back on the source: " + eventsWhere("source", "target", notes);
     }
   }
 

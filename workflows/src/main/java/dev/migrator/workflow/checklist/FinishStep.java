@@ -37,6 +37,18 @@ final class FinishStep {
       retention.restore();
       schema.release();
       accounts.release();
+      // Nothing replicates from the source any more (reverse replication stopped above): the account
+      // this migration created there goes, unless the request keeps it. Versioned: runs recorded before replay without it.
+      if (m.replicationAccountCreated && !r.rehearsal && Workflow.getVersion("drop-replication-account", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        String account = "replication account '" + r.replication.user + "'@'%'";
+        if (r.replication.keepAccount) {
+          m.step(Step.FINISH).detail = account + " kept on the source (replication.keepAccount)";
+        } else {
+          m.activities.replication.dropReplicationUser(m.replicationIn);
+          m.step(Step.FINISH).detail = account + " dropped on the source (migrator created it; replication.keepAccount"
+              + " keeps it)";
+        }
+      }
       return cut;
     });
   }

@@ -79,6 +79,8 @@ public final class Migration {
   String lastTrendWarning;
   /** Events ENABLED on the source at the schema step: the cutover moves them to the target. */
   List<String> eventsToMove = List.of();
+  /** This migration created the replication account on the source (it did not exist before). */
+  boolean replicationAccountCreated;
 
   /** How far the cutover got (CutoverStep's stages); late lag reports are not news once it started. */
   int cutoverStage;
@@ -271,6 +273,7 @@ public final class Migration {
     // A watch left behind after the approval may still report while the cutover runs: not news any more.
     if (safety && cutoverStage > CutoverStep.NONE) return;
     status.lag = reading;
+    status.replicationNote = reading.note;
     String w = reading.trend == null ? null : reading.trend.warning;
     if (w != null && !w.equals(lastTrendWarning)) status.warnings.add("catch-up: " + w);
     lastTrendWarning = w;
@@ -285,6 +288,7 @@ public final class Migration {
     if (l.replica != null && l.replica.secondsBehind != null) sb.append(", ").append(l.replica.secondsBehind).append(" s behind");
     if (l.trend != null && l.trend.etaSeconds != null) sb.append(", ETA ").append(l.trend.etaSeconds).append(" s");
     if (l.diagnosis != null) sb.append(": ").append(l.diagnosis);
+    if (l.note != null) sb.append(" (").append(l.note).append(')');
     return sb.toString();
   }
 }

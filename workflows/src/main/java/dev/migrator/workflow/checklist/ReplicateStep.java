@@ -24,7 +24,8 @@ final class ReplicateStep {
     runner.run(Step.REPLICATE, () -> {
       // Read first, so that an account that existed before is never dropped by the rollback.
       boolean existed = m.activities.replication.replicationUserExists(m.replicationIn);
-      if (m.request.replication.createUser && !existed) {
+      m.replicationAccountCreated = m.request.replication.createUser && !existed;
+      if (m.replicationAccountCreated) {
         m.shadow.register(Step.REPLICATE.label, "drop the replication account",
             () -> m.activities.replication.dropReplicationUser(m.replicationIn));
       }
