@@ -18,7 +18,35 @@ public final class ReplicaStatusReader {
   private ReplicaStatusReader() {}
 
   public static ReplicationStatus read(Connection c, Dialect d) throws SQLException {
-    return parse(Jdbc.firstRow(c, d.replicaStatus()), d.replicaColumns());
+    ReplicationStatus s = parse(Jdbc.firstRow(c, d.replicaStatus()), d.replicaColumns());
+    if (!d.isMariaDb() && coordinatorStopped(s)) workerError(c, s);
+    return s;
+  }
+
+  /** MySQL's multi-threaded applier: the SQL thread reports 3030, the cause is in a worker's row. */
+  static boolean coordinatorStopped(ReplicationStatus s) {
+    return s.lastSqlErrno == ER_MTA_COORDINATOR_STOPPED
+        || (s.lastSqlError != null && s.lastSqlError.startsWith("Coordinator stopped because there were error(s)"));
+  }
+
+  static final int ER_MTA_COORDINATOR_STOPPED = 3030;
+
+  /**
+   * The failing worker's error (1062, 1032, ...) instead of the coordinator's 3030, so the error is
+   * classified and its decisions offered as on a single-threaded applier.
+   */
+  private static void workerError(Connection c, ReplicationStatus s) {
+    try {
+      Map<String, String> w = Jdbc.firstRow(c, "SELECT LAST_ERROR_NUMBER, LAST_ERROR_MESSAGE FROM"
+          + " performance_schema.replication_applier_status_by_worker WHERE LAST_ERROR_NUMBER <> 0"
+          + " ORDER BY LAST_ERROR_TIMESTAMP DESC LIMIT 1");
+      if (w != null && intOf(w.get("LAST_ERROR_NUMBER")) != 0) {
+        s.lastSqlErrno = intOf(w.get("LAST_ERROR_NUMBER"));
+        s.lastSqlError = w.get("LAST_ERROR_MESSAGE");
+      }
+    } catch (SQLException e) {
+      // performance_schema not readable: the coordinator's error stands (classified "other").
+    }
   }
 
   /** With the server's dialect detected from the connection (self-managed statements; RDS reads the same). */

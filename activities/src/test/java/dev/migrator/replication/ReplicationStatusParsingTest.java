@@ -162,4 +162,16 @@ class ReplicationStatusParsingTest {
     assertFalse(Replica.covers("", "shop"));
     assertFalse(Replica.covers("shopping.%", "shop"));
   }
+
+  @Test
+  void theMultiThreadedAppliersCoordinatorErrorSendsUsToTheWorkersRow() {
+    ReplicationStatus s = new ReplicationStatus();
+    s.lastSqlErrno = 3030;
+    s.lastSqlError = "Coordinator stopped because there were error(s) in the worker(s). The most recent failure being:"
+        + " Worker 2 failed executing transaction 'ANONYMOUS' at source log mysql-bin.000001, end_log_pos 162859.";
+    assertTrue(ReplicaStatusReader.coordinatorStopped(s));
+    s.lastSqlErrno = 1062;
+    s.lastSqlError = "Could not execute Write_rows event on table shop.t; Duplicate entry '5' for key 't.PRIMARY'";
+    assertFalse(ReplicaStatusReader.coordinatorStopped(s));
+  }
 }
