@@ -1,0 +1,102 @@
+package dev.migrator.worker;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.migrator.servers.MySqlServer;
+import dev.migrator.testkit.AuroraLikeMySql;
+import dev.migrator.testkit.LocalMariaDb;
+import dev.migrator.testkit.LocalMySql;
+import dev.migrator.testkit.LocalServer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The pairs of servers an end-to-end test runs on: MariaDB 10.11 to MariaDB 10.11, and MySQL 9.7
+ * to the Aurora-like MySQL 9.7 (admin user without SUPER, mysql.rds_* procedures,
+ * require_secure_transport, mysql-bin-changelog), with GTIDs on both sides or off on both.
+ */
+public enum Engines {
+  MARIADB("MariaDB 10.11 -> MariaDB 10.11"),
+  MYSQL_GTID("MySQL 9.7 -> Aurora-like MySQL 9.7, GTID on"),
+  MYSQL_NO_GTID("MySQL 9.7 -> Aurora-like MySQL 9.7, GTID off");
+
+  private final String label;
+
+  Engines(String label) {
+    this.label = label;
+  }
+
+  public boolean mysql() {
+    return this != MARIADB;
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
+
+  /** Skips (or, with MIGRATOR_REQUIRE_MYSQL, fails) when no MySQL installation is there. */
+  public void assumeInstalled() {
+    if (mysql()) assumeTrue(MySqlServer.find().isPresent() || MySqlServer.required(), MySqlServer.missingMessage());
+  }
+
+  /**
+   * A source and a target started side by side, named {@code name-src} and {@code name-dst}. On
+   * the Aurora-like target the replication filter for {@code schemas} is in its configuration, as
+   * the DB cluster parameter group sets it (RDS/Aurora refuse CHANGE REPLICATION FILTER).
+   */
+  public Pair start(String name, String... schemas) {
+    assumeInstalled();
+    Supplier<LocalServer> src;
+    Supplier<LocalServer> dst;
+    if (this == MARIADB) {
+      src = () -> LocalMariaDb.start(name + "-src");
+      dst = () -> LocalMariaDb.start(name + "-dst");
+    } else {
+      boolean gtid = this == MYSQL_GTID;
+      src = () -> LocalMySql.start(new LocalMySql.Options().name(name + "-src").gtid(gtid));
+      dst = () -> {
+        AuroraLikeMySql.Options o = new AuroraLikeMySql.Options().name(name + "-dst").gtid(gtid);
+        for (String s : schemas) o.config("replicate-wild-do-table=" + s + ".%");
+        return AuroraLikeMySql.start(o);
+      };
+    }
+    CompletableFuture<LocalServer> a = CompletableFuture.supplyAsync(src);
+    CompletableFuture<LocalServer> b = CompletableFuture.supplyAsync(dst);
+    LocalServer source = null;
+    try {
+      source = a.join();
+      return new Pair(source, b.join());
+    } catch (RuntimeException e) {
+      if (source != null) source.close();
+      b.thenAccept(LocalServer::close);
+      throw e;
+    }
+  }
+
+  /** A source and a target; closing stops both and deletes their files. */
+  public record Pair(LocalServer source, LocalServer target) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        source.close();
+      } finally {
+        target.close();
+      }
+    }
+  }
+
+  /**
+   * A derived table {@code (...) seq} with one column {@code seq} holding 1..n, on both engines
+   * (MariaDB's seq_1_to_N tables do not exist on MySQL; MySQL's recursive CTEs stop at 1000 rows).
+   * n is at most 100000.
+   */
+  public static String seq(int n) {
+    if (n > 100_000) throw new IllegalArgumentException("seq: at most 100000 rows");
+    String d = "(SELECT 0 d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL"
+        + " SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)";
+    return "(SELECT 1 + d0.d + 10 * d1.d + 100 * d2.d + 1000 * d3.d + 10000 * d4.d AS seq FROM " + d + " d0, " + d
+        + " d1, " + d + " d2, " + d + " d3, " + d + " d4 WHERE 1 + d0.d + 10 * d1.d + 100 * d2.d + 1000 * d3.d"
+        + " + 10000 * d4.d <= " + n + ") seq";
+  }
+}
