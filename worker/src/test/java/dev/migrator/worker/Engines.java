@@ -41,9 +41,10 @@ public enum Engines {
   }
 
   /**
-   * A source and a target started side by side, named {@code name-src} and {@code name-dst}. On
-   * the Aurora-like target the replication filter for {@code schemas} is in its configuration, as
-   * the DB cluster parameter group sets it (RDS/Aurora refuse CHANGE REPLICATION FILTER).
+   * A source and a target started side by side, named {@code name-src} and {@code name-dst}. The
+   * Aurora-like target has in its configuration what its DB cluster parameter group would set: the
+   * replication filter for {@code schemas} (RDS/Aurora refuse CHANGE REPLICATION FILTER) and
+   * log_bin_trust_function_creators=1 (its admin user has no SUPER; preflight blocks without it).
    */
   public Pair start(String name, String... schemas) {
     assumeInstalled();
@@ -56,7 +57,8 @@ public enum Engines {
       boolean gtid = this == MYSQL_GTID;
       src = () -> LocalMySql.start(new LocalMySql.Options().name(name + "-src").gtid(gtid));
       dst = () -> {
-        AuroraLikeMySql.Options o = new AuroraLikeMySql.Options().name(name + "-dst").gtid(gtid);
+        AuroraLikeMySql.Options o = new AuroraLikeMySql.Options().name(name + "-dst").gtid(gtid)
+            .config("log_bin_trust_function_creators=1");
         for (String s : schemas) o.config("replicate-wild-do-table=" + s + ".%");
         return AuroraLikeMySql.start(o);
       };
