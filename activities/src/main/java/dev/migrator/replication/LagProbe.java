@@ -15,7 +15,7 @@ public final class LagProbe {
 
   /**
    * As {@link #read(Session, Session)}; {@code previous} (the poller's last reading, or null) lets
-   * a MySQL replica without GTIDs count as caught up once its checkpointed position has passed the
+   * a MySQL replica count as caught up once its checkpointed position has passed the
    * source's position of that earlier reading ({@link #checkpointPassedPrevious}).
    */
   public static LagReading read(Session primary, Session replica, LagReading previous) throws SQLException {
@@ -58,7 +58,8 @@ public final class LagProbe {
   }
 
   /**
-   * MySQL without GTIDs: the multi-threaded applier's Exec_Source_Log_Pos moves only at its
+   * MySQL by file and position (GTIDs off, or on with a channel without auto-position, whose
+   * replica lacks the GTIDs from before the frozen copy): the multi-threaded applier's Exec_Source_Log_Pos moves only at its
    * checkpoints (replica_checkpoint_period, 300 ms), so under a steady load it never equals the
    * source's current position (found on MySQL 9.7 to the Aurora-like target with GTID off: the
    * catch-up step never ended). Caught up here means everything the source had written by the
@@ -68,7 +69,6 @@ public final class LagProbe {
   static boolean checkpointPassedPrevious(BinlogCoordinates executed, LagReading previous, Session replica)
       throws SQLException {
     if (previous == null || previous.sourcePosition == null || replica.dialect().isMariaDb()) return false;
-    if (previous.sourcePosition.gtidSet != null && !previous.sourcePosition.gtidSet.isBlank()) return false;
     return executed.compareTo(previous.sourcePosition) >= 0;
   }
 

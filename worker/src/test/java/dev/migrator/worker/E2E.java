@@ -25,8 +25,11 @@ public final class E2E {
     return db.endpoint();
   }
 
+  /** A request between the pair's servers; by GTID auto-position where the pair has GTIDs on. */
   public static MigrationRequest request(Engines.Pair servers, String... schemas) {
-    return request(servers.source(), servers.target(), schemas);
+    MigrationRequest r = request(servers.source(), servers.target(), schemas);
+    r.replication.gtidAutoPosition = servers.engines().autoPosition();
+    return r;
   }
 
   public static MigrationRequest request(LocalServer source, LocalServer target, String... schemas) {

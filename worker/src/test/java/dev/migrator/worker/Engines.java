@@ -68,7 +68,7 @@ public enum Engines {
     LocalServer source = null;
     try {
       source = a.join();
-      return new Pair(source, b.join());
+      return new Pair(this, source, b.join());
     } catch (RuntimeException e) {
       if (source != null) source.close();
       b.thenAccept(LocalServer::close);
@@ -76,8 +76,16 @@ public enum Engines {
     }
   }
 
+  /**
+   * With GTIDs on, migrations replicate by GTID auto-position (gtid_purged from the frozen copy
+   * first); with them off (and on MariaDB), by the frozen copy's file and position.
+   */
+  public boolean autoPosition() {
+    return this == MYSQL_GTID;
+  }
+
   /** A source and a target; closing stops both and deletes their files. */
-  public record Pair(LocalServer source, LocalServer target) implements AutoCloseable {
+  public record Pair(Engines engines, LocalServer source, LocalServer target) implements AutoCloseable {
     @Override
     public void close() {
       try {

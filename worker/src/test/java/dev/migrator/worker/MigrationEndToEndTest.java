@@ -46,7 +46,7 @@ class MigrationEndToEndTest {
       LocalServer target = servers.target();
       Sakila.load(source);
       try (WriteLoad load = WriteLoad.start(source, "sakila", "app_ledger", "app", 5)) {
-        MigrationRequest r = E2E.request(source, target, "sakila");
+        MigrationRequest r = E2E.request(servers, "sakila");
         r.cutover.autoApprove = true;
         MigrationWorkflow wf = E2E.start(temporal.client(), "e2e-cutover-" + engines.name(), r);
         MigrationResult result = E2E.result(wf, Duration.ofMinutes(10));
@@ -79,7 +79,7 @@ class MigrationEndToEndTest {
       Sakila.load(source);
       MigrationWorkflow wf;
       try (WriteLoad load = WriteLoad.start(source, "sakila", "app_ledger", "app", 5)) {
-        MigrationRequest r = E2E.request(source, target, "sakila");
+        MigrationRequest r = E2E.request(servers, "sakila");
         r.cutover.autoApprove = true;
         r.cutover.reverseReplication = true;
         r.cutover.gracePeriodSeconds = 600;
@@ -114,7 +114,7 @@ class MigrationEndToEndTest {
       Sakila.load(source);
       String before = Contents.of(source, "sakila");
       try (WriteLoad load = WriteLoad.start(source, "appdb", "ledger", "app", 5)) {
-        MigrationRequest r = E2E.request(source, target, "sakila");
+        MigrationRequest r = E2E.request(servers, "sakila");
         MigrationWorkflow wf = E2E.start(temporal.client(), "e2e-rollback", r);
         E2E.await(wf, Duration.ofMinutes(5), st -> E2E.stepDone(st, "copy"));
         wf.rollback("test: roll back after the copy");
