@@ -325,9 +325,14 @@ public class CutoverActivitiesImpl implements CutoverActivities {
     return sessions.onBoth("source", r.source, "target", r.target, "reverse replication", r.source, (src, dst) -> {
       // The source connects to the target with the replication account; create it there, unlogged.
       ReplicationAccount.create(dst, r.replication.user, pw, tls);
-      // Odd ids on the source, even ids on the target: inserts on either side never collide.
+      // Odd ids on the source, even ids on the target: inserts on either side never collide. On
+      // RDS/Aurora both are parameter group settings (SET GLOBAL needs SYSTEM_VARIABLES_ADMIN, which
+      // the admin user lacks: ERROR 1227, found on the Aurora-like target): the target keeps its own,
+      // and the source, read-only through the grace period, takes no inserts that could collide.
       src.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 1");
-      dst.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
+      if (!r.target.isRdsFamily()) {
+        dst.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
+      }
       // From the position read at cutover; by GTID auto-position when the migration replicates so
       // and both sides have GTIDs on (the source already executed everything the target has but its
       // own writes after the cutover, so no GTID set needs to be added there).
@@ -352,7 +357,9 @@ public class CutoverActivitiesImpl implements CutoverActivities {
     sessions.onBoth("source", r.source, "target", r.target, "reverse replication", r.source, (src, dst) -> {
       Replica.of(src).reset();
       src.exec("SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
-      dst.exec("SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
+      if (!r.target.isRdsFamily()) {
+        dst.exec("SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
+      }
       ReplicationAccount.drop(dst, r.replication.user);
       return null;
     });

@@ -2,11 +2,16 @@ package dev.migrator.worker;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.migrator.model.ReadOnlyHook;
 import dev.migrator.servers.MySqlServer;
 import dev.migrator.testkit.AuroraLikeMySql;
 import dev.migrator.testkit.LocalMariaDb;
 import dev.migrator.testkit.LocalMySql;
 import dev.migrator.testkit.LocalServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -73,6 +78,29 @@ public enum Engines {
       if (source != null) source.close();
       b.thenAccept(LocalServer::close);
       throw e;
+    }
+  }
+
+  /**
+   * The target's read-only switch as on RDS/Aurora, where read_only is a parameter group setting
+   * the admin user cannot SET (ERROR 1227): a command hook ({@code readOnlyHook} type command) that
+   * sets it as the harness's root, standing in for the parameter group change. Needed by a
+   * rollback after the cutover, which makes the target read-only again. Null on other targets.
+   */
+  public static ReadOnlyHook readOnlyHook(LocalServer target) {
+    if (!(target instanceof AuroraLikeMySql)) return null;
+    try {
+      Path script = target.dir().resolve("read-only-hook.sh");
+      StringBuilder cmd = new StringBuilder();
+      for (String a : target.clientCommand()) cmd.append('\'').append(a.replace("'", "'\\''")).append("' ");
+      Files.writeString(script, "#!/bin/sh\nset -e\nMYSQL_PWD=\"$(cat '" + target.rootPasswordRef().substring(5)
+          + "')\" " + cmd + "-e \"SET GLOBAL read_only = $MIGRATOR_READ_ONLY\"\n");
+      ReadOnlyHook h = new ReadOnlyHook();
+      h.type = "command";
+      h.command = "sh '" + script + "'";
+      return h;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

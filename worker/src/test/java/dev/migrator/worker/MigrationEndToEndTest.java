@@ -83,6 +83,7 @@ class MigrationEndToEndTest {
         r.cutover.autoApprove = true;
         r.cutover.reverseReplication = true;
         r.cutover.gracePeriodSeconds = 600;
+        r.target.readOnlyHook = Engines.readOnlyHook(target); // the rollback makes the target read-only
         wf = E2E.start(temporal.client(), "e2e-reverse-" + engines.name(), r);
         E2E.await(wf, Duration.ofMinutes(5), st -> st.pausedReason != null && st.pausedReason.startsWith("grace period"));
         assertTrue(load.refused() > 0, "the source refuses writes after cutover");

@@ -96,6 +96,7 @@ class RollbackMatrixTest {
       MigrationRequest r = E2E.request(servers, "shop");
       r.cutover.autoApprove = true;
       r.cutover.reverseReplication = true;
+      r.target.readOnlyHook = Engines.readOnlyHook(target); // the rollback after cutover makes the target read-only
       if ("finish".equals(next)) {
         r.cutover.gracePeriodSeconds = 600;
       } else {
