@@ -25,6 +25,7 @@ import dev.migrator.replication.Replica;
 import dev.migrator.replication.ReplicationAccount;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -322,6 +323,14 @@ public class CutoverActivitiesImpl implements CutoverActivities {
     String pw = connector.credentials().resolve(r.replication.password, "replication.password");
     // TLS whenever the target offers it; the account REQUIRE SSL then.
     ReplicationTls tls = Channels.reverseTls(r.replication, connector.offersTls("target", r.target));
+    if (r.target.readOnlyHook != null && r.target.isRdsFamily()) {
+      // RDS/Aurora: read_only (set by the hook while the target replicated) also stops the admin
+      // user, which has no SUPER or CONNECTION_ADMIN, so the replication account below could not
+      // be created (ERROR 1290, found on the Aurora-like target). The source is read-only and
+      // drained here; the cutover makes the target writable right after this anyway (idempotent),
+      // and its undo makes it read-only again.
+      hooks.setReadOnly(r.migrationId, "target", r.target, false);
+    }
     return sessions.onBoth("source", r.source, "target", r.target, "reverse replication", r.source, (src, dst) -> {
       // The source connects to the target with the replication account; create it there, unlogged.
       ReplicationAccount.create(dst, r.replication.user, pw, tls);
@@ -359,6 +368,15 @@ public class CutoverActivitiesImpl implements CutoverActivities {
       src.exec("SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
       if (!r.target.isRdsFamily()) {
         dst.exec("SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
+      }
+      if (r.target.isRdsFamily() && "1".equals(dst.scalar("SELECT @@GLOBAL.read_only"))) {
+        // The switch back made the target read-only first; on RDS/Aurora that stops the admin user
+        // too (no SUPER/CONNECTION_ADMIN: ERROR 1290, found on the Aurora-like target), so the
+        // account cannot be dropped now without opening a write window on the old primary.
+        LoggerFactory.getLogger(CutoverActivitiesImpl.class).warn("reverse replication stopped; the replication"
+            + " account {} on the target {} is left (the target is read-only): drop it once the target is writable",
+            r.replication.user, r.target);
+        return null;
       }
       ReplicationAccount.drop(dst, r.replication.user);
       return null;
