@@ -343,10 +343,13 @@ public class CutoverActivitiesImpl implements CutoverActivities {
         dst.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
       }
       // From the position read at cutover; by GTID auto-position when the migration replicates so
-      // and both sides have GTIDs on (the source already executed everything the target has but its
-      // own writes after the cutover, so no GTID set needs to be added there).
+      // and both sides have GTIDs on. The target's own transactions before the cutover (the schema
+      // step and a copy that could not run unlogged, as on RDS/Aurora) are already on the source as
+      // its data: their GTIDs go into the source's gtid_purged first, or auto-position would apply
+      // them again (ERROR 1007 on CREATE DATABASE, found on the Aurora-like target).
       Replica source = Replica.of(src);
       boolean auto = r.replication.gtidAutoPosition && gtidOn(src) && gtidOn(dst);
+      if (auto && fromTarget != null) source.addGtidPurged(fromTarget.gtidSet);
       ReplicationOptions o = new ReplicationOptions();
       o.user = r.replication.user;
       o.connectRetrySeconds = r.replication.connectRetrySeconds;
