@@ -25,6 +25,7 @@ import dev.migrator.replication.Replica;
 import dev.migrator.replication.ReplicationAccount;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -322,17 +323,33 @@ public class CutoverActivitiesImpl implements CutoverActivities {
     String pw = connector.credentials().resolve(r.replication.password, "replication.password");
     // TLS whenever the target offers it; the account REQUIRE SSL then.
     ReplicationTls tls = Channels.reverseTls(r.replication, connector.offersTls("target", r.target));
+    if (r.target.readOnlyHook != null && r.target.isRdsFamily()) {
+      // RDS/Aurora: read_only (set by the hook while the target replicated) also stops the admin
+      // user, which has no SUPER or CONNECTION_ADMIN, so the replication account below could not
+      // be created (ERROR 1290, found on the Aurora-like target). The source is read-only and
+      // drained here; the cutover makes the target writable right after this anyway (idempotent),
+      // and its undo makes it read-only again.
+      hooks.setReadOnly(r.migrationId, "target", r.target, false);
+    }
     return sessions.onBoth("source", r.source, "target", r.target, "reverse replication", r.source, (src, dst) -> {
       // The source connects to the target with the replication account; create it there, unlogged.
       ReplicationAccount.create(dst, r.replication.user, pw, tls);
-      // Odd ids on the source, even ids on the target: inserts on either side never collide.
+      // Odd ids on the source, even ids on the target: inserts on either side never collide. On
+      // RDS/Aurora both are parameter group settings (SET GLOBAL needs SYSTEM_VARIABLES_ADMIN, which
+      // the admin user lacks: ERROR 1227, found on the Aurora-like target): the target keeps its own,
+      // and the source, read-only through the grace period, takes no inserts that could collide.
       src.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 1");
-      dst.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
+      if (!r.target.isRdsFamily()) {
+        dst.exec("SET GLOBAL auto_increment_increment = 2", "SET GLOBAL auto_increment_offset = 2");
+      }
       // From the position read at cutover; by GTID auto-position when the migration replicates so
-      // and both sides have GTIDs on (the source already executed everything the target has but its
-      // own writes after the cutover, so no GTID set needs to be added there).
+      // and both sides have GTIDs on. The target's own transactions before the cutover (the schema
+      // step and a copy that could not run unlogged, as on RDS/Aurora) are already on the source as
+      // its data: their GTIDs go into the source's gtid_purged first, or auto-position would apply
+      // them again (ERROR 1007 on CREATE DATABASE, found on the Aurora-like target).
       Replica source = Replica.of(src);
       boolean auto = r.replication.gtidAutoPosition && gtidOn(src) && gtidOn(dst);
+      if (auto && fromTarget != null) source.addGtidPurged(fromTarget.gtidSet);
       ReplicationOptions o = new ReplicationOptions();
       o.user = r.replication.user;
       o.connectRetrySeconds = r.replication.connectRetrySeconds;
@@ -352,7 +369,18 @@ public class CutoverActivitiesImpl implements CutoverActivities {
     sessions.onBoth("source", r.source, "target", r.target, "reverse replication", r.source, (src, dst) -> {
       Replica.of(src).reset();
       src.exec("SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
-      dst.exec("SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
+      if (!r.target.isRdsFamily()) {
+        dst.exec("SET GLOBAL auto_increment_increment = 1", "SET GLOBAL auto_increment_offset = 1");
+      }
+      if (r.target.isRdsFamily() && "1".equals(dst.scalar("SELECT @@GLOBAL.read_only"))) {
+        // The switch back made the target read-only first; on RDS/Aurora that stops the admin user
+        // too (no SUPER/CONNECTION_ADMIN: ERROR 1290, found on the Aurora-like target), so the
+        // account cannot be dropped now without opening a write window on the old primary.
+        LoggerFactory.getLogger(CutoverActivitiesImpl.class).warn("reverse replication stopped; the replication"
+            + " account {} on the target {} is left (the target is read-only): drop it once the target is writable",
+            r.replication.user, r.target);
+        return null;
+      }
       ReplicationAccount.drop(dst, r.replication.user);
       return null;
     });

@@ -14,7 +14,9 @@ import java.util.Set;
  * to be removed), objects named by words reserved since 8.0, MySQL's default collation
  * utf8mb4_0900_ai_ci on the way to MariaDB (which lacks it), and TLS required by the target
  * (require_secure_transport=ON) without a CA for the endpoint. Warnings: each names the objects
- * and what to change.
+ * and what to change. Blocking: stored functions or triggers to create on a target that binlogs,
+ * with log_bin_trust_function_creators=OFF, through an account without SUPER (RDS/Aurora's admin
+ * user): the schema step would fail with ERROR 1419 (found on the Aurora-like MySQL 9.7).
  */
 public final class MySqlCompatibilityCheck implements PreflightCheck {
   /** Removed in MySQL 8.0 (PASSWORD, ENCODE, ...) and in 9.7 (MD5, SHA1, SHA). */
@@ -74,6 +76,7 @@ public final class MySqlCompatibilityCheck implements PreflightCheck {
             "migrator quotes every name, but the application's SQL must quote them too (`rank`), or rename them");
       }
     }
+    if (!t.info.mariadb()) trustFunctionCreators(ctx, in);
     List<String> utf8mb3 = new ArrayList<>();
     for (Map<String, String> r : s.rows("SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, '.', COLUMN_NAME) AS o FROM"
         + " information_schema.COLUMNS WHERE TABLE_SCHEMA IN (" + in + ") AND CHARACTER_SET_NAME IN ('utf8', 'utf8mb3')")) {
@@ -103,6 +106,38 @@ public final class MySqlCompatibilityCheck implements PreflightCheck {
               + " server certificate is not verified",
           "set target.tlsCaFile to the CA bundle that signed the server's certificate (RDS/Aurora: the region's bundle)");
     }
+  }
+
+  /**
+   * ERROR 1419 at the schema step: with binary logging on and log_bin_trust_function_creators OFF,
+   * only an account with SUPER may create stored functions and triggers. RDS/Aurora never give
+   * SUPER; the parameter group sets the variable.
+   */
+  static void trustFunctionCreators(PreflightContext ctx, String in) throws SQLException {
+    Side s = ctx.source;
+    Side t = ctx.target;
+    if (!"ON".equalsIgnoreCase(t.var("log_bin")) || !isOff(t.var("log_bin_trust_function_creators"))) return;
+    if (!t.endpoint.isRdsFamily() && t.grants().hasGlobal("SUPER")) return;
+    List<String> objects = new ArrayList<>();
+    for (Map<String, String> r : s.rows("SELECT CONCAT('function ', ROUTINE_SCHEMA, '.', ROUTINE_NAME) AS o FROM"
+        + " information_schema.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION' AND ROUTINE_SCHEMA IN (" + in + ")"
+        + " UNION ALL SELECT CONCAT('trigger ', TRIGGER_SCHEMA, '.', TRIGGER_NAME) FROM information_schema.TRIGGERS"
+        + " WHERE TRIGGER_SCHEMA IN (" + in + ")")) {
+      objects.add(r.get("o"));
+    }
+    if (objects.isEmpty()) return;
+    ctx.add("trust-function-creators", Finding.BLOCKING, "target", t.where() + ": binary logging is on and"
+            + " log_bin_trust_function_creators is OFF, and the target account has no SUPER: creating "
+            + PreflightContext.list(objects) + " would fail with ERROR 1419",
+        t.endpoint.isRdsFamily()
+            ? "set log_bin_trust_function_creators = 1 in the target's DB cluster (Aurora) or DB instance (RDS)"
+                + " parameter group and apply it, then start the migration again"
+            : "SET PERSIST log_bin_trust_function_creators = ON on the target (or migrate with an account that has"
+                + " SUPER), then start the migration again");
+  }
+
+  private static boolean isOff(String v) {
+    return v != null && ("OFF".equalsIgnoreCase(v) || "0".equals(v));
   }
 
   private static String schemaList(PreflightContext ctx) {

@@ -75,7 +75,7 @@ public final class LagPoller {
             srcConnection = connector.openRaw("source", source);
             src = new Session(srcConnection, source);
           }
-          reading = LagProbe.read(src, dst);
+          reading = LagProbe.read(src, dst, previous);
           if (heartbeat != null) {
             // Read what arrived, then write the next one: after the position reads, so that a
             // fresh heartbeat never keeps "caught up" from being reached.

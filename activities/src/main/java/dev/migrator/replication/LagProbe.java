@@ -10,6 +10,15 @@ public final class LagProbe {
   private LagProbe() {}
 
   public static LagReading read(Session primary, Session replica) throws SQLException {
+    return read(primary, replica, null);
+  }
+
+  /**
+   * As {@link #read(Session, Session)}; {@code previous} (the poller's last reading, or null) lets
+   * a MySQL replica count as caught up once its checkpointed position has passed the
+   * source's position of that earlier reading ({@link #checkpointPassedPrevious}).
+   */
+  public static LagReading read(Session primary, Session replica, LagReading previous) throws SQLException {
     LagReading l = new LagReading();
     l.sourcePosition = BinlogPosition.of(primary);
     l.replica = ReplicaStatusReader.read(replica.connection(), replica.dialect());
@@ -22,7 +31,8 @@ public final class LagProbe {
     BinlogCoordinates executed = l.replica.executed();
     l.progress = l.errorKind != null ? LagReading.ERROR : LagReading.MOVING;
     l.caughtUp = l.replica.ioRunning && l.replica.sqlRunning && executed != null && l.sourcePosition != null
-        && (executed.compareTo(l.sourcePosition) >= 0 || appliedByGtid(l, primary, replica));
+        && (executed.compareTo(l.sourcePosition) >= 0 || appliedByGtid(l, primary, replica)
+            || checkpointPassedPrevious(executed, previous, replica));
     if (l.caughtUp) l.progress = LagReading.CAUGHT_UP;
     return l;
   }
@@ -45,6 +55,21 @@ public final class LagProbe {
         return rs.next() && rs.getInt(1) == 1;
       }
     }
+  }
+
+  /**
+   * MySQL by file and position (GTIDs off, or on with a channel without auto-position, whose
+   * replica lacks the GTIDs from before the frozen copy): the multi-threaded applier's Exec_Source_Log_Pos moves only at its
+   * checkpoints (replica_checkpoint_period, 300 ms), so under a steady load it never equals the
+   * source's current position (found on MySQL 9.7 to the Aurora-like target with GTID off: the
+   * catch-up step never ended). Caught up here means everything the source had written by the
+   * previous reading, one poll interval earlier, is applied; the cutover's drain, after the source
+   * stopped taking writes, still waits for the exact position.
+   */
+  static boolean checkpointPassedPrevious(BinlogCoordinates executed, LagReading previous, Session replica)
+      throws SQLException {
+    if (previous == null || previous.sourcePosition == null || replica.dialect().isMariaDb()) return false;
+    return executed.compareTo(previous.sourcePosition) >= 0;
   }
 
   /** Neither the executed position nor the lag improved between two readings. */

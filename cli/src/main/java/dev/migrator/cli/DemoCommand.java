@@ -1,10 +1,13 @@
 package dev.migrator.cli;
 
 import dev.migrator.testkit.Contents;
+import dev.migrator.servers.MySqlServer;
+import dev.migrator.testkit.AuroraLikeMySql;
 import dev.migrator.testkit.LocalMariaDb;
+import dev.migrator.testkit.LocalMySql;
+import dev.migrator.testkit.LocalServer;
 import dev.migrator.testkit.Sakila;
 import dev.migrator.testkit.WriteLoad;
-import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.MigrationStatus;
@@ -27,7 +30,9 @@ import picocli.CommandLine.Option;
 /**
  * The embedded default: a local Temporal service, a worker, two local MariaDB servers, sakila in
  * the source under a continuous write load, and a real migration with cutover. Exits 0 only when
- * source and target contents are equal.
+ * source and target contents are equal. With {@code --mysql}: MySQL 9.7 (bin/install-mysql) as the
+ * source and the Aurora-like MySQL 9.7 as the target (its admin user without SUPER, the
+ * mysql.rds_* procedures, TLS required), GTIDs on, replication by GTID auto-position.
  */
 @Command(name = "demo", description = "Run a real migration end to end on local servers (MariaDB + Temporal test server, "
     + "or the Temporal dev server with its Web UI: --ui).")
@@ -42,14 +47,18 @@ public class DemoCommand implements Callable<Integer> {
       + "address, to watch the migration there; with --keep the UI stays up until Ctrl-C")
   boolean ui;
 
+  @Option(names = "--mysql", description = "MySQL 9.7 source to an Aurora-like MySQL 9.7 target (admin user without SUPER, "
+      + "mysql.rds_* procedures, TLS required), GTIDs on, instead of MariaDB to MariaDB")
+  boolean mysql;
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.currentTimeMillis();
     TemporalTestServerProcess temporal = null;
     TemporalDevServer devServer = null;
     MigratorWorker worker = null;
-    LocalMariaDb source = null;
-    LocalMariaDb target = null;
+    LocalServer source = null;
+    LocalServer target = null;
     try {
       if (ui && temporalTarget != null) {
         System.err.println("--ui starts its own Temporal dev server; leave out --temporal");
@@ -59,10 +68,21 @@ public class DemoCommand implements Callable<Integer> {
         System.err.println(TemporalDevServer.missingMessage());
         return 2;
       }
-      say("starting two MariaDB servers and " + (temporalTarget != null ? temporalTarget
+      if (mysql && MySqlServer.find().isEmpty()) {
+        System.err.println(MySqlServer.missingMessage());
+        return 2;
+      }
+      say("starting " + (mysql ? "a MySQL 9.7 source and an Aurora-like MySQL 9.7 target" : "two MariaDB servers")
+          + " and " + (temporalTarget != null ? temporalTarget
           : ui ? "the Temporal dev server (with Web UI)" : "the Temporal test server"));
-      CompletableFuture<LocalMariaDb> src = CompletableFuture.supplyAsync(() -> LocalMariaDb.start("demo-source"));
-      CompletableFuture<LocalMariaDb> dst = CompletableFuture.supplyAsync(() -> LocalMariaDb.start("demo-target"));
+      CompletableFuture<LocalServer> src = CompletableFuture.supplyAsync(() -> mysql
+          ? LocalMySql.start(new LocalMySql.Options().name("demo-source").gtid(true)) : LocalMariaDb.start("demo-source"));
+      // What the target's DB cluster parameter group would set: the replication filter (RDS/Aurora
+      // refuse CHANGE REPLICATION FILTER) and log_bin_trust_function_creators (sakila has functions and triggers).
+      CompletableFuture<LocalServer> dst = CompletableFuture.supplyAsync(() -> mysql
+          ? AuroraLikeMySql.start(new AuroraLikeMySql.Options().name("demo-target").gtid(true)
+              .config("replicate-wild-do-table=sakila.%").config("log_bin_trust_function_creators=1"))
+          : LocalMariaDb.start("demo-target"));
       String tTarget = temporalTarget;
       if (tTarget == null && ui) {
         devServer = TemporalDevServer.start();
@@ -86,8 +106,9 @@ public class DemoCommand implements Callable<Integer> {
         say("an application writes to sakila.app_ledger on the source throughout the migration");
         MigrationRequest r = new MigrationRequest();
         r.migrationId = "demo-" + System.currentTimeMillis();
-        r.source = new Endpoint(source.host(), source.port(), "root", source.rootPasswordRef());
-        r.target = new Endpoint(target.host(), target.port(), "root", target.rootPasswordRef());
+        r.source = source.endpoint();
+        r.target = target.endpoint();
+        r.replication.gtidAutoPosition = mysql;
         r.schemas = List.of("sakila");
         r.replication.password = source.rootPasswordRef();
         r.replication.pollSeconds = 1;
@@ -139,7 +160,7 @@ public class DemoCommand implements Callable<Integer> {
                 + tTarget + ")");
           }
           say("servers kept: source 127.0.0.1:" + source.port() + ", target 127.0.0.1:" + target.port()
-              + " (root password files: " + source.rootPasswordRef() + ", " + target.rootPasswordRef() + "); Ctrl-C to stop");
+              + " (password files: " + source.migrationPasswordRef() + ", " + target.migrationPasswordRef() + "); Ctrl-C to stop");
           Thread.currentThread().join();
         }
         return ok ? 0 : 1;

@@ -30,6 +30,26 @@ class RequestReaderTest {
         "examples/request.json and the README example are the same");
   }
 
+  /**
+   * The example matches the docker compose stack: its hosts are services there, the variables its
+   * passwords name are in the worker's environment, both are MySQL 8.4, and Temporal runs from the
+   * supported server image with its schema job (not the deprecated auto-setup image).
+   */
+  @Test
+  void theExampleMatchesTheComposeStack() throws Exception {
+    String compose = Files.readString(repo().resolve("docker-compose.yml"));
+    MigrationRequest r = RequestReader.parse(Files.readString(repo().resolve("examples/request.json")));
+    for (dev.migrator.model.Endpoint e : java.util.List.of(r.source, r.target)) {
+      assertTrue(compose.contains("\n  " + e.host + ":\n    image: mysql:8.4\n"), e.host + " is a MySQL 8.4 service");
+      assertEquals(3306, e.port);
+    }
+    for (String ref : java.util.List.of(r.source.password, r.target.password, r.replication.password)) {
+      assertTrue(ref.startsWith("env:") && compose.contains("      " + ref.substring(4) + ": "), ref + " is in the worker's environment");
+    }
+    assertTrue(compose.contains("image: temporalio/server:") && compose.contains("temporal-sql-tool"), compose);
+    assertTrue(!compose.contains("temporalio/auto-setup"), "the deprecated auto-setup image");
+  }
+
   @Test
   void misspeltFieldIsNamedWithTheClosestValidOne() {
     RequestReader.BadRequest e = assertThrows(RequestReader.BadRequest.class, () -> RequestReader.parse(

@@ -1,6 +1,6 @@
 package dev.migrator.worker;
 
-import dev.migrator.testkit.LocalMariaDb;
+import dev.migrator.testkit.LocalServer;
 import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationStatus;
@@ -17,11 +17,22 @@ import java.util.function.Predicate;
 public final class E2E {
   private E2E() {}
 
-  public static Endpoint endpoint(LocalMariaDb db) {
-    return new Endpoint(db.host(), db.port(), "root", db.rootPasswordRef());
+  /**
+   * The server as a request endpoint: root on a self-managed server, the admin user (no SUPER) on
+   * the Aurora-like fixture, with the flavor that names it ({@link LocalServer#endpoint()}).
+   */
+  public static Endpoint endpoint(LocalServer db) {
+    return db.endpoint();
   }
 
-  public static MigrationRequest request(LocalMariaDb source, LocalMariaDb target, String... schemas) {
+  /** A request between the pair's servers; by GTID auto-position where the pair has GTIDs on. */
+  public static MigrationRequest request(Engines.Pair servers, String... schemas) {
+    MigrationRequest r = request(servers.source(), servers.target(), schemas);
+    r.replication.gtidAutoPosition = servers.engines().autoPosition();
+    return r;
+  }
+
+  public static MigrationRequest request(LocalServer source, LocalServer target, String... schemas) {
     MigrationRequest r = new MigrationRequest();
     r.source = endpoint(source);
     r.target = endpoint(target);

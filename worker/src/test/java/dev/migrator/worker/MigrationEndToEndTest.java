@@ -1,13 +1,12 @@
 package dev.migrator.worker;
 
-import dev.migrator.testkit.temporal.TemporalTestServerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.migrator.testkit.Contents;
-import dev.migrator.testkit.LocalMariaDb;
+import dev.migrator.testkit.LocalServer;
 import dev.migrator.testkit.Sakila;
 import dev.migrator.testkit.WriteLoad;
 import dev.migrator.model.MigrationRequest;
@@ -18,36 +17,38 @@ import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The whole checklist on real servers: two MariaDB servers, the Java Temporal test server in its
- * own process, a worker talking gRPC to it, and an application writing to the source throughout.
+ * The whole checklist on real servers: two servers ({@link Engines}: MariaDB to MariaDB, MySQL 9.7
+ * to the Aurora-like MySQL 9.7 with GTIDs on and off), the Java Temporal test server in its own
+ * process, a worker talking gRPC to it, and an application writing to the source throughout.
  */
 class MigrationEndToEndTest {
-  static TemporalTestServerProcess temporal;
-  static MigratorWorker worker;
+  static TemporalAndWorker temporal;
 
   @BeforeAll
   static void startTemporal() {
-    temporal = TemporalTestServerProcess.start();
-    worker = MigratorWorker.start(new WorkerConfig().target(temporal.target()).noSticky());
+    temporal = TemporalAndWorker.withWorker();
   }
 
   @AfterAll
   static void stop() {
-    if (worker != null) worker.close();
     if (temporal != null) temporal.close();
   }
 
-  @Test
-  void migratesSakilaUnderWriteLoadAndCutsOver() throws Exception {
-    try (LocalMariaDb source = LocalMariaDb.start("e2e-src"); LocalMariaDb target = LocalMariaDb.start("e2e-dst")) {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Engines.class)
+  void migratesSakilaUnderWriteLoadAndCutsOver(Engines engines) throws Exception {
+    try (Engines.Pair servers = engines.start("e2e-" + engines.ordinal(), "sakila")) {
+      LocalServer source = servers.source();
+      LocalServer target = servers.target();
       Sakila.load(source);
       try (WriteLoad load = WriteLoad.start(source, "sakila", "app_ledger", "app", 5)) {
-        MigrationRequest r = E2E.request(source, target, "sakila");
+        MigrationRequest r = E2E.request(servers, "sakila");
         r.cutover.autoApprove = true;
-        MigrationWorkflow wf = E2E.start(worker.client(), "e2e-cutover", r);
+        MigrationWorkflow wf = E2E.start(temporal.client(), "e2e-cutover-" + engines.name(), r);
         MigrationResult result = E2E.result(wf, Duration.ofMinutes(10));
         assertEquals(MigrationResult.COMPLETED, result.outcome, () -> String.valueOf(result.status.error));
         // The application's writes are refused from the cutover on.
@@ -65,29 +66,35 @@ class MigrationEndToEndTest {
       assertEquals(Contents.of(source, "sakila"), Contents.of(target, "sakila"));
       assertEquals("1", source.query("SELECT @@global.read_only"));
       assertEquals("0", target.query("SELECT @@global.read_only"));
-      assertTrue(target.queryRows("SHOW SLAVE STATUS").isEmpty(), "no replication left on the target");
+      assertTrue(target.queryRows("SHOW REPLICA STATUS").isEmpty(), "no replication left on the target");
       // Issue 15: nothing of the replication left behind: the account migrator created, the target's GTID position.
       assertNull(source.query("SELECT User FROM mysql.user WHERE User = 'migrator_repl'"), "replication account dropped at finish");
       assertNoGtidSlavePos(target);
     }
   }
 
-  static void assertNoGtidSlavePos(LocalMariaDb db) {
+  /** MariaDB keeps the replica's GTID position in gtid_slave_pos; MySQL's RESET REPLICA ALL clears its own. */
+  static void assertNoGtidSlavePos(LocalServer db) {
+    if (!db.isMariaDb()) return;
     String pos = db.query("SELECT @@GLOBAL.gtid_slave_pos");
-    assertTrue(pos == null || pos.isEmpty(), db.name() + ": gtid_slave_pos is empty: " + pos);
+    assertTrue(pos == null || pos.isEmpty(), "gtid_slave_pos is empty: " + pos);
   }
 
-  @Test
-  void rollbackInTheGracePeriodLosesNoWriteMadeOnTheTarget() throws Exception {
-    try (LocalMariaDb source = LocalMariaDb.start("rev-src"); LocalMariaDb target = LocalMariaDb.start("rev-dst")) {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = Engines.class, names = {"MARIADB", "MYSQL_GTID"})
+  void rollbackInTheGracePeriodLosesNoWriteMadeOnTheTarget(Engines engines) throws Exception {
+    try (Engines.Pair servers = engines.start("rev-" + engines.ordinal(), "sakila")) {
+      LocalServer source = servers.source();
+      LocalServer target = servers.target();
       Sakila.load(source);
       MigrationWorkflow wf;
       try (WriteLoad load = WriteLoad.start(source, "sakila", "app_ledger", "app", 5)) {
-        MigrationRequest r = E2E.request(source, target, "sakila");
+        MigrationRequest r = E2E.request(servers, "sakila");
         r.cutover.autoApprove = true;
         r.cutover.reverseReplication = true;
         r.cutover.gracePeriodSeconds = 600;
-        wf = E2E.start(worker.client(), "e2e-reverse", r);
+        r.target.readOnlyHook = Engines.readOnlyHook(target); // the rollback makes the target read-only
+        wf = E2E.start(temporal.client(), "e2e-reverse-" + engines.name(), r);
         E2E.await(wf, Duration.ofMinutes(5), st -> st.pausedReason != null && st.pausedReason.startsWith("grace period"));
         assertTrue(load.refused() > 0, "the source refuses writes after cutover");
       }
@@ -105,20 +112,22 @@ class MigrationEndToEndTest {
           () -> "shadow checklist: " + result.status.shadow.stream().map(c -> c.action + "=" + c.state).toList());
       assertEquals(targetContents, Contents.of(source, "sakila"), "every write made on the target reached the source");
       assertEquals("0", source.query("SELECT @@global.read_only"));
-      assertTrue(source.queryRows("SHOW SLAVE STATUS").isEmpty(), "no reverse replication left on the source");
+      assertTrue(source.queryRows("SHOW REPLICA STATUS").isEmpty(), "no reverse replication left on the source");
       assertNoGtidSlavePos(target);
       assertEquals("1", source.query("SELECT @@global.auto_increment_increment"));
     }
   }
 
-  @Test
+  @org.junit.jupiter.api.Test
   void rollbackAfterCopyLeavesSourceUnchangedAndWritable() throws Exception {
-    try (LocalMariaDb source = LocalMariaDb.start("rb-src"); LocalMariaDb target = LocalMariaDb.start("rb-dst")) {
+    try (Engines.Pair servers = Engines.MARIADB.start("rb", "sakila")) {
+      LocalServer source = servers.source();
+      LocalServer target = servers.target();
       Sakila.load(source);
       String before = Contents.of(source, "sakila");
       try (WriteLoad load = WriteLoad.start(source, "appdb", "ledger", "app", 5)) {
-        MigrationRequest r = E2E.request(source, target, "sakila");
-        MigrationWorkflow wf = E2E.start(worker.client(), "e2e-rollback", r);
+        MigrationRequest r = E2E.request(servers, "sakila");
+        MigrationWorkflow wf = E2E.start(temporal.client(), "e2e-rollback", r);
         E2E.await(wf, Duration.ofMinutes(5), st -> E2E.stepDone(st, "copy"));
         wf.rollback("test: roll back after the copy");
         MigrationResult result = E2E.result(wf, Duration.ofMinutes(10));
@@ -130,7 +139,7 @@ class MigrationEndToEndTest {
       assertEquals(before, Contents.of(source, "sakila"), "source contents unchanged");
       assertEquals("0", source.query("SELECT @@global.read_only"));
       assertNull(source.query("SELECT User FROM mysql.user WHERE User = 'migrator_repl'"), "replication account dropped");
-      assertTrue(target.queryRows("SHOW SLAVE STATUS").isEmpty(), "no replication on the target");
+      assertTrue(target.queryRows("SHOW REPLICA STATUS").isEmpty(), "no replication on the target");
       assertNull(target.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'sakila'"),
           "the schema this migration created is gone");
     }

@@ -1,11 +1,11 @@
 package dev.migrator.worker;
 
-import dev.migrator.testkit.temporal.TemporalTestServerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.migrator.testkit.Contents;
 import dev.migrator.testkit.LocalMariaDb;
+import dev.migrator.testkit.LocalServer;
 import dev.migrator.testkit.WriteLoad;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
@@ -16,47 +16,52 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Replication errors during catch-up on real servers, through the whole workflow: the migration
  * pauses itself at catch-up with the handbook's diagnosis and the decisions that fit, and the
  * operator's decision (skip, rebuild) takes it to a completed cutover. One Temporal test server
- * and worker for the class; one pair of MariaDB servers per test.
+ * and worker for the class; one pair of servers per test. The duplicate key (1062) runs on MariaDB
+ * and on MySQL 9.7 to the Aurora-like MySQL 9.7 with GTIDs (skipped there by an empty transaction
+ * through mysql.rds_skip_transaction_with_gtid or rds_skip_repl_error); the others on MariaDB.
  */
 class ReplicationErrorsEndToEndTest {
-  static TemporalTestServerProcess temporal;
-  static MigratorWorker worker;
+  static TemporalAndWorker temporal;
 
   @BeforeAll
   static void startTemporal() {
-    temporal = TemporalTestServerProcess.start();
-    worker = MigratorWorker.start(new WorkerConfig().target(temporal.target()).noSticky());
+    temporal = TemporalAndWorker.withWorker();
   }
 
   @AfterAll
   static void stop() {
-    if (worker != null) worker.close();
     if (temporal != null) temporal.close();
   }
 
-  static void loadShop(LocalMariaDb source, int rows) {
+  static void loadShop(LocalServer source, int rows) {
     source.sql("CREATE DATABASE shop",
         "CREATE TABLE shop.t (id INT PRIMARY KEY, v VARCHAR(200)) ENGINE=InnoDB",
-        "INSERT INTO shop.t SELECT seq, REPEAT('x', 100) FROM shop.seq_1_to_" + rows);
+        "INSERT INTO shop.t SELECT seq, REPEAT('x', 100) FROM "
+            + (source.isMariaDb() ? "shop.seq_1_to_" + rows : Engines.seq(rows)));
   }
 
   static boolean pausedOnReplicationError(MigrationStatus s) {
     return s.paused && s.lag != null && s.lag.errorKind != null && !s.allowedDecisions.isEmpty();
   }
 
-  @Test
-  void conflictingRowOnTheTargetPausesWithDuplicateKeyAndSkipCompletesWithADriftWarning() throws Exception {
-    try (LocalMariaDb source = LocalMariaDb.start("dup-src"); LocalMariaDb target = LocalMariaDb.start("dup-dst")) {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = Engines.class, names = {"MARIADB", "MYSQL_GTID"})
+  void conflictingRowOnTheTargetPausesWithDuplicateKeyAndSkipCompletesWithADriftWarning(Engines engines) throws Exception {
+    try (Engines.Pair servers = engines.start("dup-" + engines.ordinal(), "shop")) {
+      LocalServer source = servers.source();
+      LocalServer target = servers.target();
       loadShop(source, 1000);
       try (WriteLoad load = WriteLoad.start(source, "shop", "ledger", "app", 5)) {
         MigrationRequest r = E2E.request(source, target, "shop");
         r.cutover.autoApprove = true;
-        MigrationWorkflow wf = E2E.start(worker.client(), "e2e-dup", r);
+        MigrationWorkflow wf = E2E.start(temporal.client(), "e2e-dup-" + engines.name(), r);
         E2E.await(wf, Duration.ofMinutes(5), s -> E2E.stepDone(s, "verify"));
         // Someone writes to the target, then the source writes the same key.
         target.sql("INSERT INTO shop.t VALUES (100000, 'written on the target')");
@@ -89,7 +94,7 @@ class ReplicationErrorsEndToEndTest {
       MigrationRequest r = E2E.request(source, target, "shop");
       r.copy.chunkRows = 200;
       r.cutover.autoApprove = true;
-      MigrationWorkflow wf = E2E.start(worker.client(), "e2e-purged", r);
+      MigrationWorkflow wf = E2E.start(temporal.client(), "e2e-purged", r);
       E2E.await(wf, Duration.ofMinutes(5), s -> s.steps.stream().anyMatch(x -> x.name.equals("copy")
           && "running".equals(x.state.wire())));
       wf.pause("test: purge the binlogs before replication starts");
@@ -129,7 +134,7 @@ class ReplicationErrorsEndToEndTest {
       MigrationRequest r = E2E.request(source, target, "shop");
       r.replication.connectRetrySeconds = 1;
       r.cutover.autoApprove = true;
-      MigrationWorkflow wf = E2E.start(worker.client(), "e2e-restart", r);
+      MigrationWorkflow wf = E2E.start(temporal.client(), "e2e-restart", r);
       E2E.await(wf, Duration.ofMinutes(5), s -> E2E.stepDone(s, "verify"));
       // Keep catch-up from finishing while the source is away: a target session holds a row lock
       // that a replicated UPDATE needs (a "slow" event, not an error).
