@@ -40,6 +40,7 @@ class FrozenCopyEndToEndTest {
         r.copy.chunksPerActivity = 2; // small batches: the kill lands mid-copy and mid-batch
         r.copy.writeMethod = CopyOptions.WriteMethod.LOAD_DATA;
         r.cutover.autoApprove = true;
+        r.verify.mode = "inline"; // the copy's checksums across the kill
         MigrationWorkflow wf;
         try (WorkerProcess first = WorkerProcess.start(temporal.target())) {
           wf = E2E.start(client, "frozen-copy-crash", r);
@@ -50,7 +51,7 @@ class FrozenCopyEndToEndTest {
           MigrationResult result = E2E.result(wf, Duration.ofMinutes(5));
           assertEquals(MigrationResult.COMPLETED, result.outcome, () -> String.valueOf(result.status.error));
           assertTrue(result.status.verify.ok);
-          // verify.mode inline (the default): the copy's CRC32 sums against a fresh read of the
+          // verify.mode inline: the copy's CRC32 sums against a fresh read of the
           // target, the chunks the kill left without sums read again on the frozen copy
           assertTrue(result.status.verify.tables.stream().allMatch(v -> v.source.checksum.startsWith("crc:")),
               () -> result.status.verify.tables.toString());

@@ -80,8 +80,8 @@ final class CopyStep {
     });
   }
 
-  /** verify.mode, "inline" when left out. */
+  /** verify.mode, the default ("full") when left out. */
   static String verifyMode(MigrationRequest r) {
-    return r.verify == null || r.verify.mode == null ? VerifyOptions.INLINE : r.verify.mode;
+    return r.verify == null || r.verify.mode == null ? VerifyOptions.FULL : r.verify.mode;
   }
 }
