@@ -13,31 +13,13 @@ import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * "Nothing hidden": every wait for a human sets the search attributes on-call filters on
  * (MigrationPaused, its reason, the step and the phase) and clears them when the migration moves on.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class PausesVisibleWorkflowTest {
-  private WorkflowTestKit kit;
-  private FakeActivities fakes;
-
-  @BeforeEach
-  void setUp() {
-    kit = new WorkflowTestKit();
-    fakes = kit.fakes;
-  }
-
-  @AfterEach
-  void tearDown() {
-    kit.close();
-  }
-
+class PausesVisibleWorkflowTest extends WorkflowTestBase {
   /** Polls the search attributes (moving the test clock) until they show what is expected. */
   private SearchAttributes awaitAttributes(MigrationWorkflow wf, Predicate<SearchAttributes> condition, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

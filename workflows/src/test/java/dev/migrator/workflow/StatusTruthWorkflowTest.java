@@ -12,29 +12,10 @@ import dev.migrator.model.MigrationResult;
 import dev.migrator.model.Step;
 import dev.migrator.model.StepState;
 import io.temporal.common.SearchAttributes;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** "A status that tells the truth": what the status and the search attributes say once things moved on. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class StatusTruthWorkflowTest {
-  private WorkflowTestKit kit;
-  private FakeActivities fakes;
-
-  @BeforeEach
-  void setUp() {
-    kit = new WorkflowTestKit();
-    fakes = kit.fakes;
-  }
-
-  @AfterEach
-  void tearDown() {
-    kit.close();
-  }
-
+class StatusTruthWorkflowTest extends WorkflowTestBase {
   @Test
   void afterCompletionNoShadowRowReadsPending() {
     MigrationRequest r = WorkflowTestKit.request();
