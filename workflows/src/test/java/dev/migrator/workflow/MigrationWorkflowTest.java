@@ -162,6 +162,20 @@ class MigrationWorkflowTest extends WorkflowTestBase {
   }
 
   @Test
+  void aReplicationAccountTheReadOnlySourceRefusesToDropIsLeftWithAWarningAndTheMigrationCompletes() {
+    MigrationRequest r = request();
+    r.cutover.autoApprove = true;
+    fakes.fail("dropReplicationUser"); // as MySQL's super_read_only refuses DROP USER (ERROR 1290)
+    MigrationResult result = result(start(r));
+    assertEquals(MigrationResult.COMPLETED, result.outcome, String.valueOf(result.status.error));
+    String detail = step(result.status, Step.FINISH).detail;
+    assertTrue(detail.startsWith("replication account 'migrator_repl'@'%' left on the source"), detail);
+    assertTrue(detail.contains("DROP USER 'migrator_repl'@'%'"), detail);
+    assertTrue(result.status.warnings.stream().anyMatch(w -> w.startsWith("finish: replication account")),
+        result.status.warnings.toString());
+  }
+
+  @Test
   void aReplicationAccountThatExistedBeforeIsNotDroppedAtFinish() {
     fakes.replicationUserExisted = true;
     MigrationRequest r = request();
