@@ -72,9 +72,12 @@ public final class StatusPrinter {
       }
       if (s.lag.diagnosis != null) b.append("  diagnosis: ").append(s.lag.diagnosis).append('\n');
     }
+    // A source outage while replicating: the IO thread reconnects by itself; say for how long it has.
+    if (s.replicationNote != null) b.append("  replication note: ").append(s.replicationNote).append('\n');
     if (s.cutover != null) {
       b.append("  cutover: final position ").append(s.cutover.finalPosition).append(", writes refused for ")
           .append(s.cutover.writeDowntimeMillis).append(" ms\n");
+      if (s.cutover.events != null) b.append("  events: ").append(s.cutover.events).append('\n');
     }
     if (s.accounts != null) {
       // Step 5: what was created, stripped and synced, by name (never a password or hash).

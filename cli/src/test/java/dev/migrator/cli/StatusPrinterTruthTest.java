@@ -50,4 +50,16 @@ class StatusPrinterTruthTest {
     assertTrue(out.contains("copy       retired  empty the tables loaded by the copy -- the migration completed at"), out);
     assertFalse(out.contains("pending"), out);
   }
+
+  @Test
+  void aSourceOutageAndWhereTheEventsRunArePrinted() {
+    MigrationStatus s = new MigrationStatus();
+    s.migrationId = "m";
+    s.replicationNote = "source unreachable for 40 s; replication retries every 5 s";
+    s.cutover = new dev.migrator.model.CutoverResult();
+    s.cutover.events = "enabled on the target, disabled on the source: [shop.nightly]";
+    String out = StatusPrinter.render(s);
+    assertTrue(out.contains("  replication note: source unreachable for 40 s; replication retries every 5 s"), out);
+    assertTrue(out.contains("  events: enabled on the target, disabled on the source: [shop.nightly]"), out);
+  }
 }
