@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * time per chunk; deferred indexes are built as tables finish.
  */
 class CopyTransportWorkflowTest {
-  private static final String QUEUE = "migrator-test";
+  static final String QUEUE = "migrator-test";
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
   private FakeActivities fakes;
@@ -34,14 +34,22 @@ class CopyTransportWorkflowTest {
   @BeforeEach
   void setUp() {
     fakes = new FakeActivities();
+    env = stagedEnvironment(fakes);
+    client = env.getWorkflowClient();
+  }
+
+  /**
+   * Three tables of five chunks, and beside the migration's worker the activity-only workers of a
+   * staged copy: client A near the source ("dump-q"), client B near the target ("load-q"). Started.
+   */
+  static TestWorkflowEnvironment stagedEnvironment(FakeActivities fakes) {
     fakes.tablesPerSchema = 3;
     fakes.chunksPerTable = 5;
-    env = fakes.environment(QUEUE);
-    // Client A near the source, client B near the target: activity-only workers.
+    TestWorkflowEnvironment env = fakes.environment(QUEUE);
     env.newWorker("dump-q").registerActivitiesImplementations(fakes.new Staged());
     env.newWorker("load-q").registerActivitiesImplementations(fakes.new Staged());
     env.start();
-    client = env.getWorkflowClient();
+    return env;
   }
 
   @AfterEach
@@ -49,7 +57,8 @@ class CopyTransportWorkflowTest {
     env.close();
   }
 
-  private MigrationRequest request() {
+  /** Schema "shop" copied from a stopped replica (the chunked, frozen-copy path), approved automatically. */
+  static MigrationRequest request() {
     MigrationRequest r = new MigrationRequest();
     r.migrationId = "m1";
     r.source = new Endpoint("source.example", 3306, "admin", "env:SOURCE_DB_PASSWORD");

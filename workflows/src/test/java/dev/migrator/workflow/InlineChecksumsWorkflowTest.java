@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.migrator.activities.VerifyInput;
 import dev.migrator.model.ContentSum;
 import dev.migrator.model.Chunk;
-import dev.migrator.model.Endpoint;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.MigrationResult;
 import dev.migrator.model.StageOptions;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class InlineChecksumsWorkflowTest {
-  private static final String QUEUE = "migrator-test";
+  private static final String QUEUE = CopyTransportWorkflowTest.QUEUE;
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
   private FakeActivities fakes;
@@ -42,12 +41,7 @@ class InlineChecksumsWorkflowTest {
   @BeforeEach
   void setUp() {
     fakes = new FakeActivities();
-    fakes.tablesPerSchema = 3;
-    fakes.chunksPerTable = 5;
-    env = fakes.environment(QUEUE);
-    env.newWorker("dump-q").registerActivitiesImplementations(fakes.new Staged());
-    env.newWorker("load-q").registerActivitiesImplementations(fakes.new Staged());
-    env.start();
+    env = CopyTransportWorkflowTest.stagedEnvironment(fakes);
     client = env.getWorkflowClient();
   }
 
@@ -57,15 +51,7 @@ class InlineChecksumsWorkflowTest {
   }
 
   private MigrationRequest request() {
-    MigrationRequest r = new MigrationRequest();
-    r.migrationId = "m1";
-    r.source = new Endpoint("source.example", 3306, "admin", "env:SOURCE_DB_PASSWORD");
-    r.target = new Endpoint("target.example", 3306, "admin", "env:TARGET_DB_PASSWORD");
-    r.schemas.add("shop");
-    r.replication.password = "env:REPL_PASSWORD";
-    r.method = "stopped-replica";
-    r.frozenReplica = new Endpoint("replica.local", 3306, "root", null);
-    r.cutover.autoApprove = true;
+    MigrationRequest r = CopyTransportWorkflowTest.request();
     r.copy.parallelism = 2;
     r.copy.chunksPerActivity = 2;
     r.copy.planPageChunks = 2; // a table spans pages ...
