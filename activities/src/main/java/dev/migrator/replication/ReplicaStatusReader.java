@@ -39,7 +39,9 @@ public final class ReplicaStatusReader {
     try {
       Map<String, String> w = Jdbc.firstRow(c, "SELECT LAST_ERROR_NUMBER, LAST_ERROR_MESSAGE FROM"
           + " performance_schema.replication_applier_status_by_worker WHERE LAST_ERROR_NUMBER <> 0"
-          + " ORDER BY LAST_ERROR_TIMESTAMP DESC LIMIT 1");
+          // The first failure is the cause; with replica_preserve_commit_order the other workers
+          // then stop with 3030 themselves ("... after at least one previous worker encountered an error").
+          + " ORDER BY LAST_ERROR_NUMBER = " + ER_MTA_COORDINATOR_STOPPED + ", LAST_ERROR_TIMESTAMP LIMIT 1");
       if (w != null && intOf(w.get("LAST_ERROR_NUMBER")) != 0) {
         s.lastSqlErrno = intOf(w.get("LAST_ERROR_NUMBER"));
         s.lastSqlError = w.get("LAST_ERROR_MESSAGE");
