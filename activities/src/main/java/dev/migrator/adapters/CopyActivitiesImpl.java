@@ -179,10 +179,10 @@ public class CopyActivitiesImpl implements CopyActivities {
     long[] before = committedBefore(ctx);
     int committed = (int) before[0];
     List<ChunkResult> results = new ArrayList<>();
-    ChunkWriter writer = new ChunkWriter(r.copy.writeMethod);
     long t0 = System.currentTimeMillis();
     try (Connection src = connector.open("frozen copy", frozen); Connection dst = connector.open("target", r.target)) {
       ChunkCopier.prepareTargetSession(dst);
+      ChunkWriter writer = ChunkWriter.forTarget(r.copy.writeMethod, dst);
       long t1 = System.currentTimeMillis();
       TableMetas meta = new TableMetas(src);
       for (int i = 0; i < Math.min(committed, chunks.size()); i++) {
@@ -206,8 +206,8 @@ public class CopyActivitiesImpl implements CopyActivities {
         results.add(res);
         ctx.heartbeat(progress(results));
       }
-      log.info("copied {} chunk(s) from {} in {} ms (connect {} ms)", chunks.size(), chunks.get(0).table,
-          System.currentTimeMillis() - t0, t1 - t0);
+      log.info("copied {} chunk(s) from {} in {} ms (connect {} ms, {})", chunks.size(), chunks.get(0).table,
+          System.currentTimeMillis() - t0, t1 - t0, writer.method());
       return results;
     } catch (SQLException e) {
       throw MySqlErrors.failure("copy", r.target, e);

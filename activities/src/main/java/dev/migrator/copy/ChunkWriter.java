@@ -34,11 +34,29 @@ public final class ChunkWriter {
   }
 
   public ChunkWriter(WriteMethod method) {
+    if (method == WriteMethod.AUTO) throw new IllegalArgumentException("AUTO is resolved per target: use forTarget");
     this.method = method == null ? WriteMethod.INSERT : method;
   }
 
   public WriteMethod method() {
     return method;
+  }
+
+  /**
+   * The writer for {@code asked} on this target: AUTO streams LOAD DATA LOCAL INFILE where the
+   * target's local_infile is ON (MariaDB's default; RDS/Aurora parameter groups), else batched
+   * INSERT (MySQL 8.0+'s default is OFF, and the statement would fail with ERROR 3948). Left out
+   * (null): INSERT, the default before AUTO existed.
+   */
+  public static ChunkWriter forTarget(WriteMethod asked, Connection target) throws SQLException {
+    if (asked != WriteMethod.AUTO) return new ChunkWriter(asked);
+    return new ChunkWriter(localInfileAllowed(target) ? WriteMethod.LOAD_DATA : WriteMethod.INSERT);
+  }
+
+  static boolean localInfileAllowed(Connection target) throws SQLException {
+    try (java.sql.Statement st = target.createStatement(); ResultSet rs = st.executeQuery("SELECT @@GLOBAL.local_infile")) {
+      return rs.next() && rs.getInt(1) == 1;
+    }
   }
 
   /** Called after each batch sent to the target with the chunk's running totals (e.g. to heartbeat). */

@@ -250,7 +250,7 @@ class ChunkEngineTest {
     assertTrue(p.chunks.get(0).wholeTable);
     assertEquals(1, p.warnings.size());
     assertTrue(p.warnings.get(0).contains("k_none.t"), p.warnings.toString());
-    for (WriteMethod m : WriteMethod.values()) {
+    for (WriteMethod m : new WriteMethod[] {WriteMethod.INSERT, WriteMethod.LOAD_DATA}) {
       for (int i = 0; i < 2; i++) {
         copyAll(src, dst, p, m);
         assertSame(src, dst, "k_none", "t");
@@ -277,7 +277,7 @@ class ChunkEngineTest {
     assertEquals("index-walk", p.method);
     copyAll(src, dst, p, WriteMethod.INSERT);
     assertSame(src, dst, "k_idem", "t");
-    WriteMethod[] methods = WriteMethod.values();
+    WriteMethod[] methods = new WriteMethod[] {WriteMethod.INSERT, WriteMethod.LOAD_DATA};
     for (int round = 0; round < 4; round++) {
       for (int n = 0; n < 5; n++) {
         Chunk c = p.chunks.get(r.nextInt(p.chunks.size()));
@@ -344,7 +344,7 @@ class ChunkEngineTest {
     dst.sql("CREATE TRIGGER k_atomic.boom BEFORE INSERT ON k_atomic.t FOR EACH ROW"
         + " IF NEW.id = 2400 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'boom'; END IF");
     List<String> before = CopyTestSupport.dump(dst, "k_atomic", "t");
-    for (WriteMethod m : WriteMethod.values()) {
+    for (WriteMethod m : new WriteMethod[] {WriteMethod.INSERT, WriteMethod.LOAD_DATA}) {
       java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
           () -> copy(src, dst, p.chunks.get(0), m));
       assertTrue(String.valueOf(e.getMessage()).contains("boom"), e.toString());

@@ -102,7 +102,7 @@ class TypeRoundTripTest {
   }
 
   @ParameterizedTest
-  @EnumSource(WriteMethod.class)
+  @EnumSource(value = WriteMethod.class, names = {"INSERT", "LOAD_DATA"}) // AUTO resolves to one of them per target
   void everyTypeRoundTripsExactly(WriteMethod m) throws Exception {
     dst.sql("DELETE FROM rt.types");
     // small chunks so the multi-MB row and the odd rows land in different chunks
@@ -144,7 +144,7 @@ class TypeRoundTripTest {
 
   /** AUTO_INCREMENT keys keep the value 0 (NO_AUTO_VALUE_ON_ZERO on the target session) and negatives. */
   @ParameterizedTest
-  @EnumSource(WriteMethod.class)
+  @EnumSource(value = WriteMethod.class, names = {"INSERT", "LOAD_DATA"}) // AUTO resolves to one of them per target
   void autoIncrementZeroIsKept(WriteMethod m) throws Exception {
     both(src, dst, "CREATE DATABASE IF NOT EXISTS ai",
         "CREATE TABLE IF NOT EXISTS ai.t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(5))");

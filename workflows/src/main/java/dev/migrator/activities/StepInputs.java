@@ -52,7 +52,7 @@ public final class StepInputs {
     in.schemas = new ArrayList<>(r.schemas);
     in.tables = r.tables == null ? new ArrayList<>() : new ArrayList<>(r.tables);
     if (r.schemaOptions != null) in.schemaOptions = r.schemaOptions;
-    in.deferSecondaryIndexes = r.copy != null && r.copy.deferSecondaryIndexes;
+    in.deferSecondaryIndexes = r.copy != null && r.copy.defersIndexes();
     return in;
   }
 

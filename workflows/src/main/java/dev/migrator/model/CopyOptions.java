@@ -6,10 +6,15 @@ public class CopyOptions {
   public long chunkRows = 50_000;
   /** Target bytes per chunk (MySQL Shell bytesPerChunk), from the table's average row length; 0 = rows only. */
   public long chunkBytes = 64L << 20;
-  /** How chunk rows are written: batched multi-row INSERT, or streamed LOAD DATA LOCAL INFILE. */
-  public WriteMethod writeMethod = WriteMethod.INSERT;
+  /**
+   * How chunk rows are written: batched multi-row INSERT, streamed LOAD DATA LOCAL INFILE, or AUTO:
+   * LOAD DATA where the target allows it (local_infile ON), else INSERT, decided by the worker as
+   * it opens the target. Left out: AUTO for migrations started since the fast copy defaults
+   * (issue 18), INSERT for those started before (their histories replay as recorded).
+   */
+  public WriteMethod writeMethod;
 
-  public enum WriteMethod { INSERT, LOAD_DATA }
+  public enum WriteMethod { INSERT, LOAD_DATA, AUTO }
   /** Chunks copied at once by one worker. 0 means: derive from the handbook's rule of thumb. */
   public int parallelism = 0;
   /**
@@ -41,6 +46,21 @@ public class CopyOptions {
    * Boundaries are planned page by page and recorded in history, so a resumed copy reuses them.
    */
   public double targetChunkSeconds = 0;
-  /** Create secondary indexes after the load instead of before. */
-  public boolean deferSecondaryIndexes = false;
+  /**
+   * Create secondary indexes after each table's load instead of before it (faster: see
+   * docs/benchmarks.md). Left out: true for migrations started since the fast copy defaults (issue
+   * 18), false for those started before.
+   */
+  public Boolean deferSecondaryIndexes;
+
+  /** The defaults a migration started since issue 18 gets for the options it left out. */
+  public void applyFastDefaults() {
+    if (writeMethod == null) writeMethod = WriteMethod.AUTO;
+    if (deferSecondaryIndexes == null) deferSecondaryIndexes = true;
+  }
+
+  /** Whether secondary indexes are deferred (left out and never defaulted: no, as before issue 18). */
+  public boolean defersIndexes() {
+    return Boolean.TRUE.equals(deferSecondaryIndexes);
+  }
 }

@@ -173,7 +173,7 @@ public class TableCopyWorkflowImpl implements TableCopyWorkflow {
           in.current = t;
         }
       }
-      if (r.copy.deferSecondaryIndexes && !loaded.isEmpty()
+      if (r.copy.defersIndexes() && !loaded.isEmpty()
           && Workflow.getVersion("indexes-after-each-table", Workflow.DEFAULT_VERSION, 1) >= 1) {
         // Built here, as each table finishes, so index builds overlap the other tables' loads;
         // the post-load step after verify finds them present (idempotent).

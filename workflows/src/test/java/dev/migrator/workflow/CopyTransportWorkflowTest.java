@@ -108,6 +108,31 @@ class CopyTransportWorkflowTest {
     assertTrue(j.count("addDeferredIndexes") >= 1, "deferred indexes are built as tables finish");
   }
 
+  /** Issue 18: options left out get the measured-faster defaults; what a request sets stays. */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void leftOutCopyOptionsGetTheFastDefaults() {
+    MigrationResult result = run(request());
+    assertEquals(MigrationResult.COMPLETED, result.outcome, String.valueOf(result.status.error));
+    assertEquals(List.of(true), fakes.schemaDefers, "tables created without their secondary indexes");
+    assertTrue(fakes.journal.count("addDeferredIndexes") >= 1, "built as tables finish");
+    assertTrue(!fakes.writeMethods.isEmpty() && fakes.writeMethods.stream().allMatch(
+        m -> m == dev.migrator.model.CopyOptions.WriteMethod.AUTO), "LOAD DATA where the target allows it: " + fakes.writeMethods);
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void copyOptionsARequestSetsAreKept() {
+    MigrationRequest r = request();
+    r.copy.deferSecondaryIndexes = false;
+    r.copy.writeMethod = dev.migrator.model.CopyOptions.WriteMethod.INSERT;
+    MigrationResult result = run(r);
+    assertEquals(MigrationResult.COMPLETED, result.outcome, String.valueOf(result.status.error));
+    assertEquals(List.of(false), fakes.schemaDefers);
+    assertEquals(0, fakes.journal.count("addDeferredIndexes"));
+    assertTrue(fakes.writeMethods.stream().allMatch(m -> m == dev.migrator.model.CopyOptions.WriteMethod.INSERT));
+  }
+
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void parallelismZeroFollowsTheRuleOfThumb() {

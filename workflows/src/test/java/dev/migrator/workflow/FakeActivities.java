@@ -99,6 +99,10 @@ final class FakeActivities {
   volatile dev.migrator.activities.VerifyInput lastVerify;
   /** The CopyInput.inlineChecksums of every copyChunks / dumpChunks / loadChunks call. */
   final List<Integer> inlineFlags = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** The copy.writeMethod of every copyChunks call. */
+  final List<dev.migrator.model.CopyOptions.WriteMethod> writeMethods = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** The deferSecondaryIndexes of every createSchema call. */
+  final List<Boolean> schemaDefers = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /** A chunk's fake inline sum: 10 rows, a distinct hash per chunk. */
   static dev.migrator.model.ContentSum fakeSum(dev.migrator.model.Chunk c) {
@@ -450,6 +454,7 @@ final class FakeActivities {
     @Override
     public SchemaResult createSchema(dev.migrator.activities.SchemaInput request) {
       call("createSchema", request.schemas);
+      schemaDefers.add(request.deferSecondaryIndexes);
       SchemaResult res = new SchemaResult();
       res.createdSchemas.addAll(request.schemas);
       res.tables.addAll(tables(request.schemas));
@@ -548,6 +553,7 @@ final class FakeActivities {
         List<dev.migrator.model.Chunk> chunks) {
       call("copyChunks", chunks.get(0).table + "#" + chunks.size());
       inlineFlags.add(request.inlineChecksums);
+      writeMethods.add(request.copy.writeMethod);
       List<dev.migrator.model.ChunkResult> out = new java.util.ArrayList<>();
       for (dev.migrator.model.Chunk c : chunks) {
         dev.migrator.model.ChunkResult res = new dev.migrator.model.ChunkResult(c.table, c.ordinal, 10, 100, "x");

@@ -271,6 +271,21 @@ class HistoryRecorder {
     }
   }
 
+  /** Issue 18: copy options left out (version marker fast-copy-defaults): AUTO writes, deferred indexes. */
+  @Test
+  void fastCopyDefaults() throws Exception {
+    try (Run run = new Run("h18-fast-copy-defaults")) {
+      run.fakes.chunksPerTable = 3;
+      MigrationRequest r = run.request();
+      r.method = "physical-backup";
+      r.cutover.autoApprove = true;
+      run.start(r);
+      run.expectOutcome(MigrationResult.COMPLETED);
+      assertEquals(2, run.fakes.journal.count("addDeferredIndexes"));
+      run.save();
+    }
+  }
+
   /** 8 polls behind, lag falling, 3 polls per child run: the catch-up child continues as new twice. */
   @Test
   void catchUpContinueAsNew() throws Exception {

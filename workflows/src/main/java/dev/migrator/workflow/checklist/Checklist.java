@@ -54,6 +54,8 @@ public final class Checklist {
   /** Step 0. Throws InvalidRequest (nothing changed) on a bad request. */
   public void validate(MigrationRequest request) {
     validate.run(request);
+    // The request as this run follows it: children and activities see the defaults resolved.
+    if (m.fastCopyDefaults && request.copy != null) request.copy.applyFastDefaults();
     m.start(request);
   }
 

@@ -60,6 +60,11 @@ public final class Migration {
    * in the copy or while caught up, a replication error) sets MigrationPaused, its reason and step.
    */
   boolean pausesVisible;
+  /**
+   * Runs started after the fast copy defaults (issue 18): copy options left out get LOAD DATA where
+   * the target allows it and deferred secondary indexes (before: INSERT, indexes first).
+   */
+  boolean fastCopyDefaults;
   /** The approval step waits for an operator's approval (pausesVisible runs publish it as paused). */
   boolean awaitingApproval;
 
@@ -103,6 +108,7 @@ public final class Migration {
     safety = Workflow.getVersion("nothing-lost", Workflow.DEFAULT_VERSION, 1) >= 1;
     accountsStep = Workflow.getVersion("accounts-step", Workflow.DEFAULT_VERSION, 1) >= 1;
     pausesVisible = Workflow.getVersion("pauses-visible", Workflow.DEFAULT_VERSION, 1) >= 1;
+    fastCopyDefaults = Workflow.getVersion("fast-copy-defaults", Workflow.DEFAULT_VERSION, 1) >= 1;
     if (pausesVisible) {
       chunkedCopy.onPauseChanged = p -> {
         if (p) setPaused(null);
