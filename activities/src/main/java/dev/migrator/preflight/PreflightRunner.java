@@ -50,6 +50,7 @@ public final class PreflightRunner {
         new TargetReplicationCheck(),
         new TlsCheck(),
         new TargetWritableCheck(),
+        new RedoLogCheck(),
         new ReadOnlyBypassCheck(),
         new DataSizeCheck(),
         new StageCheck(dev.migrator.copy.S3Stage.defaultClients()));
