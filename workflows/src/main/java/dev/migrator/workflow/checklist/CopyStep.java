@@ -52,7 +52,7 @@ final class CopyStep {
         sums = copy(frozen, tables, staged);
       } catch (TemporalFailure e) {
         // Not on a rollback (its undo enables it) nor a cancelled workflow (no activity may run).
-        if (!(e instanceof CanceledFailure) && !m.rollbackRequested) redo.enableAfterFailure();
+        if (!cancelled(e) && !m.rollbackRequested) redo.enableAfterFailure();
         throw e;
       }
       redo.enable();
@@ -97,6 +97,14 @@ final class CopyStep {
       }
     }
     return null; // verify checksums the frozen copy itself
+  }
+
+  /** A cancellation (of the workflow, or its scope), directly or as the cause of an activity's or child's failure. */
+  private static boolean cancelled(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CanceledFailure) return true;
+    }
+    return false;
   }
 
   /** verify.mode, the default ("full") when left out. */

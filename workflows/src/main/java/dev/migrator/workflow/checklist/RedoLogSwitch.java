@@ -48,6 +48,8 @@ final class RedoLogSwitch {
   /** The copy is done: the redo log on again, the step's detail says it was off. */
   void enable() {
     String note = m.activities.redoLog.enableRedoLog(in);
+    // A later rollback need not enable it again (it would be a no-op): the row says it is done.
+    m.shadow.retire(Step.COPY.label, UNDO, "not needed: enabled again at the end of the copy");
     StepState st = m.step(Step.COPY);
     st.detail = (st.detail == null ? "" : st.detail + "; ") + "target redo log was off during the copy, " + note;
   }
