@@ -51,6 +51,7 @@ public final class PreflightRunner {
         new TlsCheck(),
         new TargetWritableCheck(),
         new LocalInfileCheck(),
+        new RedoLogCheck(),
         new ReadOnlyBypassCheck(),
         new DataSizeCheck(),
         new StageCheck(dev.migrator.copy.S3Stage.defaultClients()));

@@ -175,6 +175,7 @@ public final class MigratorWorker implements AutoCloseable {
         new VerifyActivitiesImpl(connector),
         new ReplicationActivitiesImpl(connector),
         new CutoverActivitiesImpl(connector),
+        new dev.migrator.adapters.RedoLogActivitiesImpl(connector),
         // Created on first use only: most migrations never touch Route 53.
         new TrafficActivitiesImpl(software.amazon.awssdk.services.route53.Route53Client::create));
   }

@@ -110,6 +110,10 @@ public final class RequestValidator {
             + " or aurora-snapshot): live-consistent copies inside one snapshot of the live source, in one activity");
       }
     }
+    if (r.copy != null && r.copy.disableRedoLog && r.target != null && r.target.isRdsFamily()) {
+      p.add("copy.disableRedoLog needs a self-managed MySQL 8.0.21+ target: an " + r.target.flavor
+          + " target does not allow ALTER INSTANCE DISABLE INNODB REDO_LOG; set copy.disableRedoLog to false");
+    }
     if (r.verify == null) {
       p.add("verify must be an object (or left out for the defaults)");
     } else if (r.verify.mode != null && !dev.migrator.model.VerifyOptions.MODES.contains(r.verify.mode)) {

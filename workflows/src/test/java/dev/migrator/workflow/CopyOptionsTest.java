@@ -74,4 +74,21 @@ class CopyOptionsTest {
     c.chunksPerActivity = 3;
     assertEquals(3, ChunkedCopy.chunksPerActivity(c, 1000, 2));
   }
+
+  @Test
+  void disableRedoLogIsRefusedForRdsAndAuroraTargetsOnly() {
+    MigrationRequest r = WorkflowTestKit.request();
+    assertEquals(List.of(), RequestValidator.problems(r));
+    r.copy.disableRedoLog = true;
+    assertEquals(List.of(), RequestValidator.problems(r), "a self-managed MySQL target may");
+    for (String flavor : List.of("rds-mysql", "aurora-mysql")) {
+      r.target.flavor = flavor;
+      List<String> p = RequestValidator.problems(r);
+      assertEquals(1, p.size(), p.toString());
+      assertEquals("copy.disableRedoLog needs a self-managed MySQL 8.0.21+ target: an " + flavor + " target does not"
+          + " allow ALTER INSTANCE DISABLE INNODB REDO_LOG; set copy.disableRedoLog to false", p.get(0));
+    }
+    r.copy.disableRedoLog = false;
+    assertEquals(List.of(), RequestValidator.problems(r), "without the option an " + r.target.flavor + " target is fine");
+  }
 }

@@ -316,7 +316,7 @@ final class FakeActivities {
   Object[] all() {
     return new Object[] {
       new Preflight(), new Retention(), new Freeze(), new Schema(), new Copy(), new Verify(), new Replication(),
-      new Cutover(), new Traffic(), new Staged(), new Accounts()
+      new Cutover(), new Traffic(), new Staged(), new Accounts(), new RedoLog()
     };
   }
 
@@ -381,6 +381,27 @@ final class FakeActivities {
     public List<String> releaseAccounts(dev.migrator.model.AccountsInput in) {
       call("releaseAccounts");
       return List.of("3 accounts released to the application");
+    }
+  }
+
+  /** The target's redo log as the fakes switch it (copy.disableRedoLog); idempotent like the real one. */
+  volatile boolean redoLogEnabled = true;
+
+  final class RedoLog implements dev.migrator.activities.RedoLogActivities {
+    @Override
+    public String disableRedoLog(dev.migrator.activities.CopyInput in) {
+      call("disableRedoLog");
+      boolean was = redoLogEnabled;
+      redoLogEnabled = false;
+      return was ? "redo log disabled" : "redo log already disabled";
+    }
+
+    @Override
+    public String enableRedoLog(dev.migrator.activities.CopyInput in) {
+      call("enableRedoLog");
+      boolean was = redoLogEnabled;
+      redoLogEnabled = true;
+      return was ? "redo log already enabled" : "redo log enabled";
     }
   }
 

@@ -27,4 +27,6 @@ final class ActivityStubs {
   final ReplicationActivities replication = Workflow.newActivityStub(ReplicationActivities.class, ActivityProfiles.LONG);
   final CutoverActivities cutover = Workflow.newActivityStub(CutoverActivities.class, ActivityProfiles.LONG);
   final TrafficActivities traffic = Workflow.newActivityStub(TrafficActivities.class, ActivityProfiles.SHORT);
+  final dev.migrator.activities.RedoLogActivities redoLog =
+      Workflow.newActivityStub(dev.migrator.activities.RedoLogActivities.class, ActivityProfiles.SHORT);
 }

@@ -49,6 +49,16 @@ final class ShadowChecklist {
     }
   }
 
+  /** Marks one pending undo ({@code step}, {@code action}) as done forward: {@code why} says how. */
+  void retire(String step, String action, String why) {
+    for (Entry e : entries) {
+      if (e.state.step.equals(step) && e.state.action.equals(action) && CompensationState.PENDING.equals(e.state.state)) {
+        e.state.state = CompensationState.DONE;
+        e.state.detail = why;
+      }
+    }
+  }
+
   /** Marks every undo still pending as retired: it will never run, and {@code why} says so. */
   void retireAll(String why) {
     for (Entry e : entries) {
