@@ -98,17 +98,41 @@ public final class LoadDataFormat {
     }
   }
 
-  private void escaped(byte[] v) throws IOException {
-    for (byte x : v) {
-      if (buf.length - pos < 2) drain();
-      switch (x) {
-        case '\\': buf[pos++] = '\\'; buf[pos++] = '\\'; break;
-        case '\t': buf[pos++] = '\\'; buf[pos++] = 't'; break;
-        case '\n': buf[pos++] = '\\'; buf[pos++] = 'n'; break;
-        case '\r': buf[pos++] = '\\'; buf[pos++] = 'r'; break;
-        case 0: buf[pos++] = '\\'; buf[pos++] = '0'; break;
-        default: buf[pos++] = x;
+  /** The bytes LOAD DATA treats specially (with their escape letter); every other byte is copied as is. */
+  private static final byte[] ESCAPE = new byte[256];
+
+  static {
+    ESCAPE['\\'] = '\\';
+    ESCAPE['\t'] = 't';
+    ESCAPE['\n'] = 'n';
+    ESCAPE['\r'] = 'r';
+    ESCAPE[0] = '0';
+  }
+
+  /** Runs of plain bytes are copied at once (most values have no special byte: the worker's hottest loop). */
+  void escaped(byte[] v) throws IOException {
+    int start = 0;
+    for (int i = 0; i < v.length; i++) {
+      byte e = ESCAPE[v[i] & 0xFF];
+      if (e != 0) {
+        copy(v, start, i - start);
+        if (buf.length - pos < 2) drain();
+        buf[pos++] = '\\';
+        buf[pos++] = e;
+        start = i + 1;
       }
+    }
+    copy(v, start, v.length - start);
+  }
+
+  private void copy(byte[] v, int from, int len) throws IOException {
+    while (len > 0) {
+      if (pos == buf.length) drain();
+      int n = Math.min(len, buf.length - pos);
+      System.arraycopy(v, from, buf, pos, n);
+      pos += n;
+      from += n;
+      len -= n;
     }
   }
 
