@@ -488,8 +488,17 @@ public class BenchCopyCommand implements Callable<Integer> {
           String.valueOf(chunkRows), "-o", dir.toString()));
       if (mysql) dump.add("--ssl"); // caching_sha2_password through libmariadb: over TLS
       // 1.0.1 detects the version through libmariadb and asks SHOW MASTER STATUS, gone since MySQL 8.4.
-      if (mysql && !d.dir().isEmpty()) dump.add("--server-version=" + source.query("SELECT VERSION()").replaceAll("-.*", ""));
-      String failed = runOrReason(new ProcessBuilder(dump), "mydumper");
+      if (mysql && !d.dir().isEmpty()) dump.add("--server-version=mysql-" + source.query("SELECT VERSION()").replaceAll("-.*", ""));
+      // 1.0.1 parses EXPLAIN's traditional table to size chunks and crashes (SIGSEGV in
+      // get_rows_from_explain) on MySQL 9.7's default explain_format=TREE: traditional while it dumps.
+      String explain = mysql && !d.dir().isEmpty() ? source.query("SELECT @@GLOBAL.explain_format") : null;
+      if (explain != null) source.sql("SET GLOBAL explain_format = TRADITIONAL");
+      String failed;
+      try {
+        failed = runOrReason(new ProcessBuilder(dump), "mydumper");
+      } finally {
+        if (explain != null) source.sql("SET GLOBAL explain_format = " + explain);
+      }
       long t1 = System.nanoTime();
       if (failed == null) {
         List<String> loadCmd = new ArrayList<>(List.of(d.bin("myloader"), "-h", "127.0.0.1", "-P",
@@ -504,7 +513,8 @@ public class BenchCopyCommand implements Callable<Integer> {
         return new Result[] {Result.skipped(d.label(), failed, "copy"), Result.skipped(caughtLabel, failed, "caught-up")};
       }
       long t2 = System.nanoTime();
-      String copyNotes = String.format(Locale.ROOT, "dump %.2f s, load %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+      String copyNotes = String.format(Locale.ROOT, "dump %.2f s, load %.2f s", (t1 - t0) / 1e9, (t2 - t1) / 1e9)
+          + (explain != null ? " (explain_format=TRADITIONAL while dumping)" : "");
       if (!caughtUp) {
         cpuNote = cpu.stop();
         return new Result[] {new Result(d.label(), (t2 - t0) / 1e9, copyNotes + "; " + cpuNote,
@@ -548,17 +558,18 @@ public class BenchCopyCommand implements Callable<Integer> {
 
   /**
    * The source's binary log file and position mydumper recorded for its snapshot, from its
-   * metadata file: 0.10.1 writes "Log: f" / "Pos: n" under SHOW MASTER STATUS, 1.0.1 an INI-style
-   * "File = f" / "Position = n" section. Null when there is none.
+   * metadata file: 0.10.1 writes "Log: f" / "Pos: n" under SHOW MASTER STATUS, 1.0.1 a [source]
+   * section with commented-out "# SOURCE_LOG_FILE = "f"" / "# SOURCE_LOG_POS = n" (ready to
+   * uncomment for myloader). Null when there is none.
    */
   static String[] dumpPosition(Path metadata) throws IOException {
     String file = null;
     String pos = null;
     for (String line : Files.readAllLines(metadata)) {
       String l = line.trim();
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(Log|File)\\s*[:=]\\s*(\\S+)$").matcher(l);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:#\\s*)?(Log|File|SOURCE_LOG_FILE|MASTER_LOG_FILE)\\s*[:=]\\s*(\\S+)$").matcher(l);
       if (m.matches() && file == null) file = m.group(2).replace("'", "").replace("\"", "");
-      m = java.util.regex.Pattern.compile("^(Pos|Position)\\s*[:=]\\s*(\\d+)$").matcher(l);
+      m = java.util.regex.Pattern.compile("^(?:#\\s*)?(Pos|Position|SOURCE_LOG_POS|MASTER_LOG_POS)\\s*[:=]\\s*(\\d+)$").matcher(l);
       if (m.matches() && pos == null) pos = m.group(2);
     }
     return file == null || pos == null ? null : new String[] {file, pos};
