@@ -143,11 +143,11 @@ final class CpuSampler implements AutoCloseable {
     String cmd = cmdline(Path.of("/proc", String.valueOf(pid)));
     if (cmd.isEmpty()) return role.get(pid);
     String[] argv = cmd.split("\0");
-    if (cmd.contains("mysqld") || cmd.contains("mariadbd")) return "copy-server";
-    if (cmd.contains("temporal")) return "temporal"; // the Temporal test server (a java process or the CLI)
     // A program run through the MySQL root's loader: name the program, not the loader.
     String prog = argv.length > 3 && argv[0].contains("ld-linux") ? argv[3] : argv.length > 0 ? argv[0] : "?";
     String base = prog.substring(prog.lastIndexOf('/') + 1);
+    if (base.equals("mysqld") || base.equals("mariadbd")) return "copy-server";
+    if (cmd.contains("temporal")) return "temporal"; // the Temporal test server (a java process or the CLI)
     return base.isEmpty() ? "other" : base;
   }
 
