@@ -61,18 +61,18 @@ public class BenchCopyCommand implements Callable<Integer> {
       description = "freeze method for migrator's run: live-consistent, physical-backup (MariaDB), clone (MySQL)")
   String method;
 
-  @Option(names = "--write-method", defaultValue = "LOAD_DATA", description = "INSERT or LOAD_DATA (frozen-copy methods)")
+  @Option(names = "--write-method", description = "INSERT, LOAD_DATA or AUTO (frozen-copy methods); default: left out (the request's default, AUTO)")
   dev.migrator.model.CopyOptions.WriteMethod writeMethod;
 
   @Option(names = "--variant", description = "a migrator configuration to time, repeatable: comma-separated"
-      + " key=value of chunkRows, parallelism (0 = rule of thumb), writeMethod, deferIndexes, transport (direct|staged),"
-      + " targetChunkSeconds, chunksPerActivity, verify (inline|full); unset keys come from the other options. Default: one run with the other options.")
+      + " key=value of method, chunkRows, parallelism (0 = rule of thumb), writeMethod, deferIndexes, transport (direct|staged),"
+      + " targetChunkSeconds, chunksPerActivity, verify (inline|full), disableRedoLog; unset keys come from the other options. Default: one run with the other options.")
   List<String> variants = new ArrayList<>();
 
   @Option(names = "--repeat", defaultValue = "1", description = "run every tool this many times, interleaved; report medians")
   int repeat;
 
-  @Option(names = "--defer-indexes", description = "migrator: copy.deferSecondaryIndexes (built as each table finishes, inside the copy step)")
+  @Option(names = "--defer-indexes", description = "migrator: copy.deferSecondaryIndexes true (the default since issue 18; deferIndexes=false in a variant for indexes first)")
   boolean deferIndexes;
 
   @Option(names = "--transport", defaultValue = "direct", description = "migrator: direct or staged (a temporary directory)")
@@ -261,8 +261,9 @@ public class BenchCopyCommand implements Callable<Integer> {
       }
       StringBuilder cmd = new StringBuilder("bench/copy/run");
       if (mysql) cmd.append(" --engine mysql");
-      cmd.append(String.format(Locale.ROOT, " --tables %d --rows %d --threads %d --chunk-rows %d --method %s --write-method %s",
-          tables, rows, threads, chunkRows, method, writeMethod));
+      cmd.append(String.format(Locale.ROOT, " --tables %d --rows %d --threads %d --chunk-rows %d --method %s",
+          tables, rows, threads, chunkRows, method));
+      if (writeMethod != null) cmd.append(" --write-method ").append(writeMethod);
       if (largeTableRows > 0) cmd.append(" --large-table-rows ").append(largeTableRows);
       if (deferIndexes) cmd.append(" --defer-indexes");
       if (!"direct".equals(transport)) cmd.append(" --transport ").append(transport);
@@ -382,13 +383,15 @@ public class BenchCopyCommand implements Callable<Integer> {
       r.copy.chunkRows = chunkRows;
       r.copy.parallelism = threads;
       r.copy.writeMethod = writeMethod;
-      r.copy.deferSecondaryIndexes = deferIndexes;
+      r.copy.deferSecondaryIndexes = deferIndexes ? Boolean.TRUE : null; // left out: the request's default
       r.copy.transport = transport;
       for (String kv : variant.split(",")) {
         if (kv.isBlank()) continue;
         String k = kv.substring(0, kv.indexOf('=')).trim();
         String v = kv.substring(kv.indexOf('=') + 1).trim();
         switch (k) {
+          case "method" -> r.method = v;
+          case "disableRedoLog" -> r.copy.disableRedoLog = Boolean.parseBoolean(v);
           case "chunkRows" -> r.copy.chunkRows = Long.parseLong(v);
           case "parallelism" -> r.copy.parallelism = Integer.parseInt(v);
           case "writeMethod" -> r.copy.writeMethod = dev.migrator.model.CopyOptions.WriteMethod.valueOf(v);
@@ -435,9 +438,12 @@ public class BenchCopyCommand implements Callable<Integer> {
       boolean ok = Contents.of(target, "sbtest").equals(expectedNow()) && s.verify != null && s.verify.ok;
       wf.rollback("benchmark done");
       WorkflowStub.fromTyped(wf).getResult(MigrationResult.class);
-      String label = "migrator (" + method + (method.equals("live-consistent") ? "" : ", " + r.copy.writeMethod
+      boolean deferred = !Boolean.FALSE.equals(r.copy.deferSecondaryIndexes); // the default since issue 18
+      String label = "migrator (" + r.method + (r.method.equals("live-consistent") ? "" : ", "
+          + (r.copy.writeMethod == null ? "AUTO" : r.copy.writeMethod)
           + ", " + r.copy.transport + ", " + r.copy.chunkRows + " rows/chunk, " + s.copy.sizing
-          + (r.copy.deferSecondaryIndexes ? ", indexes deferred" : "")
+          + (deferred ? ", indexes deferred" : ", indexes first")
+          + (r.copy.disableRedoLog ? ", redo log off" : "")
           + (r.copy.targetChunkSeconds > 0 ? ", adaptive " + r.copy.targetChunkSeconds + " s/chunk" : "")
           + (r.copy.chunksPerActivity > 0 ? ", " + r.copy.chunksPerActivity + " chunk(s)/activity" : "")) + ")";
       String mode = r.verify.mode == null ? "default" : r.verify.mode;
@@ -446,7 +452,7 @@ public class BenchCopyCommand implements Callable<Integer> {
       String whole = caughtUp ? "; " + cpuNote + " (whole run, validate to catch-up)" : "; " + cpuNote + " (whole run, validate to release)";
       Result[] out = new Result[3];
       out[0] = new Result(label, copy, String.format(Locale.ROOT, "copy step%s; verify step (%s) %.2f s more%s",
-          r.copy.deferSecondaryIndexes ? " incl. building the deferred indexes" : "", mode, verify, whole), ok, "copy");
+          deferred ? " incl. building the deferred indexes" : "", mode, verify, whole), ok, "copy");
       out[1] = new Result(label + ": copy + verify (" + mode + ")", copy + verify,
           "copy and verify steps (mydumper's rows verify nothing)", ok, "copy");
       if (caughtUp) {
