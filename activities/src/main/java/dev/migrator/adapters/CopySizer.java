@@ -43,8 +43,9 @@ final class CopySizer {
     CopySizing s = CopySizing.ruleOfThumb(src, dst);
     s.notes.add("source CPUs: " + how[0]);
     s.notes.add("target CPUs: " + how[1]);
-    s.notes.add("readers = source CPUs, writers = target CPUs / 2 (at least 2 from 2 CPUs), at once = min(readers, writers);"
-        + " set copy.parallelism to override");
+    s.notes.add("readers = source CPUs, writers = target CPUs / 2 (at least 2 from 2 CPUs), at once = min(readers, writers)"
+        + " but at least two per CPU of the smaller side, up to " + CopySizing.MIN_DIRECT_SLOTS_CAP
+        + " (measured faster on 2 cores); set copy.parallelism to override");
     return s;
   }
 

@@ -60,11 +60,14 @@ class CopySizerTest {
 
   @Test
   void ruleOfThumb() {
-    assertEquals(2, CopySizing.ruleOfThumb(2, 2).slots, "2 at once on 2 cores: measured faster than 1");
-    assertEquals(1, CopySizing.ruleOfThumb(1, 2).slots, "one reader on a 1-CPU source");
+    assertEquals(4, CopySizing.ruleOfThumb(2, 2).slots, "4 at once on 2 cores: measured faster than 2, and 2 than 1");
+    assertEquals(2, CopySizing.ruleOfThumb(2, 2).writers, "the handbook's writers are still reported");
+    assertEquals(2, CopySizing.ruleOfThumb(1, 2).slots, "two per CPU of a 1-CPU source");
+    assertEquals(2, CopySizing.ruleOfThumb(1, 1).slots);
     assertEquals(2, CopySizing.ruleOfThumb(8, 4).writers);
     assertEquals(4, CopySizing.ruleOfThumb(8, 8).writers);
-    assertEquals(2, CopySizing.ruleOfThumb(2, 16).slots);
+    assertEquals(4, CopySizing.ruleOfThumb(2, 16).slots);
+    assertEquals(4, CopySizing.ruleOfThumb(4, 4).slots);
     assertEquals(8, CopySizing.ruleOfThumb(16, 16).slots);
     assertEquals(1, CopySizing.ruleOfThumb(1, 1).writers);
   }

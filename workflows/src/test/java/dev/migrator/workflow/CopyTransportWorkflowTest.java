@@ -139,10 +139,10 @@ class CopyTransportWorkflowTest {
     MigrationResult result = run(request());
     assertEquals(MigrationResult.COMPLETED, result.outcome, String.valueOf(result.status.error));
     CopySizing s = result.status.copy.sizing;
-    // the fake reports 4 CPUs on each side: 4 readers, 2 writers, 2 at once
+    // the fake reports 4 CPUs on each side: 4 readers, 2 writers, 4 at once (two per CPU, up to 4)
     assertEquals(4, s.readers);
     assertEquals(2, s.writers);
-    assertEquals(2, s.slots);
+    assertEquals(4, s.slots);
     assertEquals(1, fakes.journal.count("sizeCopy"));
   }
 
