@@ -63,6 +63,8 @@ public class CopyActivitiesImpl implements CopyActivities {
       result.snapshot = snapshot.how();
       log.info("migration {}: consistent snapshot at {} ({})", r.migrationId, result.coordinates, snapshot.how());
       ChunkCopier.prepareTargetSession(dst);
+      // AUTO (the default since issue 18): LOAD DATA where the target allows it, as the chunked path.
+      boolean loadData = ChunkWriter.forTarget(r.copy.writeMethod, dst).method() == dev.migrator.model.CopyOptions.WriteMethod.LOAD_DATA;
       dst.setAutoCommit(false);
       for (int i = 0; i < tables.size(); i++) {
         TableRef t = tables.get(i);
@@ -72,7 +74,9 @@ public class CopyActivitiesImpl implements CopyActivities {
         Jdbc.exec(dst, "TRUNCATE TABLE " + Sql.table(t.schema, t.table));
         Object[] after = null;
         while (true) {
-          ChunkCopier.ChunkResult c = ChunkCopier.copy(src, dst, meta, after, meta.hasKey() ? r.copy.chunkRows : 0);
+          long limit = meta.hasKey() ? r.copy.chunkRows : 0;
+          ChunkCopier.ChunkResult c = loadData ? ChunkCopier.copyLoadData(src, dst, meta, after, limit)
+              : ChunkCopier.copy(src, dst, meta, after, limit);
           dst.commit();
           tp.chunksDone++;
           tp.rows += c.rows();

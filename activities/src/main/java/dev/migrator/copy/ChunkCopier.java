@@ -38,27 +38,15 @@ public final class ChunkCopier {
       throws SQLException {
     List<Column> cols = meta.writable();
     List<Column> keyCols = meta.keyColumns();
-    StringBuilder select = new StringBuilder("SELECT ").append(meta.selectList());
-    // the key again, as boundary values (ENUM as index, generated key columns included)
-    for (Column k : keyCols) select.append(", ").append(k.keyExpression());
-    select.append(" FROM ").append(meta.qualified());
     List<KeyValue> params = new ArrayList<>();
-    if (meta.hasKey()) {
-      if (after != null) {
-        List<KeyValue> bound = new ArrayList<>();
-        for (Object o : after) bound.add((KeyValue) o);
-        select.append(" WHERE ").append(KeyRange.compare(meta.key(), bound, true, false, params));
-      }
-      select.append(" ORDER BY ").append(meta.key().stream().map(dev.migrator.mysql.Sql::id).collect(Collectors.joining(", ")));
-      if (limit > 0) select.append(" LIMIT ").append(limit);
-    }
+    String select = selectAfter(meta, after, limit, params);
     String insert = "INSERT INTO " + meta.qualified() + " (" + meta.columnList() + ") VALUES ("
         + cols.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
 
     long rows = 0;
     long bytes = 0;
     Object[] last = null;
-    try (PreparedStatement sel = source.prepareStatement(select.toString(), ResultSet.TYPE_FORWARD_ONLY,
+    try (PreparedStatement sel = source.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY,
             ResultSet.CONCUR_READ_ONLY);
         PreparedStatement ins = target.prepareStatement(insert)) {
       if (!meta.hasKey() || limit <= 0) sel.setFetchSize(Integer.MIN_VALUE); // stream big results
@@ -95,6 +83,54 @@ public final class ChunkCopier {
       }
     }
     return new ChunkResult(rows, bytes, last);
+  }
+
+  /**
+   * {@link #copy}, but the rows streamed into one {@code LOAD DATA LOCAL INFILE} (the frozen-copy
+   * path's fast writer, {@link LoadDataWriter}) instead of batched INSERTs: same rows, same key
+   * order, same last key. The source session is switched to UTF-8 results
+   * ({@link LoadDataFormat#prepareReadSession}); inside a consistent snapshot that changes nothing
+   * it reads.
+   */
+  public static ChunkResult copyLoadData(Connection source, Connection target, TableMeta meta, Object[] after, long limit)
+      throws SQLException {
+    List<Column> cols = meta.writable();
+    List<Column> keyCols = meta.keyColumns();
+    List<KeyValue> params = new ArrayList<>();
+    String select = selectAfter(meta, after, limit, params);
+    LoadDataFormat.prepareReadSession(source);
+    Object[][] last = new Object[1][];
+    long[] counts;
+    try (PreparedStatement sel = source.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+      sel.setFetchSize(Integer.MIN_VALUE); // streamed: LOAD DATA reads while the source sends
+      for (int i = 0; i < params.size(); i++) KeyRange.bind(sel, i + 1, params.get(i));
+      try (ResultSet rs = sel.executeQuery()) {
+        counts = LoadDataWriter.write(rs, target, meta, ChunkWriter.Progress.NONE, keyCols.isEmpty() ? null : row -> {
+          Object[] k = new Object[keyCols.size()];
+          for (int j = 0; j < keyCols.size(); j++) k[j] = ChunkPlanner.readKey(row, cols.size() + j + 1, keyCols.get(j));
+          last[0] = k;
+        });
+      }
+    }
+    return new ChunkResult(counts[0], counts[1], last[0]);
+  }
+
+  /** The SELECT of {@link #copy}: writable columns, then the key again as boundary values, after {@code after}, key order. */
+  private static String selectAfter(TableMeta meta, Object[] after, long limit, List<KeyValue> params) {
+    StringBuilder select = new StringBuilder("SELECT ").append(meta.selectList());
+    // the key again, as boundary values (ENUM as index, generated key columns included)
+    for (Column k : meta.keyColumns()) select.append(", ").append(k.keyExpression());
+    select.append(" FROM ").append(meta.qualified());
+    if (meta.hasKey()) {
+      if (after != null) {
+        List<KeyValue> bound = new ArrayList<>();
+        for (Object o : after) bound.add((KeyValue) o);
+        select.append(" WHERE ").append(KeyRange.compare(meta.key(), bound, true, false, params));
+      }
+      select.append(" ORDER BY ").append(meta.key().stream().map(dev.migrator.mysql.Sql::id).collect(Collectors.joining(", ")));
+      if (limit > 0) select.append(" LIMIT ").append(limit);
+    }
+    return select.toString();
   }
 
   static Object read(ResultSet rs, int i, Column c) throws SQLException {

@@ -56,6 +56,18 @@ public final class LoadDataFormat {
    * flushes. Returns {rows, bytes}.
    */
   public long[] encode(ResultSet rs, List<Column> cols, long everyBytes, Progress progress) throws SQLException, IOException {
+    return encode(rs, cols, everyBytes, progress, null);
+  }
+
+  /** Seen after each row is encoded, on the same result set row (e.g. to read its key). */
+  @FunctionalInterface
+  public interface RowHook {
+    void row(ResultSet rs) throws SQLException;
+  }
+
+  /** {@link #encode(ResultSet, List, long, Progress)}, calling {@code hook} (if not null) on every row. */
+  public long[] encode(ResultSet rs, List<Column> cols, long everyBytes, Progress progress, RowHook hook)
+      throws SQLException, IOException {
     int n = cols.size();
     boolean[] hex = new boolean[n];
     for (int i = 0; i < n; i++) hex[i] = cols.get(i).transfer() == Column.Transfer.BYTES;
@@ -75,6 +87,7 @@ public final class LoadDataFormat {
         }
       }
       put((byte) '\n');
+      if (hook != null) hook.row(rs);
       rows++;
       if (progress != null && written + pos - lastReport >= everyBytes) {
         lastReport = written + pos;

@@ -21,6 +21,12 @@ final class LoadDataWriter {
   private LoadDataWriter() {}
 
   static long[] write(ResultSet rs, Connection target, TableMeta meta, ChunkWriter.Progress progress) throws SQLException {
+    return write(rs, target, meta, progress, null);
+  }
+
+  /** {@link #write(ResultSet, Connection, TableMeta, ChunkWriter.Progress)}, with a hook on every row read (in the reader thread). */
+  static long[] write(ResultSet rs, Connection target, TableMeta meta, ChunkWriter.Progress progress,
+      LoadDataFormat.RowHook hook) throws SQLException {
     List<Column> cols = meta.writable();
     String sql = statement(meta.qualified(), Field.of(cols));
     // One LOAD DATA per chunk, fed through a pipe by a reader thread: the source is read while the
@@ -36,7 +42,7 @@ final class LoadDataWriter {
     Throwable[] readerError = new Throwable[1];
     Thread reader = new Thread(() -> {
       try (out) {
-        long[] written = writeRows(rs, cols, out, progress);
+        long[] written = new LoadDataFormat(out).encode(rs, cols, BUFFER_BYTES, progress::written, hook);
         counts[0] = written[0];
         counts[1] = written[1];
       } catch (Throwable t) {

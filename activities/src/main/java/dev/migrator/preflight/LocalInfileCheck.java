@@ -2,7 +2,6 @@ package dev.migrator.preflight;
 
 import dev.migrator.model.CopyOptions.WriteMethod;
 import dev.migrator.model.Finding;
-import dev.migrator.model.FreezeMethod;
 import dev.migrator.model.MigrationRequest;
 import dev.migrator.model.Transport;
 import java.sql.SQLException;
@@ -23,7 +22,7 @@ public final class LocalInfileCheck implements PreflightCheck {
   public void run(PreflightContext ctx) throws SQLException {
     Side t = ctx.target;
     MigrationRequest r = ctx.request;
-    if (t == null || t.connection == null || r.copy == null || FreezeMethod.LIVE_CONSISTENT.equals(r.method)) return;
+    if (t == null || t.connection == null || r.copy == null) return;
     String v = t.var("local_infile");
     if (v == null || "ON".equalsIgnoreCase(v) || "1".equals(v)) return;
     String enable = t.endpoint.isRdsFamily()
