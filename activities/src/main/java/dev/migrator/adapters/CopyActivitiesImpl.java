@@ -9,6 +9,7 @@ import dev.migrator.model.BinlogCoordinates;
 import dev.migrator.model.CopyProgress;
 import dev.migrator.model.LiveCopyResult;
 import dev.migrator.activities.CopyInput;
+import dev.migrator.model.TableChecksum;
 import dev.migrator.model.TableProgress;
 import dev.migrator.model.TableRef;
 import dev.migrator.mysql.Connector;
@@ -47,6 +48,9 @@ public class CopyActivitiesImpl implements CopyActivities {
     this.progress = progress;
   }
 
+  /** Connections a live-consistent copy reads with when copy.parallelism is 0 (the source is production). */
+  static final int LIVE_DEFAULT_READERS = 2;
+
   @Override
   public LiveCopyResult copyLiveConsistent(CopyInput r, List<TableRef> tables, String workflowId) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
@@ -56,58 +60,150 @@ public class CopyActivitiesImpl implements CopyActivities {
     p.tablesTotal = tables.size();
     for (TableRef t : tables) p.tables.add(new TableProgress(t.qualified()));
     long started = System.currentTimeMillis();
-    long lastReport = 0;
-    try (Connection src = connector.open("source", r.source); Connection dst = connector.open("target", r.target);
-        ConsistentSnapshot snapshot = ConsistentSnapshot.open(new Session(src, r.source))) {
-      result.coordinates = snapshot.coordinates();
-      result.snapshot = snapshot.how();
-      log.info("migration {}: consistent snapshot at {} ({})", r.migrationId, result.coordinates, snapshot.how());
-      ChunkCopier.prepareTargetSession(dst);
-      // AUTO (the default since issue 18): LOAD DATA where the target allows it, as the chunked path.
-      boolean loadData = ChunkWriter.forTarget(r.copy.writeMethod, dst).method() == dev.migrator.model.CopyOptions.WriteMethod.LOAD_DATA;
-      dst.setAutoCommit(false);
-      for (int i = 0; i < tables.size(); i++) {
-        TableRef t = tables.get(i);
-        TableProgress tp = p.tables.get(i);
-        TableMeta meta = TableMeta.read(src, t);
-        // Not resumable: a retry re-copies the table from scratch inside a new snapshot.
-        Jdbc.exec(dst, "TRUNCATE TABLE " + Sql.table(t.schema, t.table));
-        Object[] after = null;
-        while (true) {
-          long limit = meta.hasKey() ? r.copy.chunkRows : 0;
-          ChunkCopier.ChunkResult c = loadData ? ChunkCopier.copyLoadData(src, dst, meta, after, limit)
-              : ChunkCopier.copy(src, dst, meta, after, limit);
-          dst.commit();
-          tp.chunksDone++;
-          tp.rows += c.rows();
-          tp.bytes += c.bytes();
-          p.chunksDone++;
-          p.rows += c.rows();
-          p.bytes += c.bytes();
-          ctx.heartbeat(t.qualified() + " rows=" + tp.rows);
-          long now = System.currentTimeMillis();
-          p.rowsPerSecond = p.rows * 1000.0 / Math.max(1, now - started);
-          MigrationMetrics.chunkCopied(c.rows(), c.bytes(), p.rowsPerSecond);
-          if (now - lastReport > 3000) {
-            lastReport = now;
-            safeReport(workflowId, p);
-          }
-          if (!meta.hasKey() || c.rows() < r.copy.chunkRows || c.lastKey() == null) break;
-          after = c.lastKey();
+    // Tables are read in parallel, each by one of n connections that share ONE snapshot (see
+    // ConsistentSnapshot.openShared), and written by a target connection of its own.
+    int n = Math.max(1, Math.min(tables.size(), r.copy.parallelism > 0 ? r.copy.parallelism : LIVE_DEFAULT_READERS));
+    List<Connection> opened = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool = null;
+    try {
+      List<Session> sources = new ArrayList<>();
+      List<Connection> targets = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Connection src = connector.open("source", r.source);
+        opened.add(src);
+        sources.add(new Session(src, r.source));
+        Connection dst = connector.open("target", r.target);
+        opened.add(dst);
+        targets.add(dst);
+      }
+      ConsistentSnapshot.Shared snapshot = ConsistentSnapshot.openShared(sources.get(0), sources.subList(1, n));
+      boolean copied = false;
+      try {
+        result.coordinates = snapshot.lead().coordinates();
+        result.snapshot = snapshot.lead().how();
+        int readers = 1 + snapshot.followers().size();
+        log.info("migration {}: consistent snapshot at {} ({}), {} reader(s)", r.migrationId, result.coordinates,
+            snapshot.lead().how(), readers);
+        // AUTO (the default since issue 18): LOAD DATA where the target allows it, as the chunked path.
+        boolean loadData = ChunkWriter.forTarget(r.copy.writeMethod, targets.get(0)).method()
+            == dev.migrator.model.CopyOptions.WriteMethod.LOAD_DATA;
+        for (Connection dst : targets) {
+          ChunkCopier.prepareTargetSession(dst);
+          dst.setAutoCommit(false);
         }
-        tp.chunksTotal = tp.chunksDone;
-        tp.done = true;
-        p.tablesDone++;
-        result.sourceChecksums.add(TableChecksummer.checksum(src, meta, null));
+        TableChecksum[] sums = new TableChecksum[tables.size()];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        pool = java.util.concurrent.Executors.newFixedThreadPool(readers, job -> {
+          Thread th = new Thread(job, "live-copy-" + r.migrationId);
+          th.setDaemon(true);
+          return th;
+        });
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (int w = 0; w < readers; w++) {
+          Connection src = sources.get(w).connection();
+          Connection dst = targets.get(w);
+          running.add(pool.submit(() -> {
+            for (int i = next.getAndIncrement(); i < tables.size(); i = next.getAndIncrement()) {
+              sums[i] = copyTableLive(src, dst, tables.get(i), p.tables.get(i), p, r.copy.chunkRows, loadData, started);
+            }
+            return null;
+          }));
+        }
+        long lastReport = 0;
+        for (java.util.concurrent.Future<?> f : running) {
+          while (true) {
+            try {
+              f.get(1, java.util.concurrent.TimeUnit.SECONDS);
+              break;
+            } catch (java.util.concurrent.TimeoutException notYet) {
+              synchronized (p) {
+                ctx.heartbeat("rows=" + p.rows);
+                long now = System.currentTimeMillis();
+                if (now - lastReport > 3000) {
+                  lastReport = now;
+                  safeReport(workflowId, p);
+                }
+              }
+            }
+          }
+        }
+        for (TableChecksum c : sums) result.sourceChecksums.add(c);
+        copied = true;
+      } finally {
+        // After a failure other readers may still be inside a statement: abort their connections
+        // (close would wait for the statement) instead of ending the snapshots one by one.
+        if (copied) snapshot.close();
+        else abortAll(opened);
       }
       p.chunksTotal = p.chunksDone;
       p.etaSeconds = 0L;
       result.progress = p;
       safeReport(workflowId, p);
       return result;
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof SQLException x) throw MySqlErrors.failure("copy", r.target, x);
+      if (e.getCause() instanceof RuntimeException x) throw x;
+      throw new IllegalStateException("live-consistent copy failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("live-consistent copy interrupted", e);
     } catch (SQLException e) {
       throw MySqlErrors.failure("copy", r.target, e);
+    } finally {
+      // Closing the connections also stops readers still running after a failure or a cancellation.
+      for (Connection c : opened) {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // closing
+        }
+      }
+      if (pool != null) pool.shutdownNow();
     }
+  }
+
+  private static void abortAll(List<Connection> connections) {
+    for (Connection c : connections) {
+      try {
+        c.abort(Runnable::run);
+      } catch (SQLException | RuntimeException ignored) {
+        // aborting: the connection is gone either way
+      }
+    }
+  }
+
+  /** One table inside the shared snapshot: emptied, copied page by page in key order, checksummed there. */
+  private static TableChecksum copyTableLive(Connection src, Connection dst, TableRef t, TableProgress tp, CopyProgress p,
+      long chunkRows, boolean loadData, long started) throws SQLException {
+    TableMeta meta = TableMeta.read(src, t);
+    // Not resumable: a retry re-copies the table from scratch inside a new snapshot.
+    Jdbc.exec(dst, "TRUNCATE TABLE " + Sql.table(t.schema, t.table));
+    Object[] after = null;
+    long limit = meta.hasKey() ? chunkRows : 0;
+    while (true) {
+      ChunkCopier.ChunkResult c = loadData ? ChunkCopier.copyLoadData(src, dst, meta, after, limit)
+          : ChunkCopier.copy(src, dst, meta, after, limit);
+      dst.commit();
+      synchronized (p) {
+        tp.chunksDone++;
+        tp.rows += c.rows();
+        tp.bytes += c.bytes();
+        p.chunksDone++;
+        p.rows += c.rows();
+        p.bytes += c.bytes();
+        p.rowsPerSecond = p.rows * 1000.0 / Math.max(1, System.currentTimeMillis() - started);
+        MigrationMetrics.chunkCopied(c.rows(), c.bytes(), p.rowsPerSecond);
+      }
+      if (!meta.hasKey() || c.rows() < chunkRows || c.lastKey() == null) break;
+      after = c.lastKey();
+    }
+    TableChecksum sum = TableChecksummer.checksum(src, meta, null);
+    synchronized (p) {
+      tp.chunksTotal = tp.chunksDone;
+      tp.done = true;
+      p.tablesDone++;
+    }
+    return sum;
   }
 
   private void safeReport(String workflowId, CopyProgress p) {

@@ -8,6 +8,7 @@ import dev.migrator.mysql.Session;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -155,6 +156,151 @@ public final class ConsistentSnapshot implements AutoCloseable {
       return new ConsistentSnapshot(src, c, how, false);
     } finally {
       src.exec("UNLOCK TABLES");
+    }
+  }
+
+  /**
+   * Opens one snapshot on {@code lead} (as {@link #open}) and the very same snapshot on each of
+   * {@code followers}, for a copy that reads tables in parallel. Same point, proven per server:
+   * <ul>
+   *   <li>MariaDB: every follower's own binlog_snapshot_file/position equals the lead's (each
+   *       position is exact for its snapshot, so equal positions mean the same commits);
+   *   <li>MySQL with the backup lock: all snapshots start between two equal log_status reads;
+   *   <li>the global read lock: all start under the same lock.
+   * </ul>
+   * While commits land between the snapshots it tries again ({@link #ATTEMPTS}), then takes a brief
+   * global read lock; where that is refused, the followers are left out (their snapshots ended)
+   * and {@link Shared#followers()} is empty: the copy reads with the lead alone, as before.
+   */
+  public static Shared openShared(Session lead, List<Session> followers) throws SQLException {
+    if (followers.isEmpty()) return new Shared(open(lead), List.of());
+    Dialect d = lead.dialect();
+    for (Session f : followers) f.exec("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    lead.exec("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    switch (d.snapshot()) {
+      case BINLOG_SNAPSHOT_STATUS:
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+          ConsistentSnapshot s = mariadb(lead);
+          boolean same = true;
+          for (Session f : followers) {
+            f.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            same &= samePosition(s.coordinates, mariadbPosition(f));
+          }
+          if (same) return new Shared(s.withHow(s.how + ", shared by " + (followers.size() + 1) + " connections"
+              + " (attempt " + attempt + ")"), followers);
+          endAll(lead, followers);
+        }
+        return sharedUnderReadLock(lead, followers);
+      case BACKUP_LOCK_LOG_STATUS:
+        try {
+          lead.exec("LOCK INSTANCE FOR BACKUP");
+        } catch (SQLException e) {
+          if (!MySqlErrors.isPrivilegeError(e)) throw e;
+          return sharedUnderReadLock(lead, followers);
+        }
+        boolean ok = false;
+        try {
+          for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            String before = lead.scalar("SELECT LOCAL FROM performance_schema.log_status");
+            lead.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            for (Session f : followers) f.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            String after = lead.scalar("SELECT LOCAL FROM performance_schema.log_status");
+            if (before != null && before.equals(after)) {
+              BinlogCoordinates c = parseLocal(after);
+              if (c.file == null || c.file.isEmpty()) {
+                endAll(lead, followers);
+                throw ApplicationFailure.newNonRetryableFailure(
+                    "source: binary logging is off (ERROR 1381): no binlog coordinates for the snapshot", "Incompatible");
+              }
+              ok = true;
+              return new Shared(new ConsistentSnapshot(lead, c, "LOCK INSTANCE FOR BACKUP + performance_schema.log_status,"
+                  + " shared by " + (followers.size() + 1) + " connections (attempt " + attempt + ")", true), followers);
+            }
+            endAll(lead, followers);
+          }
+        } finally {
+          if (!ok) lead.exec("UNLOCK INSTANCE");
+        }
+        return sharedUnderReadLock(lead, followers);
+      default:
+        return sharedUnderReadLock(lead, followers);
+    }
+  }
+
+  /** The followers' snapshots too, under one brief global read lock; without RELOAD: the lead alone. */
+  private static Shared sharedUnderReadLock(Session lead, List<Session> followers) throws SQLException {
+    Dialect d = lead.dialect();
+    try {
+      lead.exec("FLUSH TABLES WITH READ LOCK");
+    } catch (SQLException e) {
+      if (!MySqlErrors.isPrivilegeError(e)) throw e;
+      log.info("snapshots could not be shared without a global read lock ({}): one connection reads", e.getMessage());
+      return new Shared(open(lead), List.of());
+    }
+    try {
+      lead.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+      for (Session f : followers) f.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+      BinlogCoordinates c = d.snapshot() == Dialect.Snapshot.BINLOG_SNAPSHOT_STATUS ? mariadbPosition(lead)
+          : d.coordinates(Jdbc.firstRow(lead.connection(), d.binlogStatus()));
+      if (c == null || c.file == null || c.file.isEmpty()) {
+        endAll(lead, followers);
+        throw ApplicationFailure.newNonRetryableFailure("source: binary logging is off (ERROR 1381)", "Incompatible");
+      }
+      return new Shared(new ConsistentSnapshot(lead, c, "global read lock, shared by " + (followers.size() + 1)
+          + " connections", false), followers);
+    } finally {
+      lead.exec("UNLOCK TABLES");
+    }
+  }
+
+  private static BinlogCoordinates mariadbPosition(Session s) throws SQLException {
+    Map<String, String> st = new HashMap<>();
+    for (Map<String, String> row : Jdbc.rows(s.connection(), "SHOW STATUS LIKE 'binlog_snapshot_%'")) {
+      st.put(row.get("Variable_name").toLowerCase(), row.get("Value"));
+    }
+    String file = st.get("binlog_snapshot_file");
+    return file == null || file.isEmpty() ? null
+        : new BinlogCoordinates(file, Long.parseLong(st.get("binlog_snapshot_position")), null);
+  }
+
+  private static boolean samePosition(BinlogCoordinates a, BinlogCoordinates b) {
+    return a != null && b != null && a.file != null && a.file.equals(b.file) && a.position == b.position;
+  }
+
+  private static void endAll(Session lead, List<Session> followers) throws SQLException {
+    lead.exec("COMMIT");
+    for (Session f : followers) f.exec("COMMIT");
+  }
+
+  private ConsistentSnapshot withHow(String how) {
+    return new ConsistentSnapshot(src, coordinates, how, backupLock);
+  }
+
+  /** One snapshot read by the lead and its followers (empty when it could not be shared); closing ends all. */
+  public static final class Shared implements AutoCloseable {
+    private final ConsistentSnapshot lead;
+    private final List<Session> followers;
+
+    Shared(ConsistentSnapshot lead, List<Session> followers) {
+      this.lead = lead;
+      this.followers = followers;
+    }
+
+    public ConsistentSnapshot lead() {
+      return lead;
+    }
+
+    public List<Session> followers() {
+      return followers;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try {
+        for (Session f : followers) f.exec("COMMIT");
+      } finally {
+        lead.close();
+      }
     }
   }
 
