@@ -109,7 +109,8 @@ public class CopyActivitiesImpl implements CopyActivities {
           Connection dst = targets.get(w);
           running.add(pool.submit(() -> {
             for (int i = next.getAndIncrement(); i < tables.size(); i = next.getAndIncrement()) {
-              sums[i] = copyTableLive(src, dst, tables.get(i), p.tables.get(i), p, r.copy.chunkRows, loadData, started);
+              sums[i] = copyTableLive(src, dst, tables.get(i), p.tables.get(i), p, r.copy.chunkRows, loadData, started,
+                  r.copy.defersIndexes());
             }
             return null;
           }));
@@ -179,7 +180,7 @@ public class CopyActivitiesImpl implements CopyActivities {
 
   /** One table inside the shared snapshot: emptied, copied page by page in key order, checksummed there. */
   private static TableChecksum copyTableLive(Connection src, Connection dst, TableRef t, TableProgress tp, CopyProgress p,
-      long chunkRows, boolean loadData, long started) throws SQLException {
+      long chunkRows, boolean loadData, long started, boolean deferredIndexes) throws SQLException {
     TableMeta meta = TableMeta.read(src, t);
     // Not resumable: a retry re-copies the table from scratch inside a new snapshot.
     Jdbc.exec(dst, "TRUNCATE TABLE " + Sql.table(t.schema, t.table));
@@ -203,6 +204,15 @@ public class CopyActivitiesImpl implements CopyActivities {
       after = c.lastKey();
     }
     TableChecksum sum = TableChecksummer.checksum(src, meta, null);
+    if (deferredIndexes) {
+      // Built by this reader as its table ends, while the others still load (as the chunked path's
+      // children do); the post-load call after verify then finds them present.
+      DeferredIndexes missing = DeferredIndexes.missing(src, dst, t);
+      if (missing != null) {
+        missing.add(dst);
+        log.info("table {}: {} deferred secondary index(es) added after its load", t.qualified(), missing.count());
+      }
+    }
     synchronized (p) {
       tp.chunksTotal = tp.chunksDone;
       tp.done = true;

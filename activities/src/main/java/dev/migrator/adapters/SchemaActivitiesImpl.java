@@ -329,24 +329,12 @@ public class SchemaActivitiesImpl implements SchemaActivities {
 
   /** One ALTER TABLE per table with every deferred index the target does not have yet (idempotent). */
   private void addDeferredIndexes(Connection src, Connection dst, TableRef t, SchemaResult result) throws SQLException {
-    String ddl = Jdbc.firstRow(src, "SHOW CREATE TABLE " + Sql.table(t.schema, t.table)).get("Create Table");
-    List<String> deferred = SchemaRewrites.splitSecondaryIndexes(ddl).deferred;
-    if (deferred.isEmpty()) return;
-    Set<String> existing = new HashSet<>();
-    for (Map<String, String> row : Jdbc.rows(dst, "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS"
-        + " WHERE TABLE_SCHEMA = " + Sql.literal(t.schema) + " AND TABLE_NAME = " + Sql.literal(t.table))) {
-      existing.add(row.get("INDEX_NAME").toLowerCase(Locale.ROOT));
-    }
-    List<String> adds = new ArrayList<>();
-    for (String def : deferred) {
-      String name = SchemaRewrites.indexName(def);
-      if (name == null || !existing.contains(name.toLowerCase(Locale.ROOT))) adds.add("ADD " + def);
-    }
-    if (adds.isEmpty()) return;
+    DeferredIndexes missing = DeferredIndexes.missing(src, dst, t);
+    if (missing == null) return;
     try (Keepalive k = Keepalive.during("adding indexes to " + t.qualified())) { // hours on a big table
-      Jdbc.exec(dst, "ALTER TABLE " + Sql.table(t.schema, t.table) + " " + String.join(", ", adds));
+      missing.add(dst);
     }
-    result.notes.add("table " + t.qualified() + ": " + adds.size() + " deferred secondary index(es) added after the load");
+    result.notes.add("table " + t.qualified() + ": " + missing.count() + " deferred secondary index(es) added after the load");
   }
 
   @Override
