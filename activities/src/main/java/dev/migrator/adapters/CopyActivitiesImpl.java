@@ -104,13 +104,17 @@ public class CopyActivitiesImpl implements CopyActivities {
           return th;
         });
         List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        // The activity thread's metrics scope and log context, for the readers' threads.
+        com.uber.m3.tally.Scope metrics = MigrationMetrics.scope();
+        Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
         for (int w = 0; w < readers; w++) {
           Connection src = sources.get(w).connection();
           Connection dst = targets.get(w);
           running.add(pool.submit(() -> {
+            if (mdc != null) org.slf4j.MDC.setContextMap(mdc);
             for (int i = next.getAndIncrement(); i < tables.size(); i = next.getAndIncrement()) {
               sums[i] = copyTableLive(src, dst, tables.get(i), p.tables.get(i), p, r.copy.chunkRows, loadData, started,
-                  r.copy.defersIndexes());
+                  r.copy.defersIndexes(), metrics);
             }
             return null;
           }));
@@ -180,7 +184,8 @@ public class CopyActivitiesImpl implements CopyActivities {
 
   /** One table inside the shared snapshot: emptied, copied page by page in key order, checksummed there. */
   private static TableChecksum copyTableLive(Connection src, Connection dst, TableRef t, TableProgress tp, CopyProgress p,
-      long chunkRows, boolean loadData, long started, boolean deferredIndexes) throws SQLException {
+      long chunkRows, boolean loadData, long started, boolean deferredIndexes, com.uber.m3.tally.Scope metrics)
+      throws SQLException {
     TableMeta meta = TableMeta.read(src, t);
     // Not resumable: a retry re-copies the table from scratch inside a new snapshot.
     Jdbc.exec(dst, "TRUNCATE TABLE " + Sql.table(t.schema, t.table));
@@ -198,7 +203,7 @@ public class CopyActivitiesImpl implements CopyActivities {
         p.rows += c.rows();
         p.bytes += c.bytes();
         p.rowsPerSecond = p.rows * 1000.0 / Math.max(1, System.currentTimeMillis() - started);
-        MigrationMetrics.chunkCopied(c.rows(), c.bytes(), p.rowsPerSecond);
+        MigrationMetrics.chunkCopied(metrics, c.rows(), c.bytes(), p.rowsPerSecond);
       }
       if (!meta.hasKey() || c.rows() < chunkRows || c.lastKey() == null) break;
       after = c.lastKey();

@@ -35,7 +35,11 @@ public final class MigrationMetrics {
 
   /** One chunk written to the target. */
   public static void chunkCopied(long rows, long bytes, double rowsPerSecond) {
-    Scope s = scope();
+    chunkCopied(scope(), rows, bytes, rowsPerSecond);
+  }
+
+  /** {@link #chunkCopied(long, long, double)} into {@code s}: for threads an activity started (the scope is the activity thread's). */
+  public static void chunkCopied(Scope s, long rows, long bytes, double rowsPerSecond) {
     if (s == null) return;
     s.counter(ROWS_COPIED).inc(rows);
     s.counter(BYTES_COPIED).inc(bytes);
