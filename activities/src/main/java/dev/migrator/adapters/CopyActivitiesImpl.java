@@ -54,7 +54,7 @@ public class CopyActivitiesImpl implements CopyActivities {
    * 4 x 250,000 rows in 4.00 s, 2 in 4.50 s (docs/benchmarks.md); set copy.parallelism lower to
    * spare a busy source.
    */
-  static final int LIVE_DEFAULT_READERS = 4;
+  public static final int LIVE_DEFAULT_READERS = 4;
 
   @Override
   public LiveCopyResult copyLiveConsistent(CopyInput r, List<TableRef> tables, String workflowId) {

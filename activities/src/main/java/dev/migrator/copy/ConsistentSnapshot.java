@@ -91,17 +91,12 @@ public final class ConsistentSnapshot implements AutoCloseable {
 
   private static ConsistentSnapshot mariadb(Session src) throws SQLException {
     src.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-    Map<String, String> st = new HashMap<>();
-    for (Map<String, String> row : Jdbc.rows(src.connection(), "SHOW STATUS LIKE 'binlog_snapshot_%'")) {
-      st.put(row.get("Variable_name").toLowerCase(), row.get("Value"));
-    }
-    String file = st.get("binlog_snapshot_file");
-    if (file == null || file.isEmpty()) {
+    BinlogCoordinates c = mariadbPosition(src);
+    if (c == null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "source: binary logging is off (ERROR 1381): no binlog coordinates for the snapshot", "Incompatible");
     }
-    return new ConsistentSnapshot(src, new BinlogCoordinates(file, Long.parseLong(st.get("binlog_snapshot_position")),
-        null), "binlog_snapshot_file/position of the snapshot", false);
+    return new ConsistentSnapshot(src, c, "binlog_snapshot_file/position of the snapshot", false);
   }
 
   private static ConsistentSnapshot logStatus(Session src) throws SQLException {
@@ -253,6 +248,7 @@ public final class ConsistentSnapshot implements AutoCloseable {
     }
   }
 
+  /** This session's snapshot's own binlog_snapshot_file/position (MariaDB), or null when binary logging is off. */
   private static BinlogCoordinates mariadbPosition(Session s) throws SQLException {
     Map<String, String> st = new HashMap<>();
     for (Map<String, String> row : Jdbc.rows(s.connection(), "SHOW STATUS LIKE 'binlog_snapshot_%'")) {

@@ -440,7 +440,7 @@ public class BenchCopyCommand implements Callable<Integer> {
       WorkflowStub.fromTyped(wf).getResult(MigrationResult.class);
       boolean deferred = !Boolean.FALSE.equals(r.copy.deferSecondaryIndexes); // the default since issue 18
       String label = "migrator (" + r.method + (r.method.equals("live-consistent")
-          ? ", " + (r.copy.parallelism > 0 ? r.copy.parallelism : 4) + " connections sharing the snapshot" : ", "
+          ? ", " + (r.copy.parallelism > 0 ? r.copy.parallelism : dev.migrator.adapters.CopyActivitiesImpl.LIVE_DEFAULT_READERS) + " connections sharing the snapshot" : ", "
           + (r.copy.writeMethod == null ? "AUTO" : r.copy.writeMethod)
           + ", " + r.copy.transport + ", " + r.copy.chunkRows + " rows/chunk, " + s.copy.sizing
           + (deferred ? ", indexes deferred" : ", indexes first")
